@@ -1,0 +1,47 @@
+# Everything a fresh machine needs to install lives here: CI runs `make test` on a clean clone.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export DAGSTER_DISABLE_TELEMETRY := 1
+export GX_ANALYTICS_ENABLED := false
+
+.PHONY: install test lint typecheck pytest demo server ui bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,embedded]'
+	mkdir -p $(DAGSTER_HOME)
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check leaf_dagster pipelines tests benchmarks
+	$(BIN)/ruff format --check leaf_dagster pipelines tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+demo: $(STAMP)
+	$(BIN)/python -m pipelines.demo
+
+# Starts the embedded server in the foreground on a fixed port, data under .leaf/server.
+server: $(STAMP)
+	$(BIN)/python -m leaf_dagster.embedded --port $${LEAF_PORT:-27117} --data .leaf/server
+
+ui: $(STAMP)
+	$(BIN)/python -m pipelines.ui
+
+bench: $(STAMP)
+	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) .leaf .dagster_home .pytest_cache .mypy_cache .ruff_cache

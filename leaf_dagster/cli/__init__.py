@@ -1,0 +1,26 @@
+"""The ``leaf-dagster`` command: what people do by hand.
+
+Each capability registers its own command group from a module of this package; every command
+takes ``--uri`` (default ``LEAF_MONGODB_URI``) and ``--db`` (default ``LEAF_MONGODB_DB``, then the
+database in the URI, then ``leaf``) through :func:`leaf_dagster.cli.common.connection_options`.
+"""
+
+from __future__ import annotations
+
+import click
+
+from leaf_dagster import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="leaf-dagster")
+def main() -> None:
+    """Compile SQL to MongoDB pipelines, apply schemas, validate collections, run migrations."""
+
+
+def _register() -> None:
+    # One line per capability; each module defines a click command or group.
+    pass
+
+
+_register()

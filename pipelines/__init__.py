@@ -1,0 +1,1 @@
+"""The example code location, built on the seed article's domain."""
