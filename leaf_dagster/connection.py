@@ -88,3 +88,36 @@ def get_database(
     resolved = resolve_uri(uri)
     name = resolve_db_name(resolved, db)
     return connect(resolved, timeout_ms=timeout_ms)[name]
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True for failures worth retrying: lost connections, timeouts, retryable server labels.
+
+    Logic errors (bad pipelines, schema violations, duplicate keys) are not transient.
+    """
+    from pymongo.errors import (
+        AutoReconnect,
+        ConnectionFailure,
+        ExecutionTimeout,
+        NetworkTimeout,
+        OperationFailure,
+        ServerSelectionTimeoutError,
+        WTimeoutError,
+    )
+
+    if isinstance(
+        exc,
+        AutoReconnect
+        | NetworkTimeout
+        | ConnectionFailure
+        | ServerSelectionTimeoutError
+        | ExecutionTimeout
+        | WTimeoutError,
+    ):
+        return True
+    if isinstance(exc, PyMongoError) and (
+        exc.has_error_label("RetryableWriteError") or exc.has_error_label("TransientTransactionError")
+    ):
+        return True
+    # Interrupted / shutting down / not primary: the server is going away or stepping down.
+    return isinstance(exc, OperationFailure) and exc.code in {11600, 11602, 91, 189, 10107, 13435, 13436}
