@@ -13,34 +13,38 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,embedded]'
-	mkdir -p $(DAGSTER_HOME)
 	touch $(STAMP)
 
-install: $(STAMP)
+# Dagster reads telemetry settings from the instance's dagster.yaml, not only from the environment.
+$(DAGSTER_HOME)/dagster.yaml:
+	mkdir -p $(DAGSTER_HOME)
+	printf 'telemetry:\n  enabled: false\n' > $@
 
-lint: $(STAMP)
+install: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
+
+lint: install
 	$(BIN)/ruff check leaf_dagster pipelines tests benchmarks
 	$(BIN)/ruff format --check leaf_dagster pipelines tests benchmarks
 
-typecheck: $(STAMP)
+typecheck: install
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: install
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
 
-demo: $(STAMP)
+demo: install
 	$(BIN)/python -m pipelines.demo
 
 # Starts the embedded server in the foreground on a fixed port, data under .leaf/server.
-server: $(STAMP)
+server: install
 	$(BIN)/python -m leaf_dagster.embedded --port $${LEAF_PORT:-27117} --data .leaf/server
 
-ui: $(STAMP)
+ui: install
 	$(BIN)/python -m pipelines.ui
 
-bench: $(STAMP)
+bench: install
 	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done
 
 clean:
