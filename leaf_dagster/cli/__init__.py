@@ -20,7 +20,9 @@ def main() -> None:
 
 def _register() -> None:
     # One line per capability; each module defines a click command or group.
-    pass
+    from leaf_dagster.cli.schema_cmd import schema
+
+    main.add_command(schema)
 
 
 _register()

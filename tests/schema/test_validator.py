@@ -1,0 +1,306 @@
+"""The generated ``$jsonSchema``: the server rejects a violation of every construct, accepts valid
+documents, and ``apply_schema`` creates the collection, validator and indexes idempotently."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+import pytest
+from bson import ObjectId
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError, WriteError
+
+from leaf_dagster.connection import Document
+from leaf_dagster.schema import LeafSchemaError, SchemaSet, parse_ddl
+from leaf_dagster.schema.apply import apply_schema, plan_schema
+from leaf_dagster.schema.validator import bson_types, build_validator, to_json_schema
+from tests.schema.conftest import EMBEDDED
+
+DOCUMENT_VALIDATION_FAILURE = 121
+
+
+def valid_thing(**changes: Any) -> Document:
+    doc: Document = {
+        "_id": ObjectId(),
+        "name": f"n{str(ObjectId())[-8:]}",
+        "kind": "a",
+        "count": 5,
+        "big": 2**40,
+        "score": 9.5,
+        "code": "ABC",
+        "level": 2,
+        "ratio": 0.5,
+        "label": "ok",
+        "flag": True,  # status 'bad' is allowed only with flag = true
+        "at": dt.datetime(2024, 1, 1),
+        "born": dt.datetime(2000, 1, 1),
+        "ref": ObjectId(),
+        "tags": ["a", "b", "c"],
+        "colors": ["red"],
+        "meta": {"source": "s", "extra": {"q": 1}},
+        "items": [{"sku": "x1", "qty": 1}, {"sku": "x2"}],
+        "payload": {"x": 1},
+        "status": "bad",
+        "note": "z",
+        "other": [1, "x"],
+    }
+    for key, value in changes.items():
+        if value is _MISSING:
+            doc.pop(key)
+        else:
+            doc[key] = value
+    return doc
+
+
+_MISSING = object()
+
+VIOLATIONS: dict[str, dict[str, Any]] = {
+    "bsonType objectId (_id)": {"_id": "not-an-id"},
+    "bsonType string": {"name": 5},
+    "required (missing)": {"name": _MISSING},
+    "required (null)": {"name": None},
+    "maxLength": {"name": "x" * 11},
+    "enum": {"kind": "c"},
+    "CHECK minimum": {"count": -1},
+    "CHECK maximum": {"count": 101},
+    "INTEGER rejects a double": {"count": 5.0},
+    "INTEGER range": {"count": 2**40},
+    "BIGINT type": {"big": "7"},
+    "CHECK BETWEEN": {"score": 10.5},
+    "DECIMAL precision": {"score": 1000.0},
+    "CHECK LIKE (pattern)": {"code": "XY"},
+    "CHECK IN": {"level": 4},
+    "CHECK exclusive minimum": {"ratio": 0},
+    "CHECK LENGTH (minLength)": {"label": "x"},
+    "bsonType bool": {"flag": "yes"},
+    "bsonType date (TIMESTAMP)": {"at": "2024-01-01"},
+    "bsonType date (DATE)": {"born": 20000101},
+    "bsonType objectId (REFERENCES)": {"ref": "abc"},
+    "maxItems (VALIDATE)": {"tags": ["a", "b", "c", "d"]},
+    "items maxLength": {"tags": ["toolong"]},
+    "items not null": {"tags": [None]},
+    "bsonType array": {"tags": "a"},
+    "items enum": {"colors": ["green"]},
+    "nested required": {"meta": {"extra": {}}},
+    "nested bsonType object": {"meta": {"source": "s", "extra": 3}},
+    "bsonType object": {"meta": "s"},
+    "array of documents required": {"items": [{"qty": 1}]},
+    "array of documents CHECK": {"items": [{"sku": "a", "qty": 0}]},
+    "array of documents items type": {"items": ["a"]},
+    "VARIANT case a shape": {"payload": {"y": "abc"}},
+    "VARIANT case b shape": {"kind": "b", "payload": {"x": 1}},
+    "VARIANT case b maxLength": {"kind": "b", "payload": {"y": "abcd"}},
+    "VARIANT bsonType": {"payload": 3},
+    "CHECK across fields (OR)": {"status": "bad", "flag": False},
+    "CHECK NOT IN": {"note": "x"},
+}
+
+
+@pytest.fixture
+def things(db: Database[Document], constructs: SchemaSet) -> Database[Document]:
+    apply_schema(db, constructs["things"])
+    return db
+
+
+@pytest.mark.parametrize("construct", list(VIOLATIONS))
+def test_server_rejects_every_construct(things: Database[Document], construct: str) -> None:
+    doc = valid_thing(**VIOLATIONS[construct])
+    with pytest.raises(WriteError) as info:
+        things.things.insert_one(doc)
+    assert info.value.code == DOCUMENT_VALIDATION_FAILURE
+    assert things.things.count_documents({}) == 0
+
+
+def test_server_accepts_valid_minimal_and_null_documents(things: Database[Document]) -> None:
+    full = valid_thing()
+    minimal = {"_id": ObjectId(), "name": "minimal", "kind": "b"}
+    nullable = [k for k in full if k not in ("_id", "name", "kind")]
+    nulls = {"_id": ObjectId(), "name": "nulls", "kind": "b", **dict.fromkeys(nullable)}
+    undeclared = valid_thing(extra_field={"anything": [1, 2]}, kind="b", payload={"y": "ab"})
+    edges = valid_thing(count=0, score=10, ratio=1e-9, tags=[], items=[], label="ab", code="AB", big=-(2**62))
+    for doc in (full, minimal, nulls, undeclared, edges):
+        things.things.insert_one(doc)
+    assert things.things.count_documents({}) == 5
+    stored = things.things.find_one({"_id": full["_id"]})
+    assert stored is not None and stored["payload"] == {"x": 1}
+
+
+def test_variant_without_a_case_leaves_the_shape_free(db: Database[Document]) -> None:
+    schema = parse_ddl(
+        """CREATE DOCUMENT_SCHEMA n (
+             kind VARCHAR(10) NOT NULL,
+             data VARIANT { WHEN kind = 'email' THEN DOCUMENT { to VARCHAR(5) NOT NULL } }
+           )"""
+    )["n"]
+    apply_schema(db, schema)
+    db.n.insert_one({"kind": "fax", "data": {"anything": 1}})
+    with pytest.raises(WriteError):
+        db.n.insert_one({"kind": "email", "data": {"anything": 1}})
+    with pytest.raises(WriteError):
+        db.n.insert_one({"kind": "email", "data": {"to": "toolong"}})
+    db.n.insert_one({"kind": "email", "data": {"to": "a@b"}})
+    assert db.n.count_documents({}) == 2
+
+
+def test_unique_indexes_reject_duplicates_but_allow_many_missing(db: Database[Document]) -> None:
+    schema = parse_ddl(
+        """CREATE DOCUMENT_SCHEMA u (
+             _id OBJECTID PRIMARY KEY,
+             username VARCHAR(30) NOT NULL UNIQUE,
+             handle VARCHAR(30) UNIQUE
+           );
+           CREATE INDEX ix_u_handle_desc ON u (handle DESC, username);"""
+    )["u"]
+    result = apply_schema(db, schema)
+    assert result.created_collection
+    assert set(result.indexes_created) == {"uq_u_username", "uq_u_handle", "ix_u_handle_desc"}
+    info = db.u.index_information()
+    assert info["uq_u_username"]["unique"] and "partialFilterExpression" not in info["uq_u_username"]
+    assert info["uq_u_handle"]["partialFilterExpression"] == {"handle": {"$type": ["string"]}}
+    assert info["ix_u_handle_desc"]["key"] == [("handle", -1), ("username", 1)]
+    db.u.insert_many([{"username": "a"}, {"username": "b"}, {"username": "c", "handle": None}])
+    db.u.insert_one({"username": "d", "handle": "h"})
+    with pytest.raises(DuplicateKeyError):
+        db.u.insert_one({"username": "a"})
+    with pytest.raises(DuplicateKeyError):
+        db.u.insert_one({"username": "e", "handle": "h"})
+
+
+def test_seed_schemas_apply(db: Database[Document], seed: SchemaSet) -> None:
+    merged = seed.merged()
+    for schema in merged.schemas.values():
+        apply_schema(db, schema)
+    info = db.users.index_information()
+    assert {"idx_users_skills", "idx_users_profile_name", "idx_users_email"} <= set(info)
+    # The declared index on a UNIQUE field is that unique index, not a second one on the same key.
+    assert info["idx_users_email"].get("unique") and "uq_users_email" not in info
+    user = {
+        "_id": ObjectId(),
+        "username": "ada",
+        "email": "ada@example.com",
+        "profile": {"firstName": "Ada", "lastName": "Lovelace", "location": {"city": "London"}},
+        "skills": [{"name": "math", "level": "expert", "yearsExperience": 20}],
+        "analytics": {"totalLogins": 3, "engagement": {"level": "power", "score": 9.5}},
+        "account": {"status": "active", "type": "free"},
+    }
+    db.users.insert_one(user)
+    with pytest.raises(WriteError):
+        db.users.insert_one(
+            {**user, "_id": ObjectId(), "username": "bob", "email": "b@x", "skills": [{"level": "x"}]}
+        )
+    with pytest.raises(WriteError):
+        db.users.insert_one(
+            {
+                **user,
+                "_id": ObjectId(),
+                "username": "c",
+                "email": "c@x",
+                "analytics": {"engagement": {"score": 12}},
+            }
+        )
+    db.notifications.insert_one(
+        {"userId": user["_id"], "type": "sms", "title": "t", "notificationData": {"to": "1", "message": "m"}}
+    )
+    with pytest.raises(WriteError):
+        db.notifications.insert_one(
+            {
+                "userId": user["_id"],
+                "type": "email",
+                "title": "t",
+                "notificationData": {"to": "1", "message": "m"},
+            }
+        )
+    events = [{"timestamp": dt.datetime(2024, 1, 1), "eventType": "click"}] * 1001
+    with pytest.raises(WriteError):
+        db.user_activity_buckets.insert_one(
+            {
+                "userId": user["_id"],
+                "bucketDate": dt.datetime(2024, 1, 1),
+                "bucketType": "daily",
+                "events": events,
+            }
+        )
+
+
+def test_seed_text_index_searches(db: Database[Document], seed: SchemaSet) -> None:
+    if EMBEDDED:
+        pytest.skip("embedded-server gap: text indexes are refused (CannotCreateIndex, code 67)")
+    result = apply_schema(db, seed["users"])
+    assert result.ok and "idx_users_search" in result.indexes_created
+    db.users.insert_one(
+        {"username": "ada", "email": "a@x", "profile": {"firstName": "Ada", "lastName": "Lovelace"}}
+    )
+    assert [d["username"] for d in db.users.find({"$text": {"$search": "lovelace"}})] == ["ada"]
+
+
+def test_apply_is_idempotent_and_sets_level_and_action(db: Database[Document], constructs: SchemaSet) -> None:
+    schema = constructs["things"]
+    first = apply_schema(db, schema)
+    again = apply_schema(db, schema, validation_level="moderate", validation_action="warn")
+    assert first.created_collection and not again.created_collection
+    assert again.indexes_created == () and again.indexes_existing == ("uq_things_name",)
+    (options,) = db.command("listCollections", filter={"name": "things"})["cursor"]["firstBatch"]
+    assert options["options"]["validationLevel"] == "moderate"
+    assert options["options"]["validationAction"] == "warn"
+    assert options["options"]["validator"] == {"$jsonSchema": to_json_schema(schema)}
+    db.things.insert_one(valid_thing(kind="zzz"))  # warn: accepted, logged by the server
+    assert db.things.count_documents({"kind": "zzz"}) == 1
+
+
+def test_conflicting_index_is_a_clear_error(db: Database[Document]) -> None:
+    db.t.create_index([("sku", 1)], name="ix_t_sku")
+    schema = parse_ddl("CREATE DOCUMENT_SCHEMA t (sku TEXT); CREATE INDEX ix_t_sku ON t (sku DESC)")["t"]
+    with pytest.raises(LeafSchemaError, match="ix_t_sku"):
+        apply_schema(db, schema)
+
+
+def test_plan_lists_unexpressed_checks_without_a_database() -> None:
+    schema = parse_ddl(
+        "CREATE DOCUMENT_SCHEMA t (code VARCHAR(5) CHECK (code >= 'B'), at DATE CHECK (at > '2020-01-01'))"
+    )["t"]
+    plan = plan_schema(schema, validation_level="moderate")
+    assert plan.unexpressed_checks == ("code: CHECK (code >= 'B')", "at: CHECK (at > '2020-01-01')")
+    assert plan.to_dict()["validationLevel"] == "moderate"
+    with pytest.raises(LeafSchemaError, match="validation action"):
+        plan_schema(schema, validation_action="explode")  # type: ignore[arg-type]
+
+
+def test_json_schema_shape_for_simple_constructs(seed: SchemaSet) -> None:
+    built = build_validator(seed["users"])
+    props = built.json_schema["properties"]
+    assert built.json_schema["required"] == ["_id", "username", "email"]
+    assert props["username"] == {"bsonType": "string", "maxLength": 30}
+    assert props["profile"]["properties"]["bio"] == {"bsonType": ["string", "null"]}
+    skill = props["skills"]["items"]
+    assert skill["required"] == ["name"]
+    assert skill["properties"]["yearsExperience"] == {
+        "bsonType": ["int", "long", "null"],
+        "minimum": 0,
+        "maximum": 2**31 - 1,
+    }
+    assert props["account"]["properties"]["status"] == {"enum": ["active", "inactive", "suspended", None]}
+    assert "additionalProperties" not in built.json_schema
+    assert built.unexpressed == ()
+    assert bson_types(seed["users"].fields[0].type) == ("objectId",)
+
+
+def test_deep_copy_safe() -> None:
+    schema = parse_ddl("CREATE DOCUMENT_SCHEMA t (a INTEGER CHECK (a > 1))")["t"]
+    first = to_json_schema(schema)
+    copied = copy.deepcopy(first)
+    assert to_json_schema(schema) == copied
+
+
+def test_index_the_server_refuses_is_reported_and_the_rest_applies(db: Database[Document]) -> None:
+    db.t.insert_many([{"sku": "dup"}, {"sku": "dup"}])
+    schema = parse_ddl(
+        "CREATE DOCUMENT_SCHEMA t (sku VARCHAR(5) UNIQUE, n INTEGER); CREATE INDEX ix_t_n ON t (n)"
+    )["t"]
+    result = apply_schema(db, schema)
+    assert not result.ok
+    assert [name for name, _ in result.indexes_failed] == ["uq_t_sku"]
+    assert result.indexes_created == ("ix_t_n",)
+    with pytest.raises(WriteError):
+        db.t.insert_one({"sku": "toolong"})
