@@ -19,10 +19,12 @@ def main() -> None:
 
 
 def _register() -> None:
-    # One line per capability; each module defines a click command or group.
+    # One import per capability; each module defines a click command or group.
     from leaf_dagster.cli.schema_cmd import schema
+    from leaf_dagster.cli.sql_cmd import sql
 
-    main.add_command(schema)
+    for command in (sql, schema):
+        main.add_command(command)
 
 
 _register()

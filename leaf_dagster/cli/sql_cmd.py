@@ -1,0 +1,87 @@
+"""``leaf-dagster sql``: run a SELECT through the compiler, or show its pipeline with ``--explain``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+from bson import json_util
+from pymongo.errors import PyMongoError
+
+from leaf_dagster.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, connection_options, fail, open_database
+from leaf_dagster.sql import CompiledQuery, LeafSQLError, compile_sql
+from leaf_dagster.sql.runner import rows as result_rows
+from leaf_dagster.sql.values import parse_iso
+
+JSON_OPTIONS = json_util.JSONOptions(json_mode=json_util.JSONMode.RELAXED, tz_aware=False)
+
+
+def parse_param(text: str) -> tuple[str, Any]:
+    """``k=v``: v is read as JSON (numbers, true, null, "text", [lists]), an ISO date, or else text."""
+    name, sep, raw = text.partition("=")
+    if not sep or not name.strip():
+        raise click.BadParameter(f"expected NAME=VALUE, got {text!r}", param_hint="--param")
+    try:
+        return name.strip(), json.loads(raw)
+    except ValueError:
+        date = parse_iso(raw)
+        return name.strip(), date if date is not None else raw
+
+
+def _compile(sql: str, params: dict[str, Any]) -> CompiledQuery:
+    try:
+        return compile_sql(sql, params=params)
+    except LeafSQLError as exc:
+        click.echo(f"error: {exc}", err=True)
+        click.echo(exc.caret(sql), err=True)
+        raise SystemExit(EXIT_BAD_INPUT) from None
+
+
+@click.command("sql")
+@click.argument("query")
+@click.option(
+    "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind :NAME (JSON, ISO date or text)."
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--explain", is_flag=True, help="Print the collection and pipeline as extended JSON; no server needed."
+)
+@connection_options
+def sql(
+    query: str, params: tuple[str, ...], fmt: str, explain: bool, uri: str | None, db_name: str | None
+) -> None:
+    """Run a SQL SELECT (PostgreSQL dialect) on MongoDB and print the rows."""
+    bound = dict(parse_param(p) for p in params)
+    compiled = _compile(query, bound)
+    if explain:
+        plan = {"collection": compiled.collection, "pipeline": compiled.pipeline}
+        click.echo(json_util.dumps(plan, indent=2, json_options=JSON_OPTIONS))
+        return
+    database = open_database(uri, db_name)
+    try:
+        rows = result_rows(compiled, database[compiled.collection].aggregate(compiled.pipeline))
+    except PyMongoError as exc:
+        fail(f"the server rejected the query: {exc}", EXIT_FAILED)
+    if fmt == "json":
+        click.echo(json_util.dumps(rows, indent=2, json_options=JSON_OPTIONS))
+        return
+    _print_table(compiled, rows)
+
+
+def _print_table(compiled: CompiledQuery, rows: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    columns = compiled.columns if not compiled.is_star else list(dict.fromkeys(k for r in rows for k in r))
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*("NULL" if row.get(c) is None else _cell(row.get(c)) for c in columns))
+    Console().print(table)
+    click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return json_util.dumps(value, json_options=JSON_OPTIONS)
+    return str(value)

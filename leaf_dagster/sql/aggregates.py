@@ -1,0 +1,175 @@
+"""Aggregate functions as ``$group`` accumulators plus a finishing expression, with SQL's NULL rules.
+
+``$sum`` of nothing is 0 and ``$group`` of no input has no output; SQL says NULL and one row. So
+``SUM`` pairs ``$sum`` with ``$max`` (NULL exactly when no value was seen), and each accumulator
+has the value an empty input gives (``seed``), used when a query without GROUP BY reads no rows.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from leaf_dagster.sql.values import SqlType, Typed, is_null
+
+if TYPE_CHECKING:
+    from leaf_dagster.sql.expressions import Translator
+
+SIMPLE = {
+    exp.Avg: ("$avg", SqlType.NUMBER),
+    exp.StddevPop: ("$stdDevPop", SqlType.FLOAT),
+    exp.StddevSamp: ("$stdDevSamp", SqlType.FLOAT),
+    exp.Stddev: ("$stdDevSamp", SqlType.FLOAT),
+}
+VARIANCE = {exp.VariancePop: "$stdDevPop", exp.Variance: "$stdDevSamp"}
+NAMES: dict[type[exp.Expr], str] = {
+    exp.GroupConcat: "string_agg",
+    exp.LogicalAnd: "bool_and",
+    exp.LogicalOr: "bool_or",
+}
+
+
+def _non_null(ref: str) -> Any:
+    return {"$filter": {"input": ref, "cond": {"$ne": ["$$this", None]}}}
+
+
+@dataclass
+class Accumulators:
+    """The ``$group`` accumulators a query needs, shared when two aggregates need the same one."""
+
+    specs: dict[str, Any] = field(default_factory=dict)
+    seeds: dict[str, Any] = field(default_factory=dict)
+    _by_key: dict[str, str] = field(default_factory=dict)
+    # Fields the WHERE already restricts to non-NULL values: their SUM needs no NULL check.
+    non_null_paths: frozenset[str] = frozenset()
+    pending_checks: list[Any] = field(default_factory=list)
+
+    def _sum(self, arg: Typed) -> Typed:
+        type_ = SqlType.INT if arg.type == SqlType.INT else SqlType.NUMBER
+        total = self.add({"$sum": arg.expr}, None)
+        if arg.path is not None and arg.path in self.non_null_paths:
+            return self._ref(total, type_)
+        # NULL when no value was seen: any $avg/$min/$max of the same argument tells, else a $max.
+        seen = next((self._by_key[k] for k in self._keys(arg.expr) if k in self._by_key), None)
+        if seen is None:
+            self.pending_checks.append(arg.expr)
+            return Typed(None, type_)  # a first pass only collects; see ``finish``
+        final = {"$cond": [{"$eq": [{"$ifNull": [f"${seen}", None]}, None]}, None, f"${total}"]}
+        return Typed(final, type_)
+
+    @staticmethod
+    def _keys(expr: Any) -> list[str]:
+        return [json.dumps({op: expr}, sort_keys=True, default=str) for op in ("$avg", "$max", "$min")]
+
+    def finish(self) -> None:
+        """After a first pass over the query: add what SUM's NULL checks still need."""
+        for expr in self.pending_checks:
+            if not any(k in self._by_key for k in self._keys(expr)):
+                self.add({"$max": expr}, None)
+        self.pending_checks.clear()
+
+    def add(self, spec: Any, seed: Any) -> str:
+        key = json.dumps(spec, sort_keys=True, default=str)
+        name = self._by_key.get(key)
+        if name is None:
+            name = f"a{len(self.specs)}"
+            self._by_key[key] = name
+            self.specs[name] = spec
+            self.seeds[name] = seed
+        return name
+
+    def translate(self, node: exp.AggFunc, pre: Translator) -> Typed:
+        distinct = isinstance(node.this, exp.Distinct)
+        arg_node = node.this
+        if distinct:
+            inner = node.this.expressions
+            if len(inner) != 1:
+                raise pre.error("DISTINCT aggregates take one argument", node)
+            arg_node = inner[0]
+        if isinstance(arg_node, exp.Order) or node.args.get("order") is not None:
+            raise pre.error("ORDER BY inside aggregates is not supported yet", node)
+        if isinstance(node, exp.Count) and isinstance(arg_node, exp.Star):
+            return self._ref(self.add({"$sum": 1}, 0), SqlType.INT, non_null=True)
+        if arg_node is None:
+            raise pre.error(f"{node.sql_name()} needs an argument", node)
+        arg = pre.translate(arg_node)
+        x = arg.expr
+        if distinct:
+            return self._distinct(node, arg, pre)
+        if isinstance(node, exp.Count):
+            counted = (
+                {"$sum": 1}
+                if arg.is_const and arg.value is not None
+                else {"$sum": {"$cond": [is_null(x), 0, 1]}}
+            )
+            return self._ref(self.add(counted, 0), SqlType.INT, non_null=True)
+        if isinstance(node, exp.Sum):
+            return self._sum(arg)
+        if isinstance(node, exp.Min | exp.Max):
+            if node.expressions:
+                raise pre.error(f"{node.sql_name()} takes one argument", node)
+            op = "$min" if isinstance(node, exp.Min) else "$max"
+            return self._ref(self.add({op: x}, None), arg.type)
+        if isinstance(node, exp.LogicalAnd | exp.LogicalOr):
+            if arg.type not in (SqlType.BOOL, SqlType.ANY, SqlType.NULL):
+                raise pre.error(f"{NAMES[type(node)].upper()} needs a boolean", node)
+            # NULLs are skipped by $min/$max; false < true.
+            return self._ref(
+                self.add({"$min" if isinstance(node, exp.LogicalAnd) else "$max": x}, None), SqlType.BOOL
+            )
+        for kind, (op, type_) in SIMPLE.items():
+            if type(node) is kind:
+                return self._ref(self.add({op: x}, None), type_)
+        for kind, op in VARIANCE.items():
+            if type(node) is kind:
+                return Typed({"$pow": [f"${self.add({op: x}, None)}", 2]}, SqlType.FLOAT)
+        if isinstance(node, exp.ArrayAgg):
+            # PostgreSQL keeps NULLs in ARRAY_AGG; a missing field is NULL too.
+            return self._ref(self.add({"$push": {"$ifNull": [x, None]}}, None), SqlType.ARRAY)
+        if isinstance(node, exp.GroupConcat):
+            return self._string_agg(node, arg, pre)
+        raise pre.error(f"unsupported aggregate {node.sql_name()}", node)
+
+    @staticmethod
+    def _ref(name: str, type_: SqlType, *, non_null: bool = False) -> Typed:
+        return Typed(f"${name}", type_, path=name, non_null=non_null)
+
+    def _distinct(self, node: exp.AggFunc, arg: Typed, pre: Translator) -> Typed:
+        ref = f"${self.add({'$addToSet': arg.expr}, [])}"
+        if isinstance(node, exp.Count):
+            return Typed({"$size": _non_null(ref)}, SqlType.INT)
+        if isinstance(node, exp.Sum):
+            return Typed(
+                {"$cond": [{"$eq": [{"$size": _non_null(ref)}, 0]}, None, {"$sum": ref}]}, SqlType.NUMBER
+            )
+        if isinstance(node, exp.Avg):
+            return Typed({"$avg": ref}, SqlType.NUMBER)
+        if isinstance(node, exp.Min | exp.Max):
+            return Typed({"$min" if isinstance(node, exp.Min) else "$max": ref}, arg.type)
+        raise pre.error(f"{node.sql_name()}(DISTINCT ...) is not supported", node)
+
+    def _string_agg(self, node: exp.Expr, arg: Typed, pre: Translator) -> Typed:
+        sep_node = node.args.get("separator")
+        sep = pre.translate(sep_node) if sep_node is not None else None
+        if sep is None or not sep.is_const or not isinstance(sep.value, str | type(None)):
+            raise pre.error("STRING_AGG needs a constant text separator", node)
+        if arg.type not in (SqlType.TEXT, SqlType.ANY, SqlType.NULL):
+            raise pre.error("STRING_AGG needs text values", node)
+        ref = f"${self.add({'$push': arg.expr}, [])}"
+        joined = {
+            "$reduce": {
+                "input": _non_null(ref),
+                "initialValue": None,
+                "in": {
+                    "$cond": [
+                        {"$eq": ["$$value", None]},
+                        "$$this",
+                        {"$concat": ["$$value", sep.expr if sep.value is not None else None, "$$this"]},
+                    ]
+                },
+            }
+        }
+        return Typed(joined, SqlType.TEXT)

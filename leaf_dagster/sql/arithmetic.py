@@ -1,0 +1,186 @@
+"""``+ - * / %`` and unary minus: integer division for two integers, PostgreSQL's ``%``, NULL in → NULL out.
+
+Whether a field holds an integer is known only per value, so ``/`` decides at run time with
+``$type`` unless both operand types are known. Dividing by zero fails on the server, as in PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from leaf_dagster.sql import dates
+from leaf_dagster.sql.predicates import readings
+from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_integer, let
+
+if TYPE_CHECKING:
+    from leaf_dagster.sql.expressions import Translator
+
+
+def _operands(tr: Translator, node: exp.Expr) -> tuple[Typed, Typed]:
+    return _as_number(tr.translate(node.this)), _as_number(tr.translate(node.expression))
+
+
+def _as_number(value: Typed) -> Typed:
+    """A quoted literal spelling a number is that number in arithmetic, as in PostgreSQL."""
+    if value.untyped:
+        for kind, reading in readings(value):
+            if kind == "number":
+                return const(reading)
+    return value
+
+
+def _check_numeric(tr: Translator, node: exp.Expr, *args: Typed) -> None:
+    for arg in args:
+        if arg.type not in NUMERIC and arg.type not in (SqlType.ANY, SqlType.NULL):
+            raise tr.error(f"operator {_symbol(node)} does not apply to {arg.type.value}", node)
+
+
+def _symbol(node: exp.Expr) -> str:
+    symbols: dict[type[exp.Expr], str] = {
+        exp.Add: "+",
+        exp.Sub: "-",
+        exp.Mul: "*",
+        exp.Div: "/",
+        exp.Mod: "%",
+    }
+    return symbols.get(type(node), "?")
+
+
+def result_type(a: Typed, b: Typed) -> SqlType:
+    if a.type == SqlType.INT and b.type == SqlType.INT:
+        return SqlType.INT
+    if SqlType.FLOAT in (a.type, b.type):
+        return SqlType.FLOAT
+    return SqlType.NUMBER
+
+
+def _interval(tr: Translator, node: exp.Expr) -> dates.Interval:
+    assert isinstance(node, exp.Interval)
+    unit = node.args.get("unit")
+    text = node.this.name if isinstance(node.this, exp.Literal) else None
+    parsed = dates.parse_interval(text, unit.name if unit else None) if text is not None else None
+    if parsed is None:
+        raise tr.error("malformed or unsupported interval", node, "INTERVAL")
+    return parsed
+
+
+def _date_shift(tr: Translator, node: exp.Expr, sign: int) -> Typed | None:
+    left, right = node.this, node.expression
+    if isinstance(left, exp.Interval) and sign > 0:
+        left, right = right, left
+    if not isinstance(right, exp.Interval):
+        if isinstance(left, exp.Interval):
+            raise tr.error("an interval can only be added to or subtracted from a timestamp", node)
+        return None
+    date = tr.translate(left)
+    if date.type not in (SqlType.DATE, SqlType.ANY, SqlType.NULL):
+        raise tr.error(f"cannot add an interval to {date.type.value}", node)
+    interval = _interval(tr, right)
+    return dates.shift_expression(date, interval if sign > 0 else interval.negated())
+
+
+def _binary(
+    op: str, fold: Callable[[Any, Any], Any], sign: int = 0
+) -> Callable[[Translator, exp.Expr], Typed]:
+    def handle(tr: Translator, node: exp.Expr) -> Typed:
+        if sign:
+            shifted = _date_shift(tr, node, sign)
+            if shifted is not None:
+                return shifted
+        a, b = _operands(tr, node)
+        if SqlType.DATE in (a.type, b.type):
+            raise tr.error("date arithmetic other than timestamp ± interval is not supported", node)
+        _check_numeric(tr, node, a, b)
+        type_ = result_type(a, b)
+        if a.is_null_const or b.is_null_const:
+            return const(None, SqlType.NULL)
+        if a.is_const and b.is_const:
+            return const(fold(a.value, b.value), type_)
+        result: Any = {op: [a.expr, b.expr]}
+        if sign:
+            result = _no_dates(result, a, b)
+        return Typed(result, type_)
+
+    return handle
+
+
+def _no_dates(result: Any, *args: Typed) -> Any:
+    """MongoDB adds numbers to dates (as milliseconds) and subtracts dates; SQL does neither.
+
+    Fields whose type is known only at run time are checked there, and a date makes the server fail.
+    """
+    unknown = [a.expr for a in args if a.type == SqlType.ANY]
+    if not unknown:
+        return result
+    is_date = [{"$eq": [{"$type": e}, "date"]} for e in unknown]
+    failure = {"$toInt": "date arithmetic needs timestamp +/- INTERVAL"}
+    return {"$cond": [is_date[0] if len(is_date) == 1 else {"$or": is_date}, failure, result]}
+
+
+def _div(tr: Translator, node: exp.Expr) -> Typed:
+    a, b = _operands(tr, node)
+    _check_numeric(tr, node, a, b)
+    type_ = result_type(a, b)
+    if a.is_null_const or b.is_null_const:
+        return const(None, SqlType.NULL)
+    if b.is_const and b.value == 0 and a.is_const:
+        raise tr.error("division by zero", node)
+    if a.is_const and b.is_const:
+        if type_ == SqlType.INT:
+            quotient = abs(a.value) // abs(b.value)
+            return const(quotient if (a.value >= 0) == (b.value >= 0) else -quotient, SqlType.INT)
+        return const(a.value / b.value, type_)
+    if type_ == SqlType.INT:
+        return Typed({"$toLong": {"$divide": [a.expr, b.expr]}}, SqlType.INT)
+    if type_ == SqlType.FLOAT:
+        return Typed({"$divide": [a.expr, b.expr]}, SqlType.FLOAT)
+    return Typed(_runtime_div(a, b), SqlType.NUMBER)
+
+
+def _runtime_div(a: Typed, b: Typed) -> Any:
+    simple = all(not isinstance(x.expr, dict) for x in (a, b))
+    left, right = (a.expr, b.expr) if simple else ("$$l", "$$r")
+    checks = [is_integer(e) for x, e in ((a, left), (b, right)) if x.type != SqlType.INT]
+    both_int = checks[0] if len(checks) == 1 else {"$and": checks}
+    divide = {"$divide": [left, right]}
+    body = {"$cond": [both_int, {"$toLong": divide}, divide]}
+    return body if simple else let({"l": a.expr, "r": b.expr}, body)
+
+
+def _mod_fold(a: Any, b: Any) -> Any:
+    if b == 0:
+        raise ZeroDivisionError
+    if isinstance(a, int) and isinstance(b, int):
+        r = abs(a) % abs(b)
+        return r if a >= 0 else -r
+    import math
+
+    return math.fmod(a, b)
+
+
+def _mod(tr: Translator, node: exp.Expr) -> Typed:
+    try:
+        return _binary("$mod", _mod_fold)(tr, node)
+    except ZeroDivisionError:
+        raise tr.error("division by zero", node) from None
+
+
+def _neg(tr: Translator, node: exp.Expr) -> Typed:
+    value = tr.translate(node.this)
+    _check_numeric(tr, node, value)
+    if value.is_const:
+        return const(None if value.value is None else -value.value, value.type)
+    return Typed({"$subtract": [0, value.expr]}, value.type)
+
+
+HANDLERS: dict[type[exp.Expr], Callable[[Translator, exp.Expr], Typed]] = {
+    exp.Add: _binary("$add", lambda a, b: a + b, sign=1),
+    exp.Sub: _binary("$subtract", lambda a, b: a - b, sign=-1),
+    exp.Mul: _binary("$multiply", lambda a, b: a * b),
+    exp.Div: _div,
+    exp.Mod: _mod,
+    exp.Neg: _neg,
+}

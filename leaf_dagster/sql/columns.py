@@ -1,0 +1,107 @@
+"""The select list: output column names (PostgreSQL's defaults) and references to them by alias or ordinal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from leaf_dagster.sql.aggregates import NAMES
+from leaf_dagster.sql.context import Context
+from leaf_dagster.sql.errors import LeafSQLError
+from leaf_dagster.sql.paths import output_name
+
+STAR = "*"
+
+DEFAULT_NAMES: dict[type[exp.Expr], str] = {
+    **NAMES,
+    exp.TimestampTrunc: "date_trunc",
+    exp.DateTrunc: "date_trunc",
+    exp.Extract: "extract",
+    exp.ArraySize: "array_length",
+    exp.CurrentTimestamp: "now",
+    exp.CurrentDate: "current_date",
+    exp.Trim: "btrim",
+    exp.StrPosition: "position",
+    exp.Stddev: "stddev",
+    exp.Ceil: "ceil",
+}
+
+
+@dataclass
+class Column:
+    name: str
+    node: exp.Expr
+
+
+def default_name(node: exp.Expr, ctx: Context) -> str:
+    named = output_name(node, ctx.source)
+    if named:
+        return named
+    if isinstance(node, exp.Cast):
+        return default_name(node.this, ctx)
+    if isinstance(node, exp.Paren):
+        return default_name(node.this, ctx)
+    if type(node) in DEFAULT_NAMES:
+        return DEFAULT_NAMES[type(node)]
+    if isinstance(node, exp.Anonymous):
+        return str(node.this).lower()
+    if isinstance(node, exp.Func):
+        return node.sql_name().lower()
+    return "?column?"
+
+
+def select_columns(select: exp.Select, ctx: Context) -> list[Column] | None:
+    """The output columns, or None for ``SELECT *``."""
+    items = select.expressions
+    stars = [
+        i
+        for i in items
+        if isinstance(i, exp.Star) or (isinstance(i, exp.Column) and isinstance(i.this, exp.Star))
+    ]
+    if stars:
+        if len(items) > 1:
+            raise ctx.source.error("'*' together with other columns is not supported", stars[0], "*")
+        star = stars[0]
+        if isinstance(star, exp.Column) and star.table not in ctx.scope.qualifiers:
+            raise ctx.source.error(f"unknown table {star.table!r}", star)
+        return None
+    columns: list[Column] = []
+    for item in items:
+        if isinstance(item, exp.Alias):
+            columns.append(Column(item.alias, item.this))
+        else:
+            columns.append(Column(default_name(item, ctx), item))
+    seen: set[str] = set()
+    for column, item in zip(columns, items, strict=True):
+        if column.name in seen:
+            raise ctx.source.error(
+                f"duplicate output column name {column.name!r}: give each column its own AS alias", item
+            )
+        if column.name.startswith("$") or not all(column.name.split(".")):
+            raise ctx.source.error(f"invalid output column name {column.name!r}", item)
+        seen.add(column.name)
+    for name in seen:
+        parts = name.split(".")
+        for i in range(1, len(parts)):
+            if ".".join(parts[:i]) in seen:
+                raise LeafSQLError(
+                    f"output columns {'.'.join(parts[:i])!r} and {name!r} collide", line=1, col=1
+                )
+    return columns
+
+
+def output_reference(node: exp.Expr, columns: list[Column] | None, ctx: Context) -> exp.Expr | None:
+    """The select expression ``node`` names by ordinal or alias, as PostgreSQL's GROUP/ORDER BY allow."""
+    if columns is None:
+        return None
+    if isinstance(node, exp.Literal) and not node.is_string:
+        index = int(str(node.this)) if str(node.this).isdigit() else 0
+        if not 1 <= index <= len(columns):
+            raise ctx.source.error(f"position {node.this} is not in the select list", node)
+        return columns[index - 1].node
+    if isinstance(node, exp.Column) and not node.table and isinstance(node.this, exp.Identifier):
+        for column in columns:
+            if column.name == node.name:
+                return column.node
+    return None

@@ -1,0 +1,76 @@
+"""The compiler's entry points: a SELECT to a pipeline, an expression or a condition to MongoDB."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from leaf_dagster.sql.columns import STAR
+from leaf_dagster.sql.context import Context
+from leaf_dagster.sql.errors import LeafSQLError
+from leaf_dagster.sql.expressions import Translator
+from leaf_dagster.sql.parsing import parse_fragment, parse_statement
+from leaf_dagster.sql.paths import Scope
+from leaf_dagster.sql.planner import plan
+from leaf_dagster.sql.statement import check_statement, source_table
+from leaf_dagster.sql.values import project_value
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    collection: str
+    pipeline: list[dict[str, Any]]
+    columns: list[str]  # output names in SELECT order; ["*"] for SELECT *
+
+    @property
+    def is_star(self) -> bool:
+        return self.columns == [STAR]
+
+
+def compile_sql(
+    sql: str, *, params: Mapping[str, Any] | None = None, now: dt.datetime | None = None
+) -> CompiledQuery:
+    """A PostgreSQL SELECT on one collection as a MongoDB aggregation pipeline."""
+    parsed = parse_statement(sql)
+    bare = Context.create(parsed.source, Scope(), params, now)
+    select = check_statement(parsed.tree, bare)
+    collection, qualifiers = source_table(select, parsed.source)
+    ctx = Context.create(parsed.source, Scope(collection, qualifiers), params, now)
+    result = plan(select, ctx, collection)
+    return CompiledQuery(result.collection, result.stages, result.columns)
+
+
+def compile_expression(
+    sql_expr: str, *, params: Mapping[str, Any] | None = None, now: dt.datetime | None = None
+) -> Any:
+    """A SQL scalar expression over one document's fields as an aggregation expression.
+
+    The result is safe as a ``$set``/``$project`` value (constants are ``$literal``).
+    """
+    translator = _fragment_translator(sql_expr, params, now)
+    return project_value(translator.translate(translator.tree).expr)
+
+
+def compile_condition(
+    sql_condition: str, *, params: Mapping[str, Any] | None = None, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """A WHERE condition as a ``$match``/find filter (query operators when possible, else ``$expr``)."""
+    translator = _fragment_translator(sql_condition, params, now)
+    return translator.conditions.filter(translator.tree)
+
+
+class _FragmentTranslator(Translator):
+    tree: Any
+
+
+def _fragment_translator(
+    text: str, params: Mapping[str, Any] | None, now: dt.datetime | None
+) -> _FragmentTranslator:
+    if not isinstance(text, str):
+        raise LeafSQLError(f"expected SQL text, got {type(text).__name__}")
+    parsed = parse_fragment(text)
+    translator = _FragmentTranslator(Context.create(parsed.source, Scope(), params, now))
+    translator.tree = parsed.tree
+    return translator

@@ -1,0 +1,46 @@
+"""What a translation needs besides the AST: the source (for positions), the scope, params and now."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlglot import exp
+
+from leaf_dagster.sql.errors import Source
+from leaf_dagster.sql.paths import Scope
+from leaf_dagster.sql.values import SqlType, Typed, const, to_bson_datetime
+
+
+@dataclass(frozen=True)
+class Context:
+    source: Source
+    scope: Scope
+    params: Mapping[str, Any]
+    now: dt.datetime  # naive UTC, millisecond precision
+
+    @staticmethod
+    def create(
+        source: Source, scope: Scope, params: Mapping[str, Any] | None, now: dt.datetime | None
+    ) -> Context:
+        moment = to_bson_datetime(now if now is not None else dt.datetime.now(dt.UTC))
+        return Context(source, scope, dict(params or {}), moment)
+
+    def param(self, node: exp.Placeholder) -> Typed:
+        name = node.name
+        if not name or name == "?":
+            raise self.source.error("only named parameters (:name) are supported", node, ":")
+        if name not in self.params:
+            raise self.source.error(f"missing parameter :{name}", node, name)
+        return bind(self.params[name])
+
+
+def bind(value: Any) -> Typed:
+    """A parameter value as a BSON constant (dates become BSON dates)."""
+    if isinstance(value, dt.datetime | dt.date):
+        return const(to_bson_datetime(value), SqlType.DATE)
+    if isinstance(value, tuple | set | frozenset):
+        value = list(value)
+    return const(value)

@@ -1,0 +1,202 @@
+"""Dates: literals, intervals, ``date ± interval``, ``DATE_TRUNC`` and ``EXTRACT`` as PostgreSQL has them.
+
+Timestamps are BSON dates in UTC. Constant arithmetic (``CURRENT_DATE - INTERVAL '30 days'``) is
+folded at compile time so that a WHERE on a date field stays a plain, index-friendly ``$match``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from leaf_dagster.sql.values import SqlType, Typed, const, null_if_any_null
+
+EPOCH = dt.datetime(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class Interval:
+    months: int = 0
+    days: int = 0
+    millis: int = 0
+
+    def negated(self) -> Interval:
+        return Interval(-self.months, -self.days, -self.millis)
+
+
+_UNITS: dict[str, tuple[str, int]] = {}
+for _names, _kind, _factor in [
+    (("millennium", "millennia", "millenniums"), "months", 12000),
+    (("century", "centuries"), "months", 1200),
+    (("decade", "decades"), "months", 120),
+    (("year", "years", "yr", "yrs", "y"), "months", 12),
+    (("quarter", "quarters"), "months", 3),
+    (("month", "months", "mon", "mons"), "months", 1),
+    (("week", "weeks", "w"), "days", 7),
+    (("day", "days", "d"), "days", 1),
+    (("hour", "hours", "hr", "hrs", "h"), "millis", 3_600_000),
+    (("minute", "minutes", "min", "mins", "m"), "millis", 60_000),
+    (("second", "seconds", "sec", "secs", "s"), "millis", 1000),
+    (("millisecond", "milliseconds", "ms", "msec", "msecs"), "millis", 1),
+]:
+    for _name in _names:
+        _UNITS[_name] = (_kind, _factor)
+
+_PAIR = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*([a-z]+)")
+_CLOCK = re.compile(r"([+-])?(\d+):(\d{2})(?::(\d{2}(?:\.\d+)?))?")
+
+
+def parse_interval(text: str, unit: str | None = None) -> Interval | None:
+    """``'1 year 2 months 3 days 04:05:06'`` or ``'30'`` with unit ``day``; None when malformed."""
+    text = text.strip().lower()
+    if unit:
+        text = f"{text} {unit.lower()}"
+    months = days = 0
+    millis = 0.0
+    rest = text
+    clock = _CLOCK.search(rest)
+    if clock:
+        sign = -1 if clock.group(1) == "-" else 1
+        secs = float(clock.group(4) or 0)
+        millis += sign * ((int(clock.group(2)) * 60 + int(clock.group(3))) * 60 + secs) * 1000
+        rest = rest[: clock.start()] + rest[clock.end() :]
+    matched_any = bool(clock)
+    for amount, name in _PAIR.findall(rest):
+        if name not in _UNITS:
+            return None
+        kind, factor = _UNITS[name]
+        value = float(amount) * factor
+        if kind == "months":
+            if value != int(value):
+                return None
+            months += int(value)
+        elif kind == "days":
+            if value != int(value):
+                return None
+            days += int(value)
+        else:
+            millis += value
+        matched_any = True
+    leftover = _PAIR.sub("", rest).replace("ago", "").strip()
+    if not matched_any or leftover:
+        return None
+    if "ago" in rest:
+        return Interval(-months, -days, -round(millis))
+    return Interval(months, days, round(millis))
+
+
+def shift_constant(value: dt.datetime, interval: Interval) -> dt.datetime:
+    """PostgreSQL's timestamp + interval: months (clamped to month end), then days, then time."""
+    if interval.months:
+        total = value.year * 12 + value.month - 1 + interval.months
+        year, month = divmod(total, 12)
+        day = min(value.day, calendar.monthrange(year, month + 1)[1])
+        value = value.replace(year=year, month=month + 1, day=day)
+    return value + dt.timedelta(days=interval.days, milliseconds=interval.millis)
+
+
+def shift_expression(date: Typed, interval: Interval) -> Typed:
+    if date.is_const:
+        return const(None if date.value is None else shift_constant(date.value, interval), SqlType.DATE)
+    expr = date.expr
+    for unit, amount in (
+        ("month", interval.months),
+        ("day", interval.days),
+        ("millisecond", interval.millis),
+    ):
+        if amount:
+            expr = {"$dateAdd": {"startDate": expr, "unit": unit, "amount": amount}}
+    return Typed(expr, SqlType.DATE)
+
+
+TRUNC_UNITS = {"second", "minute", "hour", "day", "week", "month", "quarter", "year"}
+
+
+def truncate(unit: str, date: Typed) -> Typed:
+    if date.is_const:
+        return const(None if date.value is None else truncate_constant(unit, date.value), SqlType.DATE)
+    spec: dict[str, Any] = {"date": date.expr, "unit": unit}
+    if unit == "week":
+        spec["startOfWeek"] = "monday"  # ISO weeks, as PostgreSQL
+    return Typed({"$dateTrunc": spec}, SqlType.DATE)
+
+
+def truncate_constant(unit: str, value: dt.datetime) -> dt.datetime:
+    value = value.replace(microsecond=0)
+    if unit == "second":
+        return value
+    value = value.replace(second=0)
+    if unit == "minute":
+        return value
+    value = value.replace(minute=0)
+    if unit == "hour":
+        return value
+    value = value.replace(hour=0)
+    if unit == "day":
+        return value
+    if unit == "week":
+        return value - dt.timedelta(days=value.weekday())
+    if unit == "month":
+        return value.replace(day=1)
+    if unit == "quarter":
+        return value.replace(day=1, month=(value.month - 1) // 3 * 3 + 1)
+    return value.replace(day=1, month=1)
+
+
+def _part(op: str, expr: Any) -> Any:
+    return {op: expr}
+
+
+EXTRACT_PARTS = {
+    "year",
+    "month",
+    "day",
+    "hour",
+    "minute",
+    "second",
+    "millisecond",
+    "milliseconds",
+    "dow",
+    "isodow",
+    "doy",
+    "week",
+    "quarter",
+    "epoch",
+    "isoyear",
+}
+
+
+def extract(part: str, date: Typed) -> Typed:
+    """``EXTRACT(part FROM date)``: dow counts Sunday as 0, week and isoyear are ISO 8601."""
+    e = date.expr
+    simple = {
+        "year": "$year",
+        "month": "$month",
+        "day": "$dayOfMonth",
+        "hour": "$hour",
+        "minute": "$minute",
+        "isodow": "$isoDayOfWeek",
+        "doy": "$dayOfYear",
+        "week": "$isoWeek",
+        "isoyear": "$isoWeekYear",
+    }
+    result: Any
+    type_ = SqlType.INT
+    if part in simple:
+        result = _part(simple[part], e)
+    elif part == "dow":
+        result = {"$subtract": [_part("$dayOfWeek", e), 1]}
+    elif part == "quarter":
+        result = {"$toInt": {"$ceil": {"$divide": [_part("$month", e), 3]}}}
+    elif part == "second":
+        result = {"$add": [_part("$second", e), {"$divide": [_part("$millisecond", e), 1000]}]}
+        type_ = SqlType.FLOAT
+    elif part in ("millisecond", "milliseconds"):
+        result = {"$add": [{"$multiply": [_part("$second", e), 1000]}, _part("$millisecond", e)]}
+    else:  # epoch
+        result = {"$divide": [{"$subtract": [e, EPOCH]}, 1000]}
+        type_ = SqlType.FLOAT
+    return Typed(null_if_any_null([date], result) if part in ("dow", "epoch") else result, type_)

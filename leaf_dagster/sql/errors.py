@@ -1,0 +1,88 @@
+"""``LeafSQLError``: what is wrong in a query, and where (line and column, 1-based)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+
+class LeafSQLError(ValueError):
+    """Malformed SQL, or a construct the compiler does not translate (it never guesses)."""
+
+    def __init__(self, message: str, *, line: int = 1, col: int = 1, construct: str = "") -> None:
+        self.message = message
+        self.line = line
+        self.col = col
+        self.construct = construct
+        where = f"line {line}, column {col}"
+        super().__init__(f"{message} ({construct!r} at {where})" if construct else f"{message} (at {where})")
+
+    def caret(self, sql: str) -> str:
+        """The offending line of ``sql`` with a caret under the error's column."""
+        lines = sql.splitlines() or [""]
+        text = lines[min(self.line, len(lines)) - 1]
+        return f"{text}\n{' ' * (self.col - 1)}^"
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+
+
+class Source:
+    """The SQL text and its tokens, to turn AST nodes into line/column positions."""
+
+    def __init__(self, sql: str, tokens: list[Token]) -> None:
+        self.sql = sql
+        self.tokens = tokens
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = self.sql.count("\n", 0, offset) + 1
+        return line, offset - (self.sql.rfind("\n", 0, offset) + 1) + 1
+
+    def offset_of(self, node: exp.Expr, keyword: str | None = None) -> int:
+        starts = [n.meta["start"] for n in node.walk() if isinstance(n, exp.Expr) and "start" in n.meta]
+        first, last = (min(starts), max(starts)) if starts else (None, None)
+        word = (keyword or _keyword(node)).upper()
+        hits = [t.start for t in self.tokens if t.text.upper() == word] if word else []
+        if last is not None:
+            # The construct's keyword: the last occurrence before the end of the construct.
+            before = [s for s in hits if s <= last]
+            return before[-1] if before else first if first is not None else 0
+        return hits[0] if hits else 0
+
+    def error(self, message: str, node: exp.Expr, keyword: str | None = None) -> LeafSQLError:
+        line, col = self.position(self.offset_of(node, keyword))
+        return LeafSQLError(message, line=line, col=col, construct=construct_text(node))
+
+
+def construct_text(node: exp.Expr) -> str:
+    try:
+        text = node.sql(dialect="postgres")
+    except Exception:  # a node that cannot be printed still gets named
+        text = type(node).__name__
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _keyword(node: exp.Expr) -> str:
+    if isinstance(node, exp.Anonymous):
+        return str(node.this)
+    if isinstance(node, exp.Func):
+        return node.sql_name()
+    table: dict[type[exp.Expr], str] = {
+        exp.Join: "JOIN",
+        exp.Window: "OVER",
+        exp.Subquery: "SELECT",
+        exp.Select: "SELECT",
+        exp.With: "WITH",
+        exp.CTE: "WITH",
+        exp.Union: "UNION",
+        exp.Intersect: "INTERSECT",
+        exp.Except: "EXCEPT",
+        exp.Unnest: "UNNEST",
+        exp.Exists: "EXISTS",
+        exp.Lateral: "LATERAL",
+    }
+    return table.get(type(node), "")

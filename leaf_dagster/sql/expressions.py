@@ -1,0 +1,154 @@
+"""SQL scalar expressions to MongoDB aggregation expressions, typed, with PostgreSQL semantics.
+
+One ``Translator`` walks an expression; node kinds are handled by small tables in
+``arithmetic``, ``functions`` and ``casts``; conditions (``a > 5`` used as a value) go to
+``predicates``. Anything without a handler raises ``LeafSQLError``: nothing is guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from sqlglot import exp
+
+from leaf_dagster.sql import arithmetic, casts, functions, strings
+from leaf_dagster.sql.context import Context
+from leaf_dagster.sql.errors import LeafSQLError
+from leaf_dagster.sql.paths import PATH_NODES, resolve
+from leaf_dagster.sql.values import SqlType, Typed, const
+
+if TYPE_CHECKING:
+    from leaf_dagster.sql.predicates import Conditions
+
+Handler = Callable[["Translator", exp.Expr], Typed]
+
+# Constructs of the next stage of the compiler, named so the error says what is missing.
+NOT_YET = {
+    exp.Window: "window functions (OVER)",
+    exp.Subquery: "subqueries",
+    exp.Select: "subqueries",
+    exp.Exists: "EXISTS",
+    exp.Unnest: "UNNEST",
+    exp.WithinGroup: "WITHIN GROUP",
+    exp.Filter: "aggregate FILTER",
+    exp.JSONExtract: "JSON operators",
+    exp.JSONExtractScalar: "JSON operators",
+    exp.Struct: "row constructors",
+    exp.Array: "array constructors",
+}
+
+CONDITION_NODES = (
+    exp.EQ,
+    exp.NEQ,
+    exp.GT,
+    exp.GTE,
+    exp.LT,
+    exp.LTE,
+    exp.NullSafeEQ,
+    exp.NullSafeNEQ,
+    exp.And,
+    exp.Or,
+    exp.Not,
+    exp.In,
+    exp.Between,
+    exp.Like,
+    exp.ILike,
+    exp.Escape,
+    exp.Is,
+)
+
+
+class Translator:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._conditions: Conditions | None = None
+
+    @property
+    def conditions(self) -> Conditions:
+        if self._conditions is None:
+            from leaf_dagster.sql.predicates import Conditions
+
+            self._conditions = Conditions(self)
+        return self._conditions
+
+    def error(self, message: str, node: exp.Expr, keyword: str | None = None) -> LeafSQLError:
+        return self.ctx.source.error(message, node, keyword)
+
+    def substitute(self, node: exp.Expr) -> Typed | None:
+        """A hook for scopes that replace whole expressions (GROUP BY keys, aggregates)."""
+        return None
+
+    def aggregate(self, node: exp.AggFunc) -> Typed:
+        raise self.error("aggregate functions are not allowed here", node)
+
+    def translate(self, node: exp.Expr) -> Typed:
+        found = self.substitute(node)
+        if found is not None:
+            return found
+        if isinstance(node, exp.AggFunc) and not isinstance(node, exp.Anonymous):
+            return self.aggregate(node)
+        if isinstance(node, PATH_NODES):
+            return resolve(node, self.ctx.scope, self.ctx.source, self.translate)
+        if isinstance(node, CONDITION_NODES):
+            return self.conditions.value(node)
+        handler = HANDLERS.get(type(node))
+        if handler is not None:
+            return handler(self, node)
+        for kind, what in NOT_YET.items():
+            if isinstance(node, kind):
+                raise self.error(f"{what} are not supported yet", node)
+        if isinstance(node, exp.Anonymous):
+            raise self.error(f"unknown function {str(node.this).upper()}", node)
+        if isinstance(node, exp.Func):
+            raise self.error(f"unsupported function {node.sql_name()}", node)
+        raise self.error(f"unsupported construct ({type(node).__name__})", node)
+
+
+def _literal(tr: Translator, node: exp.Expr) -> Typed:
+    assert isinstance(node, exp.Literal)
+    if node.is_string:
+        return replace(const(node.this, SqlType.TEXT), untyped=True)
+    text = str(node.this)
+    if any(c in text for c in ".eE"):
+        return const(float(text), SqlType.FLOAT)
+    value = int(text)
+    if not -(2**63) <= value < 2**63:
+        raise tr.error("integer literal out of the 64-bit range of BSON", node)
+    return const(value, SqlType.INT)
+
+
+def _boolean(tr: Translator, node: exp.Expr) -> Typed:
+    return const(bool(node.this), SqlType.BOOL)
+
+
+def _null(tr: Translator, node: exp.Expr) -> Typed:
+    return const(None, SqlType.NULL)
+
+
+def _paren(tr: Translator, node: exp.Expr) -> Typed:
+    return tr.translate(node.this)
+
+
+def _placeholder(tr: Translator, node: exp.Expr) -> Typed:
+    assert isinstance(node, exp.Placeholder)
+    return tr.ctx.param(node)
+
+
+def _star(tr: Translator, node: exp.Expr) -> Typed:
+    raise tr.error("'*' is only supported alone in the select list or in COUNT(*)", node, "*")
+
+
+HANDLERS: dict[type[exp.Expr], Handler] = {
+    exp.Literal: _literal,
+    exp.Boolean: _boolean,
+    exp.Null: _null,
+    exp.Paren: _paren,
+    exp.Placeholder: _placeholder,
+    exp.Star: _star,
+    **arithmetic.HANDLERS,
+    **functions.HANDLERS,
+    **strings.HANDLERS,
+    **casts.HANDLERS,
+}

@@ -1,0 +1,240 @@
+"""Scalar functions: CASE, COALESCE, NULLIF, math, dates and arrays, with SQL NULL handling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from sqlglot import exp
+
+from leaf_dagster.sql import dates
+from leaf_dagster.sql.casts import round_constant, round_half_away
+from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_null, let, null_if_any_null
+
+if TYPE_CHECKING:
+    from leaf_dagster.sql.expressions import Translator
+
+
+def _merge_types(values: list[Typed]) -> SqlType:
+    types = {v.type for v in values if v.type != SqlType.NULL}
+    if len(types) == 1:
+        return types.pop()
+    if types and types <= NUMERIC:
+        return SqlType.FLOAT if SqlType.FLOAT in types else SqlType.NUMBER
+    return SqlType.ANY if types else SqlType.NULL
+
+
+def _case(tr: Translator, node: exp.Expr) -> Typed:
+    subject = tr.translate(node.this) if node.this is not None else None
+    branches = []
+    values = []
+    for branch in node.args.get("ifs") or []:
+        if subject is not None:
+            test = tr.conditions.compare("$eq", subject, tr.translate(branch.this), True)
+        else:
+            test = tr.conditions.truth(branch.this, True)
+        then = tr.translate(branch.args["true"])
+        values.append(then)
+        branches.append({"case": test, "then": then.expr})
+    default = node.args.get("default")
+    otherwise = tr.translate(default) if default is not None else const(None)
+    values.append(otherwise)
+    return Typed({"$switch": {"branches": branches, "default": otherwise.expr}}, _merge_types(values))
+
+
+def _if(tr: Translator, node: exp.Expr) -> Typed:
+    then = tr.translate(node.args["true"])
+    false = node.args.get("false")
+    otherwise = tr.translate(false) if false is not None else const(None)
+    test = tr.conditions.truth(node.this, True)
+    return Typed({"$cond": [test, then.expr, otherwise.expr]}, _merge_types([then, otherwise]))
+
+
+def _coalesce(tr: Translator, node: exp.Expr) -> Typed:
+    args = [tr.translate(a) for a in [node.this, *node.expressions]]
+    kept: list[Typed] = []
+    for arg in args:
+        if arg.is_null_const:
+            continue
+        kept.append(arg)
+        if arg.is_const:
+            break
+    if not kept:
+        return const(None)
+    if len(kept) == 1:
+        return kept[0]
+    return Typed({"$ifNull": [a.expr for a in kept]}, _merge_types(kept))
+
+
+def _nullif(tr: Translator, node: exp.Expr) -> Typed:
+    a, b = tr.translate(node.this), tr.translate(node.expression)
+    return Typed({"$cond": [tr.conditions.compare("$eq", a, b, True), None, a.expr]}, a.type)
+
+
+def _round(tr: Translator, node: exp.Expr) -> Typed:
+    value = tr.translate(node.this)
+    digits_node = node.args.get("decimals")
+    digits = 0
+    if digits_node is not None:
+        d = tr.translate(digits_node)
+        if not d.is_const or not isinstance(d.value, int) or isinstance(d.value, bool):
+            raise tr.error("ROUND digits must be a constant integer", digits_node)
+        digits = d.value
+    if value.type not in NUMERIC and value.type not in (SqlType.ANY, SqlType.NULL):
+        raise tr.error(f"ROUND does not apply to {value.type.value}", node)
+    if value.is_const:
+        return const(None if value.value is None else round_constant(value.value, digits))
+    if value.type == SqlType.INT and digits >= 0:
+        return value
+    return Typed(round_half_away(value.expr, digits), SqlType.FLOAT if digits_node else value.type)
+
+
+def _math(op: str) -> Callable[[Translator, exp.Expr], Typed]:
+    def handle(tr: Translator, node: exp.Expr) -> Typed:
+        assert isinstance(node, exp.Func)
+        value = tr.translate(node.this)
+        if node.args.get("decimals") is not None or node.args.get("expression") is not None:
+            raise tr.error(f"{node.sql_name()} takes one argument", node)
+        if value.type not in NUMERIC and value.type not in (SqlType.ANY, SqlType.NULL):
+            raise tr.error(f"{node.sql_name()} does not apply to {value.type.value}", node)
+        return Typed({op: value.expr}, value.type)
+
+    return handle
+
+
+def _extremum(op: str) -> Callable[[Translator, exp.Expr], Typed]:
+    """GREATEST/LEAST: NULLs are ignored; NULL only when every argument is NULL (as $max/$min)."""
+
+    def handle(tr: Translator, node: exp.Expr) -> Typed:
+        args = [tr.translate(a) for a in [node.this, *node.expressions]]
+        return Typed({op: [a.expr for a in args]}, _merge_types(args))
+
+    return handle
+
+
+def _numeric_fn(op: str, type_: SqlType = SqlType.FLOAT) -> Callable[[Translator, exp.Expr], Typed]:
+    def handle(tr: Translator, node: exp.Expr) -> Typed:
+        args = [tr.translate(node.this)]
+        if node.args.get("expression") is not None:
+            args.append(tr.translate(node.expression))
+        for arg in args:
+            if arg.type not in NUMERIC and arg.type not in (SqlType.ANY, SqlType.NULL):
+                raise tr.error(f"{node.key.upper()} does not apply to {arg.type.value}", node)
+        if op == "$log":  # LOG(x) is base 10 in PostgreSQL; LOG(base, x)
+            if len(args) == 1 or (args[0].is_const and args[0].value == 10):
+                return Typed({"$log10": args[-1].expr}, type_)
+            return Typed({"$log": [args[1].expr, args[0].expr]}, type_)
+        return Typed({op: args[0].expr} if len(args) == 1 else {op: [a.expr for a in args]}, type_)
+
+    return handle
+
+
+def _sign(tr: Translator, node: exp.Expr) -> Typed:
+    value = tr.translate(node.this)
+    return Typed(null_if_any_null([value], {"$cmp": [value.expr, 0]}), SqlType.INT)
+
+
+def _trunc(tr: Translator, node: exp.Expr) -> Typed:
+    value = tr.translate(node.this)
+    digits_node = node.args.get("decimals")
+    digits = tr.translate(digits_node) if digits_node is not None else const(0)
+    if not digits.is_const or not isinstance(digits.value, int):
+        raise tr.error("TRUNC digits must be a constant integer", node)
+    return Typed(
+        {"$trunc": [value.expr, digits.value]}, SqlType.FLOAT if digits_node is not None else value.type
+    )
+
+
+def _unit(tr: Translator, node: exp.Expr, arg: exp.Expr | None) -> str:
+    if arg is None:
+        raise tr.error("missing date part", node)
+    if isinstance(arg, exp.Literal | exp.Var):
+        return arg.name.lower()
+    return tr.translate(arg).value if isinstance(tr.translate(arg).value, str) else ""
+
+
+def _date_trunc(tr: Translator, node: exp.Expr) -> Typed:
+    unit = _unit(tr, node, node.args.get("unit"))
+    if unit not in dates.TRUNC_UNITS:
+        raise tr.error(f"DATE_TRUNC unit {unit!r} is not supported", node)
+    value = tr.translate(node.this)
+    if value.type not in (SqlType.DATE, SqlType.ANY, SqlType.NULL):
+        raise tr.error(f"DATE_TRUNC does not apply to {value.type.value}", node)
+    return dates.truncate(unit, value)
+
+
+def _extract(tr: Translator, node: exp.Expr) -> Typed:
+    part = _unit(tr, node, node.this)
+    if part not in dates.EXTRACT_PARTS:
+        raise tr.error(f"EXTRACT part {part!r} is not supported", node)
+    value = tr.translate(node.expression)
+    if value.type not in (SqlType.DATE, SqlType.ANY, SqlType.NULL):
+        raise tr.error(f"EXTRACT does not apply to {value.type.value}", node)
+    return dates.extract(part, value)
+
+
+def _current_date(tr: Translator, node: exp.Expr) -> Typed:
+    return const(dates.truncate_constant("day", tr.ctx.now), SqlType.DATE)
+
+
+def _current_timestamp(tr: Translator, node: exp.Expr) -> Typed:
+    return const(tr.ctx.now, SqlType.DATE)
+
+
+def _interval(tr: Translator, node: exp.Expr) -> Typed:
+    raise tr.error("an interval can only be added to or subtracted from a timestamp", node, "INTERVAL")
+
+
+def _cardinality(value: Typed) -> Typed:
+    return Typed(null_if_any_null([value], {"$size": value.expr}), SqlType.INT)
+
+
+def _array_length(tr: Translator, node: exp.Expr) -> Typed:
+    value = tr.translate(node.this)
+    dimension = node.args.get("expression")
+    if dimension is None or tr.translate(dimension).value != 1:
+        raise tr.error("ARRAY_LENGTH needs dimension 1 (documents hold one-dimensional arrays)", node)
+    # PostgreSQL: the length of an empty array is NULL (CARDINALITY gives 0).
+    size = let({"n": {"$size": value.expr}}, {"$cond": [{"$eq": ["$$n", 0]}, None, "$$n"]})
+    return Typed({"$cond": [is_null(value.expr), None, size]}, SqlType.INT)
+
+
+def _anonymous(tr: Translator, node: exp.Expr) -> Typed:
+    name = str(node.this).upper()
+    if name == "CARDINALITY" and len(node.expressions) == 1:
+        return _cardinality(tr.translate(node.expressions[0]))
+    if (
+        name in ("NOW", "LOCALTIMESTAMP", "TRANSACTION_TIMESTAMP", "STATEMENT_TIMESTAMP")
+        and not node.expressions
+    ):
+        return _current_timestamp(tr, node)
+    raise tr.error(f"unknown function {name}", node)
+
+
+HANDLERS: dict[type[exp.Expr], Callable[[Translator, exp.Expr], Typed]] = {
+    exp.Case: _case,
+    exp.If: _if,
+    exp.Coalesce: _coalesce,
+    exp.Nullif: _nullif,
+    exp.Round: _round,
+    exp.Abs: _math("$abs"),
+    exp.Floor: _math("$floor"),
+    exp.Ceil: _math("$ceil"),
+    exp.Greatest: _extremum("$max"),
+    exp.Least: _extremum("$min"),
+    exp.Pow: _numeric_fn("$pow"),
+    exp.Sqrt: _numeric_fn("$sqrt"),
+    exp.Ln: _numeric_fn("$ln"),
+    exp.Exp: _numeric_fn("$exp"),
+    exp.Log: _numeric_fn("$log"),
+    exp.Sign: _sign,
+    exp.Trunc: _trunc,
+    exp.TimestampTrunc: _date_trunc,
+    exp.DateTrunc: _date_trunc,
+    exp.Extract: _extract,
+    exp.CurrentDate: _current_date,
+    exp.CurrentTimestamp: _current_timestamp,
+    exp.Interval: _interval,
+    exp.ArraySize: _array_length,
+    exp.Anonymous: _anonymous,
+}

@@ -1,0 +1,125 @@
+"""SQL text to a sqlglot AST (PostgreSQL dialect, 0-based array subscripts), cached by text."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlglot import exp
+from sqlglot.dialects.postgres import Postgres
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import TokenType
+
+from leaf_dagster.sql.errors import LeafSQLError, Source, Token
+
+
+class LeafPostgres(Postgres):
+    # QueryLeaf reads items[0] as the first element; PostgreSQL arrays are 1-based.
+    INDEX_OFFSET = 0
+
+
+DIALECT = LeafPostgres()
+_CLAUSE_TOKENS = {
+    TokenType.FROM,
+    TokenType.WHERE,
+    TokenType.GROUP_BY,
+    TokenType.ORDER_BY,
+    TokenType.HAVING,
+    TokenType.LIMIT,
+    TokenType.R_PAREN,
+}
+
+
+@dataclass(frozen=True)
+class Parsed:
+    tree: exp.Expr
+    source: Source
+
+
+def parse_statement(sql: str) -> Parsed:
+    """One SQL statement. The AST is shared through a cache: never mutate it."""
+    return _parse(sql, statement=True)
+
+
+def parse_fragment(sql: str) -> Parsed:
+    """One scalar expression or condition, such as ``profile.age >= 18``."""
+    return _parse(sql, statement=False)
+
+
+@lru_cache(maxsize=1024)
+def _parse(sql: str, statement: bool) -> Parsed:
+    if not sql.strip():
+        raise LeafSQLError("empty SQL", line=1, col=1)
+    try:
+        raw = DIALECT.tokenize(sql)
+    except TokenError as exc:
+        raise _token_error(sql, exc) from None
+    source = Source(sql, [Token(t.text, t.start) for t in raw])
+    for comma, after in itertools.pairwise(raw):
+        # sqlglot forgives "SELECT a, FROM t"; PostgreSQL does not.
+        if comma.token_type == TokenType.COMMA and after.token_type in _CLAUSE_TOKENS:
+            line, col = source.position(comma.start)
+            raise LeafSQLError(
+                f"malformed SQL: a comma before {after.text.upper()}", line=line, col=col, construct=","
+            )
+    text = sql if statement else f"SELECT {sql}"
+    tokens = raw if statement else DIALECT.tokenize(text)
+    try:
+        trees = DIALECT.parser().parse(tokens, text)
+    except ParseError as exc:
+        raise _parse_error(sql, exc, shift=0 if statement else len("SELECT ")) from None
+    trees = [t for t in trees if t is not None]
+    if len(trees) != 1:
+        raise LeafSQLError(f"expected exactly one SQL statement, got {len(trees)}", line=1, col=1)
+    tree = trees[0]
+    if not statement:
+        assert isinstance(tree, exp.Select)
+        if len(tree.expressions) != 1 or (len(tree.args) > 1 and _has_clauses(tree)):
+            raise LeafSQLError("expected a single expression", line=1, col=1, construct=sql.strip())
+        tree = tree.expressions[0]
+        _shift_meta(tree, -len("SELECT "))
+    assert tree is not None
+    return Parsed(tree, source)
+
+
+def _has_clauses(select: exp.Select) -> bool:
+    return any(v for k, v in select.args.items() if k != "expressions")
+
+
+def _shift_meta(tree: exp.Expr, delta: int) -> None:
+    for node in tree.walk():
+        if isinstance(node, exp.Expr) and "start" in node.meta:
+            node.meta["start"] += delta
+
+
+def _parse_error(sql: str, exc: ParseError, shift: int) -> LeafSQLError:
+    first = exc.errors[0] if exc.errors else {}
+    highlight = str(first.get("highlight") or "")
+    description = str(first.get("description") or exc).split(". Line")[0]
+    description = re.sub(r"<Token token_type: TokenType\.(\w+), text: ([^,]*),.*?>", r"\2", description)
+    description = description.replace("SENTINEL", "end of input")
+    description = re.sub(
+        r"Required keyword: '(\w+)' missing for <class '[\w.]*\.(\w+)'>",
+        lambda m: f"incomplete {m.group(2).upper()} (missing its {m.group(1).rstrip('_')})",
+        description,
+    )
+    line = int(first.get("line") or 1)
+    col = max(1, int(first.get("col") or 1) - max(len(highlight), 1) + 1)
+    if line == 1:
+        col = max(1, col - shift)
+    return LeafSQLError(f"malformed SQL: {description}", line=line, col=col, construct=highlight)
+
+
+def _token_error(sql: str, exc: TokenError) -> LeafSQLError:
+    match = re.search(r"Error tokenizing '(.*)'", str(exc), re.S)
+    offset = 0
+    if match:
+        context = match.group(1)
+        found = sql.find(context)
+        quote = max(context.rfind("'"), context.rfind('"'))
+        offset = found + (quote if quote >= 0 else len(context) - 1) if found >= 0 else 0
+    source = Source(sql, [])
+    line, col = source.position(offset)
+    return LeafSQLError("malformed SQL: unterminated string or bad token", line=line, col=col)

@@ -1,0 +1,105 @@
+"""Column references to document paths: nested fields of any depth, aliases, 0-based ``[i]``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlglot import exp
+
+from leaf_dagster.sql.errors import Source
+from leaf_dagster.sql.values import SqlType, Typed, let
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a query reads: its collection and the names that may qualify its fields."""
+
+    collection: str | None = None
+    qualifiers: frozenset[str] = field(default_factory=frozenset)
+
+
+PATH_NODES = (exp.Column, exp.Dot, exp.Bracket)
+
+
+@dataclass(frozen=True)
+class Index:
+    node: exp.Expr
+
+
+Segment = str | Index
+
+
+def segments(node: exp.Expr, source: Source) -> list[Segment]:
+    if isinstance(node, exp.Column):
+        if isinstance(node.this, exp.Star):
+            raise source.error("'*' is only supported alone in the select list", node)
+        out: list[Segment] = []
+        for part in node.parts:
+            out.extend(_split(part, source))
+        return out
+    if isinstance(node, exp.Dot):
+        if not isinstance(node.expression, exp.Identifier):
+            raise source.error("unsupported field access", node)
+        return [*segments(node.this, source), *_split(node.expression, source)]
+    if isinstance(node, exp.Bracket):
+        if len(node.expressions) != 1 or isinstance(node.expressions[0], exp.Slice):
+            raise source.error("array access takes exactly one index (slices are not supported)", node)
+        return [*segments(node.this, source), Index(node.expressions[0])]
+    raise source.error("expected a field reference", node)
+
+
+def _split(ident: exp.Expr, source: Source) -> list[str]:
+    name = ident.name
+    parts = name.split(".") if isinstance(ident, exp.Identifier) and ident.quoted else [name]
+    for part in parts:
+        if not part or part.startswith("$"):
+            raise source.error(f"invalid field name {name!r}", ident)
+    return parts
+
+
+def resolve(
+    node: exp.Expr,
+    scope: Scope,
+    source: Source,
+    index: Callable[[exp.Expr], Typed],
+) -> Typed:
+    """The document path ``node`` names, as an aggregation expression."""
+    segs = segments(node, source)
+    if len(segs) > 1 and isinstance(segs[0], str) and segs[0] in scope.qualifiers:
+        segs = segs[1:]
+    if not isinstance(segs[0], str):
+        raise source.error("array access needs a field before '['", node)
+    run: list[str] = []
+    current: Any = None
+    for seg in segs:
+        if isinstance(seg, str):
+            run.append(seg)
+            continue
+        current = _path(current, run)
+        run = []
+        idx = index(seg.node)
+        if (idx.is_const and not isinstance(idx.value, int)) or idx.type not in (SqlType.INT, SqlType.ANY):
+            raise source.error("array index must be an integer", seg.node)
+        current = {"$arrayElemAt": [current, idx.expr]}
+    if current is None:
+        dotted = ".".join(run)
+        return Typed(f"${dotted}", SqlType.ANY, path=dotted)
+    return Typed(_path(current, run) if run else current, SqlType.ANY)
+
+
+def _path(current: Any, run: list[str]) -> Any:
+    if current is None:
+        return "$" + ".".join(run)
+    if not run:
+        return current
+    return let({"elem": current}, "$$elem." + ".".join(run))
+
+
+def output_name(node: exp.Expr, source: Source) -> str | None:
+    """PostgreSQL's default column name for a path: its last field name."""
+    if not isinstance(node, PATH_NODES):
+        return None
+    names = [s for s in segments(node, source) if isinstance(s, str)]
+    return names[-1] if names else None

@@ -1,0 +1,455 @@
+"""Conditions with SQL's three-valued logic, as plain ``$match`` queries when possible.
+
+Every condition is compiled for a polarity: ``truth(c, True)`` holds exactly when ``c`` is TRUE,
+``truth(c, False)`` exactly when it is FALSE; a NULL condition satisfies neither. So ``NOT (a > 5)``
+becomes "a <= 5" (a NULL ``a`` is excluded, unlike MongoDB's ``$not``) and ``x NOT IN (1, NULL)``
+is never true. Query operators are type-bracketed and skip NULL/missing values, which is SQL's
+comparison; ``$expr`` comparisons are not (null < 5 there), so those get explicit NULL checks.
+
+A quoted literal compared with a field takes the field's type, decided per value: ``'2024-01-01'``
+matches a BSON date field as that date and a string field as that string, ``'30'`` a number field
+as 30. One exception keeps time ranges on an index: in a plain ``$match``, ``<``, ``<=``, ``>``,
+``>=`` and BETWEEN against an ISO-date literal compare with the date only (for text, write
+``CAST(field AS TEXT)``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from leaf_dagster.sql.values import SqlType, Typed, const, not_null, parse_iso
+
+if TYPE_CHECKING:
+    from leaf_dagster.sql.expressions import Translator
+
+NEGATE = {"$eq": "$ne", "$ne": "$eq", "$gt": "$lte", "$lte": "$gt", "$lt": "$gte", "$gte": "$lt"}
+MIRROR = {"$eq": "$eq", "$ne": "$ne", "$gt": "$lt", "$lt": "$gt", "$gte": "$lte", "$lte": "$gte"}
+OPS: dict[type[exp.Expr], str] = {
+    exp.EQ: "$eq",
+    exp.NEQ: "$ne",
+    exp.GT: "$gt",
+    exp.GTE: "$gte",
+    exp.LT: "$lt",
+    exp.LTE: "$lte",
+}
+NEVER: dict[str, Any] = {"$expr": False}
+SCALARS = (bool, int, float, str)
+
+
+def and_(parts: list[Any]) -> Any:
+    parts = [p for p in parts if p is not True]
+    if any(p is False for p in parts):
+        return False
+    if not parts:
+        return True
+    return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def or_(parts: list[Any]) -> Any:
+    parts = [p for p in parts if p is not False]
+    if any(p is True for p in parts):
+        return True
+    if not parts:
+        return False
+    return parts[0] if len(parts) == 1 else {"$or": parts}
+
+
+def like_regex(pattern: str, escape: str | None = "\\") -> str:
+    """A LIKE pattern as an anchored regex: ``%`` any run, ``_`` one character, the rest literal."""
+    out = ["^"]
+    chars = iter(pattern)
+    for ch in chars:
+        if escape and ch == escape:
+            nxt = next(chars, None)
+            if nxt is not None:
+                out.append(re.escape(nxt))
+        elif ch == "%":
+            out.append(r"[\s\S]*")
+        elif ch == "_":
+            out.append(r"[\s\S]")
+        else:
+            out.append(re.escape(ch))
+    out.append(r"(?![\s\S])")  # end of text (``$`` would also match before a final newline)
+    return "".join(out)
+
+
+class Conditions:
+    def __init__(self, tr: Translator) -> None:
+        self.tr = tr
+
+    # -- public -------------------------------------------------------------------------------
+
+    def filter(self, node: exp.Expr) -> dict[str, Any]:
+        """A ``$match`` filter: query operators where possible, ``$expr`` for the rest."""
+        plain = self._match(node, True)
+        if plain is not None:
+            return plain
+        truth = self.truth(node, True)
+        return NEVER if truth is False else {} if truth is True else {"$expr": truth}
+
+    def value(self, node: exp.Expr) -> Typed:
+        """The condition as a value: true, false or NULL."""
+        if type(node) in OPS:
+            a, b = self._operands(node)
+            if a.is_null_const or b.is_null_const:
+                return const(None, SqlType.BOOL)
+            if not self._ambiguous(a, b):
+                checks = [not_null(x.expr) for x in (a, b) if not x.is_const]
+                core = {OPS[type(node)]: [a.expr, b.expr]}
+                return Typed({"$cond": [and_(checks), core, None]} if checks else core, SqlType.BOOL)
+        yes, no = self.truth(node, True), self.truth(node, False)
+        return Typed({"$cond": [yes, True, {"$cond": [no, False, None]}]}, SqlType.BOOL)
+
+    def truth(self, node: exp.Expr, want: bool) -> Any:
+        if isinstance(node, exp.Paren):
+            return self.truth(node.this, want)
+        if isinstance(node, exp.Not):
+            return self.truth(node.this, not want)
+        if isinstance(node, exp.And):
+            parts = [self.truth(node.this, want), self.truth(node.expression, want)]
+            return and_(parts) if want else or_(parts)
+        if isinstance(node, exp.Or):
+            parts = [self.truth(node.this, want), self.truth(node.expression, want)]
+            return or_(parts) if want else and_(parts)
+        if type(node) in OPS:
+            a, b = self._operands(node)
+            return self.compare(OPS[type(node)], a, b, want)
+        if isinstance(node, exp.NullSafeEQ | exp.NullSafeNEQ):
+            a, b = self._operands(node)
+            same = {"$eq": [{"$ifNull": [a.expr, None]}, {"$ifNull": [b.expr, None]}]}
+            positive = want == isinstance(node, exp.NullSafeEQ)
+            return same if positive else {"$not": [same]}
+        if isinstance(node, exp.Is):
+            return self._is_truth(node, want)
+        if isinstance(node, exp.In):
+            return self._in_truth(node, want)
+        if isinstance(node, exp.Between):
+            return self._between(node, want, self.compare, combine_and=and_, combine_or=or_)
+        if isinstance(node, exp.Like | exp.ILike | exp.Escape):
+            return self._like_truth(node, want)
+        return self._boolean_truth(node, want)
+
+    def compare(self, op: str, a: Typed, b: Typed, want: bool) -> Any:
+        """Truth of ``a op b`` for a polarity, in ``$expr`` form."""
+        if not want:
+            op = NEGATE[op]
+        if a.is_null_const or b.is_null_const:
+            return False
+        if self._ambiguous(a, b):
+            field, text = (a, b) if b.is_const else (b, a)
+            if field is b:
+                op = MIRROR[op]
+            by_type = {kind: const(value) for kind, value in readings(text)}
+            known = STATIC_READING.get(field.type)
+            if known is not None:
+                return self.compare(op, field, by_type.get(known, text), True)
+            branches = [
+                {"case": TYPE_TESTS[kind](field.expr), "then": self.compare(op, field, reading, True)}
+                for kind, reading in by_type.items()
+                if kind != "string"
+            ]
+            return {"$switch": {"branches": branches, "default": self.compare(op, field, text, True)}}
+        # NULL sorts below every value in $expr comparisons, so "x > constant" is already false for
+        # NULL; only the other directions need an explicit check.
+        low_const = b if op in ("$gt", "$gte") else a if op in ("$lt", "$lte") else None
+        exempt = low_const is not None and low_const.is_const and not low_const.is_null_const
+        checks = [not_null(x.expr) for x in (a, b) if not x.is_const and not exempt]
+        return and_([*checks, {op: [a.expr, b.expr]}])
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _operands(self, node: exp.Expr) -> tuple[Typed, Typed]:
+        return self.tr.translate(node.this), self.tr.translate(node.expression)
+
+    @staticmethod
+    def _ambiguous(a: Typed, b: Typed) -> bool:
+        for x, y in ((a, b), (b, a)):
+            if x.is_const and not y.is_const and y.type in READABLE and len(readings(x)) > 1:
+                return True
+        return False
+
+    def _is_truth(self, node: exp.Is, want: bool) -> Any:
+        if node.args.get("negate"):
+            want = not want
+        value = self.tr.translate(node.this)
+        target = node.expression
+        if isinstance(target, exp.Null):
+            return not_null(value.expr) if not want else {"$eq": [{"$ifNull": [value.expr, None]}, None]}
+        if isinstance(target, exp.Boolean):
+            test = {"$eq": [value.expr, bool(target.this)]}
+            return test if want else {"$not": [test]}
+        raise self.tr.error("IS supports NULL, TRUE and FALSE", node)
+
+    def _in_items(self, node: exp.In) -> list[Typed]:
+        if node.args.get("query") is not None:
+            raise self.tr.error(
+                "IN (SELECT ...) subqueries are not supported yet", node.args["query"], "SELECT"
+            )
+        if node.args.get("unnest") is not None or node.args.get("field") is not None:
+            raise self.tr.error("IN supports a list of values", node)
+        items: list[Typed] = []
+        for item in node.expressions:
+            value = self.tr.translate(item)
+            if value.is_const and isinstance(value.value, list):
+                items.extend(const(v) for v in value.value)
+            else:
+                items.append(value)
+        if not items:
+            raise self.tr.error("IN needs at least one value", node)
+        return items
+
+    def _in_truth(self, node: exp.In, want: bool) -> Any:
+        value = self.tr.translate(node.this)
+        items = self._in_items(node)
+        if value.is_null_const:
+            return False
+        simple = all(i.is_const and isinstance(i.value, SCALARS) for i in items) and not any(
+            self._ambiguous(value, i) for i in items
+        )
+        if not simple or any(i.is_null_const for i in items):
+            parts = [self.compare("$eq", value, i, want) for i in items]
+            return or_(parts) if want else and_(parts)
+        listed = {"$in": [value.expr, {"$literal": [i.value for i in items]}]}
+        checks = [] if value.is_const else [not_null(value.expr)]
+        return and_([*checks, listed if want else {"$not": [listed]}])
+
+    def _between(
+        self, node: exp.Between, want: bool, compare: Any, *, combine_and: Any, combine_or: Any
+    ) -> Any:
+        if node.args.get("symmetric"):
+            raise self.tr.error("BETWEEN SYMMETRIC is not supported", node)
+        value = self.tr.translate(node.this)
+        low, high = self.tr.translate(node.args["low"]), self.tr.translate(node.args["high"])
+        parts = [compare("$gte", value, low, want), compare("$lte", value, high, want)]
+        if any(p is None for p in parts):
+            return None
+        return combine_and(parts) if want else combine_or(parts)
+
+    def _like_parts(self, node: exp.Expr) -> tuple[Typed, str, str, bool]:
+        """The value, the anchored regex ("" for a NULL pattern), its options, and NOT LIKE."""
+        escape: str | None = "\\"
+        if isinstance(node, exp.Escape):
+            esc = self.tr.translate(node.expression)
+            if not esc.is_const or not isinstance(esc.value, str) or len(esc.value) > 1:
+                raise self.tr.error("ESCAPE must be a single character", node)
+            escape = esc.value or None
+            node = node.this
+        assert isinstance(node, exp.Like | exp.ILike)
+        pattern = self.tr.translate(node.expression)
+        if not pattern.is_const or not isinstance(pattern.value, str | type(None)):
+            raise self.tr.error("the LIKE pattern must be a string constant or parameter", node.expression)
+        value = self.tr.translate(node.this)
+        options = "i" if isinstance(node, exp.ILike) else ""
+        regex = like_regex(pattern.value, escape) if pattern.value is not None else ""
+        return value, regex, options, bool(node.args.get("negate"))
+
+    def _like_truth(self, node: exp.Expr, want: bool) -> Any:
+        value, regex, options, negated = self._like_parts(node)
+        if not regex or value.is_null_const:
+            return False
+        if negated:
+            want = not want
+        spec: dict[str, Any] = {"input": value.expr, "regex": regex}
+        if options:
+            spec["options"] = options
+        test = {"$regexMatch": spec}
+        return and_([not_null(value.expr), test if want else {"$not": [test]}])
+
+    def _boolean_truth(self, node: exp.Expr, want: bool) -> Any:
+        value = self.tr.translate(node)
+        if value.type not in (SqlType.BOOL, SqlType.ANY, SqlType.NULL):
+            raise self.tr.error(f"a condition must be boolean, not {value.type.value}", node)
+        if value.is_const:
+            return value.value is want
+        return {"$eq": [value.expr, want]}
+
+    # -- plain query operators ----------------------------------------------------------------
+
+    def _match(self, node: exp.Expr, want: bool) -> dict[str, Any] | None:
+        if isinstance(node, exp.Paren):
+            return self._match(node.this, want)
+        if isinstance(node, exp.Not):
+            return self._match(node.this, not want)
+        if isinstance(node, exp.And | exp.Or):
+            conjunction = isinstance(node, exp.And) == want
+            sides = [self._match(node.this, want), self._match(node.expression, want)]
+            if conjunction:
+                parts = [
+                    s if s is not None else self.filter_expr(child, want)
+                    for s, child in zip(sides, (node.this, node.expression), strict=True)
+                ]
+                if all(s is None for s in sides):
+                    return None
+                return merge_and(parts)
+            if any(s is None for s in sides):
+                return None
+            return {"$or": [s for s in sides if s is not None]}
+        if type(node) in OPS:
+            a, b = self._operands(node)
+            return self._match_compare(OPS[type(node)], a, b, want)
+        if isinstance(node, exp.Is):
+            value = self.tr.translate(node.this)
+            if value.path is None:
+                return None
+            positive = want != bool(node.args.get("negate"))
+            if isinstance(node.expression, exp.Null):
+                return {value.path: None} if positive else {value.path: {"$ne": None}}
+            if isinstance(node.expression, exp.Boolean):
+                flag = bool(node.expression.this)
+                return {value.path: flag} if positive else {value.path: {"$ne": flag}}
+            return None
+        if isinstance(node, exp.In):
+            return self._match_in(node, want)
+        if isinstance(node, exp.Between):
+            parts = self._between(
+                node, want, self._match_compare, combine_and=merge_and, combine_or=_or_filter
+            )
+            return parts
+        if isinstance(node, exp.Like | exp.ILike | exp.Escape):
+            return self._match_like(node, want)
+        if isinstance(node, exp.Column | exp.Dot):
+            value = self.tr.translate(node)
+            return {value.path: want} if value.path else None
+        return None
+
+    def filter_expr(self, node: exp.Expr, want: bool) -> dict[str, Any]:
+        truth = self.truth(node, want)
+        return NEVER if truth is False else {} if truth is True else {"$expr": truth}
+
+    def _match_compare(self, op: str, a: Typed, b: Typed, want: bool) -> dict[str, Any] | None:
+        if a.path is None:
+            a, b, op = b, a, MIRROR[op]
+        if a.path is None or not b.is_const:
+            return None
+        if b.value is None:
+            return NEVER
+        if not isinstance(b.value, SCALARS) and not _is_datetime(b.value):
+            return None
+        if not want:
+            op = NEGATE[op]
+        found = readings(b)
+        if op not in ("$eq", "$ne") and any(kind == "date" for kind, _ in found):
+            # A range against an ISO date literal stays one index-friendly range on the date.
+            found = [(kind, value) for kind, value in found if kind == "date"]
+        values = [value for _, value in found]
+        if op == "$eq":
+            return {a.path: values[0]} if len(values) == 1 else {a.path: {"$in": values}}
+        if op == "$ne":
+            return {a.path: {"$nin": [*values, None]}}
+        ors = [{a.path: {op: v}} for v in values]
+        return ors[0] if len(ors) == 1 else {"$or": ors}
+
+    def _match_in(self, node: exp.In, want: bool) -> dict[str, Any] | None:
+        value = self.tr.translate(node.this)
+        items = self._in_items(node)
+        if value.path is None or not all(i.is_const for i in items):
+            return None
+        if not all(i.value is None or isinstance(i.value, SCALARS) or _is_datetime(i.value) for i in items):
+            return None
+        values = [value for i in items for _, value in readings(i)]
+        present = [v for v in values if v is not None]
+        if want:
+            return {value.path: {"$in": present}} if present else NEVER
+        if len(present) != len(values):
+            return NEVER  # x NOT IN (..., NULL) is never true
+        return {value.path: {"$nin": [*present, None]}}
+
+    def _match_like(self, node: exp.Expr, want: bool) -> dict[str, Any] | None:
+        value, regex, options, negated = self._like_parts(node)
+        if value.path is None:
+            return None
+        if not regex:
+            return NEVER
+        if negated:
+            want = not want
+        spec: dict[str, Any] = {"$regex": regex}
+        if options:
+            spec["$options"] = options
+        return {value.path: spec} if want else {value.path: {"$type": "string", "$not": spec}}
+
+
+STATIC_READING = {
+    SqlType.DATE: "date",
+    SqlType.INT: "number",
+    SqlType.FLOAT: "number",
+    SqlType.NUMBER: "number",
+    SqlType.BOOL: "bool",
+}
+READABLE = {SqlType.ANY, *STATIC_READING}
+TYPE_TESTS: dict[str, Any] = {
+    "date": lambda e: {"$eq": [{"$type": e}, "date"]},
+    "number": lambda e: {"$isNumber": e},
+    "bool": lambda e: {"$eq": [{"$type": e}, "bool"]},
+}
+_NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
+_BOOLEAN_WORDS = {
+    "t": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "f": False,
+    "false": False,
+    "no": False,
+    "off": False,
+}
+
+
+def readings(value: Typed) -> list[tuple[str, Any]]:
+    """What a constant means compared with a field of unknown type, by the field's BSON type.
+
+    A text constant shaped like an ISO date also reads as that date. A quoted SQL literal is of
+    unknown type in PostgreSQL and takes the column's type, so it also reads as a number or a
+    boolean when it spells one (``age = '30'``). Query operators are type-bracketed, so matching
+    any reading is exactly matching the one of the field's type.
+    """
+    if not isinstance(value.value, str):
+        return [("value", value.value)]
+    text = value.value
+    out: list[tuple[str, Any]] = []
+    date = parse_iso(text)
+    if date is not None:
+        out.append(("date", date))
+    if value.untyped:
+        if _NUMBER.match(text):
+            number = float(text)
+            out.append(("number", int(number) if number.is_integer() and abs(number) < 2**53 else number))
+        if text.strip().lower() in _BOOLEAN_WORDS:
+            out.append(("bool", _BOOLEAN_WORDS[text.strip().lower()]))
+    out.append(("string", text))
+    return out
+
+
+def _is_datetime(value: Any) -> bool:
+    import datetime as dt
+
+    return isinstance(value, dt.datetime)
+
+
+def _or_filter(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"$or": parts}
+
+
+def merge_and(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """``$and`` of filters, merged into one document when their fields and operators do not clash."""
+    parts = [p for p in parts if p != {}]
+    if any(p == NEVER for p in parts):
+        return NEVER
+    merged: dict[str, Any] = {}
+    for part in parts:
+        for key, cond in part.items():
+            if key not in merged:
+                merged[key] = cond
+                continue
+            old = merged[key]
+            if _ops(old) and _ops(cond) and not set(old) & set(cond) and not key.startswith("$"):
+                merged[key] = {**old, **cond}
+                continue
+            return {"$and": parts} if len(parts) > 1 else parts[0]
+    return merged
+
+
+def _ops(cond: Any) -> bool:
+    return isinstance(cond, dict) and bool(cond) and all(k.startswith("$") for k in cond)

@@ -1,0 +1,138 @@
+"""Translated expressions with their static SQL type, and small MongoDB expression helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+
+class SqlType(Enum):
+    INT = "int"
+    FLOAT = "float"
+    NUMBER = "number"  # numeric, integer-ness known only per value at run time
+    TEXT = "text"
+    BOOL = "bool"
+    DATE = "timestamp"
+    INTERVAL = "interval"
+    ARRAY = "array"
+    NULL = "null"
+    ANY = "any"  # a document field: its type is known only at run time
+
+
+NUMERIC = {SqlType.INT, SqlType.FLOAT, SqlType.NUMBER}
+
+_NO_VALUE = object()
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A MongoDB aggregation expression; ``value`` is set when it is a compile-time constant."""
+
+    expr: Any
+    type: SqlType
+    value: Any = _NO_VALUE
+    path: str | None = None  # set for a plain document field ("a.b.c"), usable in query operators
+    non_null: bool = False  # known never to be NULL (COUNT)
+    untyped: bool = False  # a quoted SQL literal: PostgreSQL gives it the type of what it meets
+
+    @property
+    def is_const(self) -> bool:
+        return self.value is not _NO_VALUE
+
+    @property
+    def is_null_const(self) -> bool:
+        return self.is_const and self.value is None
+
+
+def const(value: Any, type_: SqlType | None = None) -> Typed:
+    return Typed(literal(value), type_ or type_of_value(value), value=value, non_null=value is not None)
+
+
+def field(path: str) -> Typed:
+    return Typed(f"${path}", SqlType.ANY, path=path)
+
+
+def literal(value: Any) -> Any:
+    """A constant as an aggregation expression: strings starting with $, lists and dicts are quoted."""
+    if (isinstance(value, str) and value.startswith("$")) or isinstance(value, list | dict | tuple):
+        return {"$literal": list(value) if isinstance(value, tuple) else value}
+    return value
+
+
+def project_value(expr: Any) -> Any:
+    """An expression safe as a ``$project`` value (where 1/true/false mean inclusion)."""
+    if isinstance(expr, dict) or (isinstance(expr, str) and expr.startswith("$")):
+        return expr
+    return {"$literal": expr}
+
+
+def type_of_value(value: Any) -> SqlType:
+    if value is None:
+        return SqlType.NULL
+    if isinstance(value, bool):
+        return SqlType.BOOL
+    if isinstance(value, int):
+        return SqlType.INT
+    if isinstance(value, float):
+        return SqlType.FLOAT
+    if isinstance(value, str):
+        return SqlType.TEXT
+    if isinstance(value, dt.datetime):
+        return SqlType.DATE
+    if isinstance(value, list | tuple):
+        return SqlType.ARRAY
+    return SqlType.ANY
+
+
+def is_null(expr: Any) -> Any:
+    """True when ``expr`` is null or missing (both are SQL NULL)."""
+    return {"$eq": [{"$ifNull": [expr, None]}, None]}
+
+
+def not_null(expr: Any) -> Any:
+    return {"$ne": [{"$ifNull": [expr, None]}, None]}
+
+
+def null_if_any_null(args: list[Typed], expr: Any) -> Any:
+    """``expr``, or NULL when any non-constant argument is NULL (strict SQL functions)."""
+    checks = [is_null(a.expr) for a in args if not a.is_const]
+    if any(a.is_null_const for a in args):
+        return None
+    if not checks:
+        return expr
+    return {"$cond": [checks[0] if len(checks) == 1 else {"$or": checks}, None, expr]}
+
+
+def is_integer(expr: Any) -> Any:
+    return {"$in": [{"$type": expr}, ["int", "long"]]}
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$")
+
+
+def parse_iso(text: str) -> dt.datetime | None:
+    """A naive UTC datetime for an ISO date/timestamp string, else None."""
+    if not ISO_DATE.match(text.strip()):
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return to_bson_datetime(value)
+
+
+def to_bson_datetime(value: dt.datetime | dt.date) -> dt.datetime:
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    # BSON dates hold milliseconds.
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+def let(variables: dict[str, Any], body: Any) -> Any:
+    """``$let`` with each variable bound to NULL rather than "missing" (some servers mishandle it)."""
+    return {"$let": {"vars": {k: {"$ifNull": [v, None]} for k, v in variables.items()}, "in": body}}
