@@ -4,3 +4,21 @@ from leaf_dagster.dagster.resources import MongoResource
 from leaf_dagster.dagster.retries import TRANSIENT_RETRY_POLICY, fail_fast_unless_transient
 
 __all__ = ["TRANSIENT_RETRY_POLICY", "MongoResource", "fail_fast_unless_transient"]
+
+from leaf_dagster.dagster.rollups import (
+    RollupRunConfig,
+    collection_asset_key,
+    rollup_asset,
+    rollup_assets,
+    rollup_definitions,
+    rollup_source_assets,
+)
+
+__all__ += [
+    "RollupRunConfig",
+    "collection_asset_key",
+    "rollup_asset",
+    "rollup_assets",
+    "rollup_definitions",
+    "rollup_source_assets",
+]

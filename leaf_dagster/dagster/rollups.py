@@ -1,0 +1,303 @@
+"""Rollup files → Dagster assets, jobs and schedules, in the spirit of ``dagster-dbt``.
+
+Asset keys: a rollup's key is ``[*key_prefix, name]`` (``name`` defaults to the file stem, which
+by convention is the target collection); a collection the rollups read but none produces becomes
+an external ``dg.AssetSpec`` keyed ``[*key_prefix, collection]``. A rollup depends on the rollup
+producing each collection in its FROM/JOIN, else on that collection's external asset, so the
+lineage graph is right without wiring. :func:`collection_asset_key` gives the same keys to
+other code (asset checks, migrations).
+"""
+
+# No ``from __future__ import annotations``: Dagster reads the asset function's annotations at
+# definition time to find its config class.
+import hashlib
+import warnings
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster._core.definitions.partitions.partitioned_schedule import (
+    UnresolvedPartitionedAssetScheduleDefinition,
+)
+from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
+from pydantic import Field
+
+from leaf_dagster.connection import Document
+from leaf_dagster.dagster.partitions import late_event_schedule, partitions_for, window_of
+from leaf_dagster.dagster.resources import MongoResource
+from leaf_dagster.dagster.retries import TRANSIENT_RETRY_POLICY, fail_fast_unless_transient
+from leaf_dagster.rollups import (
+    LeafRollupConfigError,
+    RollupResult,
+    RollupSpec,
+    load_rollup_file,
+    load_rollup_folder,
+    run_bucket_rollup,
+    run_computed_rollup,
+)
+
+ASSET_KIND = "mongodb"
+# build_schedule_from_partitioned_job returns this until the job is resolved by Definitions.
+Schedule = dg.ScheduleDefinition | UnresolvedPartitionedAssetScheduleDefinition
+_BACKFILL_PARTITIONS_PER_RUN = {"hourly": 24, "daily": 7}
+
+
+def collection_asset_key(collection: str, key_prefix: Sequence[str] = ()) -> dg.AssetKey:
+    return dg.AssetKey([*key_prefix, collection])
+
+
+class RollupRunConfig(dg.Config):
+    full_refresh: bool = Field(
+        default=False,
+        description="Incremental rollups only: rebuild the target from all source documents.",
+    )
+
+
+def _description(spec: RollupSpec) -> str:
+    head = spec.description or f"{spec.pattern.capitalize()}-pattern rollup into `{spec.target}`."
+    return f"{head}\n\n```sql\n{spec.sql}\n```"
+
+
+def _code_version(spec: RollupSpec) -> str:
+    return hashlib.sha256(repr(spec).encode()).hexdigest()[:16]
+
+
+def _result_metadata(result: RollupResult) -> dict[str, Any]:
+    metadata: dict[str, Any] = {
+        "documents_written": result.documents_written,
+        "documents_removed": result.documents_removed,
+        "duration_s": round(result.duration_s, 3),
+        "mode": result.mode,
+        "target": result.target,
+        "leaf_run_id": result.run_id,
+        "pipeline": dg.MetadataValue.json(result.pipeline_json()),
+        "watermark": dg.MetadataValue.timestamp(result.watermark) if result.watermark else "none",
+    }
+    if result.previous_watermark is not None:
+        metadata["previous_watermark"] = dg.MetadataValue.timestamp(result.previous_watermark)
+    if result.window is not None:
+        metadata["partition_window"] = dg.MetadataValue.json(result.window.as_dict())
+    if result.extra:
+        metadata.update({key: str(value) for key, value in result.extra.items()})
+    return metadata
+
+
+def _run(
+    spec: RollupSpec, mongo: MongoResource, context: dg.AssetExecutionContext, config: RollupRunConfig
+) -> RollupResult:
+    window = window_of(context) if spec.partition else None
+    failure: dict[str, Any] = {
+        "sql": dg.MetadataValue.md(f"```sql\n{spec.sql}\n```"),
+        "target": spec.target,
+        "mongodb": mongo.redacted_uri,
+    }
+    if window is not None:
+        failure["partition_window"] = dg.MetadataValue.json(window.as_dict())
+
+    def keep_pipeline(pipeline: list[Document]) -> None:
+        failure["pipeline"] = dg.MetadataValue.json(RollupResult("", "", "", "", pipeline).pipeline_json())
+
+    with fail_fast_unless_transient(f"rollup {spec.name}", failure):
+        db = mongo.get_database()
+        if spec.pattern == "bucket":
+            assert window is not None
+            return run_bucket_rollup(db, spec, window, on_pipeline=keep_pipeline)
+        return run_computed_rollup(
+            db, spec, window=window, full_refresh=config.full_refresh, on_pipeline=keep_pipeline
+        )
+
+
+def rollup_asset(
+    spec_or_file: RollupSpec | str | Path,
+    *,
+    resource_key: str = "mongo",
+    key_prefix: Sequence[str] = (),
+    group_name: str | None = "rollups",
+    upstream: Mapping[str, dg.AssetKey] | None = None,
+) -> dg.AssetsDefinition:
+    """One rollup as an asset. ``upstream`` maps a source collection to the asset producing it."""
+    spec = spec_or_file if isinstance(spec_or_file, RollupSpec) else load_rollup_file(spec_or_file)
+    upstream = upstream or {}
+    deps = [upstream.get(source, collection_asset_key(source, key_prefix)) for source in spec.sources]
+    partitions = partitions_for(spec)
+    definition_metadata: dict[str, Any] = {
+        "target": spec.target,
+        "pattern": spec.pattern,
+        "merge_key": ", ".join(spec.on),
+        "write": spec.write,
+        "partition": spec.partition or "none",
+        "incremental": spec.incremental,
+    }
+    if spec.time_field:
+        definition_metadata["time_field"] = spec.time_field
+    if spec.path:
+        definition_metadata["source_file"] = dg.MetadataValue.path(spec.path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", dg.BetaWarning)  # backfill_policy is beta in 1.13
+
+            @dg.asset(
+                key=dg.AssetKey([*key_prefix, spec.name]),
+                deps=deps,
+                description=_description(spec),
+                group_name=spec.group or group_name,
+                owners=list(spec.owners) or None,
+                tags=spec.tags or None,
+                kinds={ASSET_KIND},
+                metadata=definition_metadata,
+                partitions_def=partitions,
+                backfill_policy=(
+                    dg.BackfillPolicy.multi_run(_BACKFILL_PARTITIONS_PER_RUN[spec.partition])
+                    if spec.partition
+                    else None
+                ),
+                retry_policy=TRANSIENT_RETRY_POLICY,
+                required_resource_keys={resource_key},
+                code_version=_code_version(spec),
+            )
+            def _rollup(context: dg.AssetExecutionContext, config: RollupRunConfig) -> dg.MaterializeResult:
+                mongo: MongoResource = getattr(context.resources, resource_key)
+                result = _run(spec, mongo, context, config)
+                context.log.info(
+                    f"{spec.name}: {result.documents_written} documents written to {spec.target}, "
+                    f"{result.documents_removed} removed, in {result.duration_s:.2f}s ({result.mode})"
+                )
+                return dg.MaterializeResult(metadata=_result_metadata(result))
+
+    except dg.DagsterInvalidDefinitionError as exc:
+        raise LeafRollupConfigError(
+            f"not a valid Dagster asset: {exc}", source=spec.path or spec.name
+        ) from exc
+    return _rollup
+
+
+def _producers(specs: Sequence[RollupSpec], key_prefix: Sequence[str]) -> dict[str, dg.AssetKey]:
+    """Collection → the rollup asset that owns it (``write: update`` rollups only add fields)."""
+    return {spec.target: dg.AssetKey([*key_prefix, spec.name]) for spec in specs if spec.write == "replace"}
+
+
+def _specs(path_or_specs: str | Path | Sequence[RollupSpec]) -> list[RollupSpec]:
+    if isinstance(path_or_specs, str | Path):
+        return load_rollup_folder(path_or_specs)
+    return list(path_or_specs)
+
+
+def rollup_assets(
+    path: str | Path | Sequence[RollupSpec],
+    *,
+    resource_key: str = "mongo",
+    key_prefix: Sequence[str] = (),
+    group_name: str | None = "rollups",
+) -> list[dg.AssetsDefinition]:
+    """Every rollup file in a folder as an asset, wired to the rollups and collections it reads."""
+    specs = _specs(path)
+    producers = _producers(specs, key_prefix)
+    return [
+        rollup_asset(
+            spec, resource_key=resource_key, key_prefix=key_prefix, group_name=group_name, upstream=producers
+        )
+        for spec in specs
+    ]
+
+
+def rollup_source_assets(
+    path: str | Path | Sequence[RollupSpec],
+    *,
+    key_prefix: Sequence[str] = (),
+    group_name: str | None = "sources",
+) -> list[dg.AssetSpec]:
+    """External assets for the collections the rollups read but no rollup produces."""
+    specs = _specs(path)
+    producers = _producers(specs, key_prefix)
+    sources = sorted({source for spec in specs for source in spec.sources if source not in producers})
+    return [
+        dg.AssetSpec(
+            key=collection_asset_key(source, key_prefix),
+            description=f"MongoDB collection `{source}`, written outside Dagster.",
+            group_name=group_name,
+            kinds={ASSET_KIND},
+        )
+        for source in sources
+    ]
+
+
+def rollup_job_and_schedule(
+    spec: RollupSpec,
+    asset_key: dg.AssetKey,
+    *,
+    daily_hour: int = 6,
+    daily_minute: int = 0,
+    hourly_minute: int = 10,
+    default_status: dg.DefaultScheduleStatus = dg.DefaultScheduleStatus.STOPPED,
+) -> tuple[UnresolvedAssetJobDefinition, Schedule]:
+    """A job materializing one rollup and the schedule running it.
+
+    Hourly rollups re-run the previous partition too (late events); daily rollups run at
+    ``daily_hour``:``daily_minute`` UTC; a rollup's own ``schedule`` cron overrides the default.
+    """
+    partitions = partitions_for(spec)
+    job = dg.define_asset_job(
+        name=f"{spec.name}_job",
+        selection=dg.AssetSelection.assets(asset_key),
+        partitions_def=partitions,
+        description=f"Materialize the {spec.name} rollup.",
+    )
+    daily_cron = f"{daily_minute} {daily_hour} * * *"
+    schedule: Schedule
+    if partitions is None:
+        schedule = dg.ScheduleDefinition(
+            name=f"{spec.name}_schedule",
+            job=job,
+            cron_schedule=spec.schedule or daily_cron,
+            execution_timezone="UTC",
+            default_status=default_status,
+        )
+    elif spec.partition == "daily" and spec.schedule is None and spec.lookback_partitions == 0:
+        schedule = dg.build_schedule_from_partitioned_job(
+            job,
+            name=f"{spec.name}_schedule",
+            hour_of_day=daily_hour,
+            minute_of_hour=daily_minute,
+            default_status=default_status,
+        )
+    else:
+        default_cron = f"{hourly_minute} * * * *" if spec.partition == "hourly" else daily_cron
+        schedule = late_event_schedule(spec, job, partitions, spec.schedule or default_cron, default_status)
+    return job, schedule
+
+
+def rollup_definitions(
+    path: str | Path | Sequence[RollupSpec],
+    *,
+    resource_key: str = "mongo",
+    key_prefix: Sequence[str] = (),
+    group_name: str | None = "rollups",
+    daily_hour: int = 6,
+    daily_minute: int = 0,
+    hourly_minute: int = 10,
+    source_assets: bool = True,
+) -> dg.Definitions:
+    """Assets, external source assets, one job and one schedule per rollup (no resources).
+
+    ``source_assets=False`` leaves out the external assets of the source collections, for a code
+    location that defines assets with those keys elsewhere.
+
+    Merge with the resource and anything else: ``dg.Definitions.merge(rollup_definitions(...),
+    dg.Definitions(resources={"mongo": MongoResource(...)}))``.
+    """
+    specs = _specs(path)
+    assets = rollup_assets(specs, resource_key=resource_key, key_prefix=key_prefix, group_name=group_name)
+    jobs: list[UnresolvedAssetJobDefinition] = []
+    schedules: list[Schedule] = []
+    for spec, asset in zip(specs, assets, strict=True):
+        job, schedule = rollup_job_and_schedule(
+            spec, asset.key, daily_hour=daily_hour, daily_minute=daily_minute, hourly_minute=hourly_minute
+        )
+        jobs.append(job)
+        schedules.append(schedule)
+    return dg.Definitions(
+        assets=[*assets, *(rollup_source_assets(specs, key_prefix=key_prefix) if source_assets else [])],
+        jobs=jobs,
+        schedules=schedules,
+    )

@@ -1,0 +1,224 @@
+"""The bucket pattern: one partition's events rolled into bucket documents, server-side.
+
+One aggregation per partition: an index-backed ``$match`` on the window, ``$sort`` by time, the
+rollup's SELECT (filters, projections), ``$group`` per entity key and bucket start, slicing the
+events into chunks of at most ``max_events``, ``$unwind`` into numbered buckets (``bucketSeq`` 0,
+1, 2...) and ``$merge`` on a deterministic ``_id`` (``<key>|<bucketDate>|<seq>``). Afterwards
+the window's buckets this run did not produce are deleted, so re-running a partition replaces
+its buckets exactly, overflow buckets included.
+
+``summary`` describes the events of its own bucket document: counts, sums and event counts add
+up across a window's buckets; ``avg*`` and distinct counts (``uniquePages``) are per document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from typing import Any
+
+from pymongo.database import Database
+
+from leaf_dagster.connection import Document
+from leaf_dagster.rollups import sqlbridge
+from leaf_dagster.rollups.runs import (
+    RollupResult,
+    TimeWindow,
+    aware,
+    ensure_index,
+    new_run_id,
+    record_run,
+    utc_now,
+)
+from leaf_dagster.rollups.spec import RollupSpec
+
+_UNITS = {"hourly": "hour", "daily": "day"}
+
+
+def _cap(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def _values(field_name: str) -> Document:
+    # "$chunk.field" through an array is not portable; $map over the events is.
+    return {"$map": {"input": "$chunk", "as": "e", "in": f"$$e.{field_name}"}}
+
+
+def summary_expression(spec: RollupSpec) -> Document:
+    assert spec.bucket is not None
+    summary: Document = {}
+    for field_name, names in spec.bucket.count_by.items():
+        for value, summary_name in names.items():
+            summary[summary_name] = {
+                "$size": {
+                    "$filter": {
+                        "input": "$chunk",
+                        "as": "e",
+                        "cond": {"$eq": [f"$$e.{field_name}", {"$literal": value}]},
+                    }
+                }
+            }
+    for measure in spec.bucket.measures:
+        values = _values(measure)
+        summary[f"total{_cap(measure)}"] = {"$sum": values}
+        summary[f"count{_cap(measure)}"] = {
+            "$size": {"$filter": {"input": values, "as": "v", "cond": {"$isNumber": "$$v"}}}
+        }
+        summary[f"avg{_cap(measure)}"] = {"$avg": values}
+        summary[f"min{_cap(measure)}"] = {"$min": values}
+        summary[f"max{_cap(measure)}"] = {"$max": values}
+    for summary_name, field_name in spec.bucket.distinct.items():
+        present = {"$filter": {"input": _values(field_name), "as": "v", "cond": {"$gt": ["$$v", None]}}}
+        summary[summary_name] = {"$size": {"$setUnion": [present, []]}}
+    return summary
+
+
+def _bucket_id(spec: RollupSpec, seq: Any) -> Document:
+    parts: list[Any] = []
+    for key in spec.on:
+        parts += [{"$ifNull": [{"$toString": f"$key.{key}"}, "null"]}, "|"]
+    parts += [
+        {"$dateToString": {"date": "$bucketDate", "format": "%Y-%m-%dT%H:%M:%SZ", "timezone": "UTC"}},
+        "|",
+        {"$toString": seq},
+    ]
+    return {"$concat": parts}
+
+
+def bucket_pipeline(
+    spec: RollupSpec,
+    select_stages: list[Document],
+    window: TimeWindow,
+    *,
+    run_id: str,
+    computed_at: dt.datetime,
+) -> list[Document]:
+    """The whole aggregation for one partition, ending in ``$merge``."""
+    assert spec.bucket is not None and spec.time_field is not None and spec.partition is not None
+    time_field = spec.time_field
+    size = spec.bucket.size or spec.partition
+    max_events = spec.bucket.max_events
+    event = {column: f"${column}" for column in spec.columns if column not in spec.on}
+    seq = "$bucketSeq"
+    event_at = {"$let": {"vars": {"e": {"$arrayElemAt": ["$chunk", 0]}}, "in": f"$$e.{time_field}"}}
+    last_at = {"$let": {"vars": {"e": {"$arrayElemAt": ["$chunk", -1]}}, "in": f"$$e.{time_field}"}}
+    bucket_doc: Document = {
+        "_id": _bucket_id(spec, seq),
+        **{key: f"$key.{key}" for key in spec.on},
+        "bucketDate": "$bucketDate",
+        "bucketType": {"$literal": size},
+        "bucketSize": {"$literal": size},
+        "bucketSeq": seq,
+        "eventCount": {"$size": "$chunk"},
+        "events": "$chunk",
+        "summary": summary_expression(spec),
+        "bucketMetadata": {
+            "isFull": {"$eq": [{"$size": "$chunk"}, max_events]},
+            "maxEvents": {"$literal": max_events},
+            "firstEventAt": event_at,
+            "lastEventAt": last_at,
+            "nextBucketId": {
+                "$cond": [
+                    {"$lt": [{"$add": [seq, 1]}, "$chunkCount"]},
+                    _bucket_id(spec, {"$add": [seq, 1]}),
+                    None,
+                ]
+            },
+        },
+        spec.metadata_field: {
+            "runId": {"$literal": run_id},
+            "computedAt": {"$literal": computed_at},
+            "sources": {"$literal": list(spec.sources)},
+            "window": {"$literal": {"start": window.start, "end": window.end}},
+        },
+    }
+    return [
+        {"$match": window.match(time_field)},
+        {"$sort": {time_field: 1, "_id": 1}},
+        *select_stages,
+        {
+            "$group": {
+                "_id": {
+                    "key": {key: f"${key}" for key in spec.on},
+                    "date": {
+                        "$dateTrunc": {"date": f"${time_field}", "unit": _UNITS[size], "timezone": "UTC"}
+                    },
+                },
+                "events": {"$push": event},
+            }
+        },
+        {
+            "$project": {
+                "_id": 0,
+                "key": "$_id.key",
+                "bucketDate": "$_id.date",
+                "chunks": {
+                    "$map": {
+                        "input": {"$range": [0, {"$size": "$events"}, max_events]},
+                        "as": "start",
+                        "in": {"$slice": ["$events", "$$start", max_events]},
+                    }
+                },
+            }
+        },
+        {"$set": {"chunkCount": {"$size": "$chunks"}}},
+        {"$unwind": {"path": "$chunks", "includeArrayIndex": "bucketSeq"}},
+        {"$set": {"chunk": "$chunks", "bucketSeq": {"$toInt": "$bucketSeq"}}},
+        {"$replaceWith": bucket_doc},
+        {"$merge": {"into": spec.target, "on": "_id", "whenMatched": "replace", "whenNotMatched": "insert"}},
+    ]
+
+
+def ensure_bucket_indexes(db: Database[Document], spec: RollupSpec) -> None:
+    target = db[spec.target]
+    ensure_index(target, [*((key, 1) for key in spec.on), ("bucketType", 1), ("bucketDate", 1)])
+    ensure_index(target, [("bucketDate", 1)])
+
+
+def run_bucket_rollup(
+    db: Database[Document],
+    spec: RollupSpec,
+    window: TimeWindow,
+    *,
+    run_id: str | None = None,
+    on_pipeline: Callable[[list[Document]], None] | None = None,
+) -> RollupResult:
+    """Rebuild the buckets of one window: same input, same buckets, however often it runs."""
+    if spec.pattern != "bucket":
+        raise ValueError(f"rollup {spec.name!r} is a {spec.pattern} rollup, not a bucket rollup")
+    run_id = run_id or new_run_id()
+    started_at = utc_now()
+    clock = time.perf_counter()
+    compiled = sqlbridge.compile_rollup_sql(spec.sql, now=started_at)
+    pipeline = bucket_pipeline(spec, compiled.pipeline, window, run_id=run_id, computed_at=started_at)
+    result = RollupResult(
+        rollup=spec.name,
+        target=spec.target,
+        run_id=run_id,
+        mode="partition",
+        pipeline=pipeline,
+        window=window,
+        sources=spec.sources,
+    )
+    if on_pipeline is not None:
+        on_pipeline(pipeline)
+    ensure_bucket_indexes(db, spec)
+    db[compiled.collection].aggregate(pipeline, allowDiskUse=True).close()
+    target = db[spec.target]
+    in_window = window.match("bucketDate")
+    removed = target.delete_many({**in_window, f"{spec.metadata_field}.runId": {"$ne": run_id}})
+    duration_ms = round((time.perf_counter() - clock) * 1000)
+    mine = {**in_window, f"{spec.metadata_field}.runId": run_id}
+    written = target.update_many(mine, {"$set": {f"{spec.metadata_field}.durationMs": duration_ms}})
+    latest = list(
+        target.aggregate(
+            [{"$match": mine}, {"$group": {"_id": None, "at": {"$max": "$bucketMetadata.lastEventAt"}}}]
+        )
+    )
+    result.documents_written = written.matched_count
+    result.documents_removed = removed.deleted_count
+    result.watermark = aware(latest[0]["at"]) if latest else None
+    result.duration_s = time.perf_counter() - clock
+    record_run(db, result, started_at)
+    return result

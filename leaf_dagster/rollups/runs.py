@@ -1,0 +1,172 @@
+"""What every rollup run shares: windows, results, the run log, watermarks and target indexes.
+
+Run-level records live in two small collections next to the data:
+
+- ``_leaf_rollup_runs``: one document per run (rollup, window, documents written/removed,
+  duration, watermark), written with ``j=True`` when the run finishes;
+- ``_leaf_watermarks``: per rollup, the source time up to which an incremental rollup has merged
+  (``watermark``) and, while a run is in flight, the range it is merging (``pending``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from bson import json_util
+from pymongo import DESCENDING
+from pymongo.collection import Collection
+from pymongo.database import Database
+from pymongo.write_concern import WriteConcern
+
+from leaf_dagster.connection import Document
+
+RUNS_COLLECTION = "_leaf_rollup_runs"
+WATERMARKS_COLLECTION = "_leaf_watermarks"
+_DURABLE = WriteConcern(w=1, j=True)
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """A half-open UTC time window ``[start, end)``: one partition."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("TimeWindow needs timezone-aware datetimes (UTC)")
+        if self.end <= self.start:
+            raise ValueError(f"empty time window {self.start} .. {self.end}")
+
+    def match(self, field_name: str) -> Document:
+        return {field_name: {"$gte": self.start, "$lt": self.end}}
+
+    def as_dict(self) -> dict[str, str]:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+@dataclass
+class RollupResult:
+    """What one run did; the Dagster layer turns it into materialization metadata."""
+
+    rollup: str
+    target: str
+    run_id: str
+    mode: str
+    pipeline: list[Document]
+    window: TimeWindow | None = None
+    documents_written: int = 0
+    documents_removed: int = 0
+    duration_s: float = 0.0
+    watermark: dt.datetime | None = None
+    previous_watermark: dt.datetime | None = None
+    sources: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def pipeline_json(self) -> list[Any]:
+        """The pipeline as plain JSON (dates and ObjectIds in extended-JSON form)."""
+        return json.loads(json_util.dumps(self.pipeline, json_options=json_util.RELAXED_JSON_OPTIONS))
+
+
+def new_run_id() -> str:
+    return uuid.uuid4().hex
+
+
+def utc_now() -> dt.datetime:
+    # BSON dates have millisecond precision: truncate so what we store is what we report.
+    now = dt.datetime.now(dt.UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def ensure_index(
+    collection: Collection[Document], keys: list[tuple[str, int]], *, unique: bool = False
+) -> None:
+    """Create the index unless an index with the same keys exists (whatever its name)."""
+    wanted = [(name, int(direction)) for name, direction in keys]
+    for info in collection.list_indexes():
+        if [(name, int(direction)) for name, direction in info["key"].items()] == wanted:
+            return
+    collection.create_index(keys, unique=unique)
+
+
+def ensure_merge_index(collection: Collection[Document], on: tuple[str, ...]) -> None:
+    """``$merge`` needs a unique index on its ``on`` fields (``_id`` always has one)."""
+    if on != ("_id",):
+        ensure_index(collection, [(name, 1) for name in on], unique=True)
+
+
+def source_high_water_mark(
+    collection: Collection[Document], time_field: str, extra_filter: Document | None = None
+) -> dt.datetime | None:
+    """The latest ``time_field`` value, read through the field's index (one document)."""
+    query: Document = {time_field: {"$type": "date"}}
+    if extra_filter:
+        query = {"$and": [query, extra_filter]}
+    doc = collection.find_one(query, {time_field: 1}, sort=[(time_field, DESCENDING)])
+    if doc is None:
+        return None
+    value = doc.get(time_field)
+    return _aware(value) if isinstance(value, dt.datetime) else None
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def read_watermark(db: Database[Document], rollup: str) -> Document:
+    return db[WATERMARKS_COLLECTION].find_one({"_id": rollup}) or {"_id": rollup}
+
+
+def write_pending(
+    db: Database[Document], rollup: str, lower: dt.datetime | None, upper: dt.datetime, *, full: bool
+) -> None:
+    """Record the range a run is about to merge, before it merges anything.
+
+    A full refresh is pending too: until it commits, an incremental run must not combine into
+    documents it may already have replaced.
+    """
+    db[WATERMARKS_COLLECTION].with_options(write_concern=_DURABLE).update_one(
+        {"_id": rollup},
+        {"$set": {"pending": {"from": lower, "to": upper, "full": full, "at": utc_now()}}},
+        upsert=True,
+    )
+
+
+def commit_watermark(db: Database[Document], rollup: str, watermark: dt.datetime | None, run_id: str) -> None:
+    """After the merge succeeded: the new watermark becomes durable and the pending range goes."""
+    db[WATERMARKS_COLLECTION].with_options(write_concern=_DURABLE).update_one(
+        {"_id": rollup},
+        {
+            "$set": {"watermark": watermark, "runId": run_id, "updatedAt": utc_now()},
+            "$unset": {"pending": ""},
+        },
+        upsert=True,
+    )
+
+
+def record_run(db: Database[Document], result: RollupResult, started_at: dt.datetime) -> None:
+    db[RUNS_COLLECTION].with_options(write_concern=_DURABLE).insert_one(
+        {
+            "_id": result.run_id,
+            "rollup": result.rollup,
+            "target": result.target,
+            "mode": result.mode,
+            "window": {"start": result.window.start, "end": result.window.end} if result.window else None,
+            "documentsWritten": result.documents_written,
+            "documentsRemoved": result.documents_removed,
+            "durationMs": round(result.duration_s * 1000),
+            "watermark": result.watermark,
+            "sources": list(result.sources),
+            "startedAt": started_at,
+            "finishedAt": utc_now(),
+        }
+    )
+
+
+def aware(value: Any) -> dt.datetime | None:
+    """A BSON date read back from pymongo (naive UTC) as an aware datetime."""
+    return _aware(value) if isinstance(value, dt.datetime) else None

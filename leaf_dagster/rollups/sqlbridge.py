@@ -1,0 +1,33 @@
+"""The one place the rollup engine calls the SQL compiler (``leaf_dagster.sql``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CompiledRollupSQL:
+    collection: str
+    pipeline: list[dict[str, Any]]
+    columns: tuple[str, ...]
+
+
+class RollupSQLError(ValueError):
+    """The compiler rejected the SQL; ``line``/``col`` point into the rollup file when known."""
+
+    def __init__(self, message: str, line: int | None = None, col: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.col = col
+
+
+def compile_rollup_sql(sql: str, *, now: dt.datetime | None = None) -> CompiledRollupSQL:
+    from leaf_dagster.sql import LeafSQLError, compile_sql
+
+    try:
+        compiled = compile_sql(sql, now=now)
+    except LeafSQLError as exc:
+        raise RollupSQLError(str(exc), getattr(exc, "line", None), getattr(exc, "col", None)) from exc
+    return CompiledRollupSQL(compiled.collection, list(compiled.pipeline), tuple(compiled.columns))

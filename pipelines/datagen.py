@@ -1,0 +1,300 @@
+"""Deterministic sample data on the seed article's domain.
+
+``seed(db, SampleSize(...))`` replaces ``users`` (the seed's embedded profile, ``account``,
+``attributes``, ``_schema.version``), raw ``activity_events``, ``products`` (``reviews.recent``
+embedded, no summary yet), the flat ``reviews`` they come from, and ``orders``; it creates the
+indexes every rollup filters on and clears rollup watermarks, whose source data it replaced.
+The same options give the same documents, ``_id``s included. ``dirty=True`` injects a few schema
+violations for the quality-checks demo.
+
+``python -m pipelines.datagen --users 50 --days 2`` seeds ``LEAF_MONGODB_URI``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING
+from pymongo.database import Database
+
+from leaf_dagster.connection import Document, get_database
+
+START = dt.datetime(2024, 9, 14, tzinfo=dt.UTC)
+SCHEMA_VERSION = "2.1.0"
+EVENT_TYPES = ("page_view", "click", "api_call", "error")
+EVENT_WEIGHTS = (50, 30, 15, 5)
+PAGES = ("/dashboard", "/reports", "/settings", "/products", "/checkout", "/profile", "/search", "/help")
+CITIES = (
+    ("San Francisco", "CA", "America/Los_Angeles"),
+    ("New York", "NY", "America/New_York"),
+    ("Austin", "TX", "America/Chicago"),
+    ("Seattle", "WA", "America/Los_Angeles"),
+    ("Boston", "MA", "America/New_York"),
+)
+FIRST = ("Sarah", "Ravi", "Mia", "Tom", "Ana", "Kenji", "Lea", "Omar", "Ines", "Jonas")
+LAST = ("Johnson", "Patel", "Chen", "Garcia", "Muller", "Sato", "Okafor", "Rossi", "Novak", "Silva")
+CATEGORIES = ("electronics", "books", "clothing", "home", "sports", "toys")
+ORDER_STATUSES = ("paid", "shipped", "delivered", "cancelled", "pending")
+SOURCE_COLLECTIONS = ("users", "activity_events", "products", "reviews", "orders")
+
+
+@dataclass(frozen=True)
+class SampleSize:
+    users: int = 30
+    days: int = 2
+    events_per_user_day: int = 12
+    products: int = 12
+    reviews_per_product: int = 8
+    orders_per_user: int = 3
+    seed: int = 42
+    dirty: bool = False
+    start: dt.datetime = START
+
+
+def _oid(kind: int, index: int) -> ObjectId:
+    """Stable ObjectIds: the kind in the first bytes, the index in the last."""
+    return ObjectId(f"64a1b2c3{kind:04x}{index:012x}")
+
+
+def _ms(value: dt.datetime) -> dt.datetime:
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+def users(size: SampleSize, rng: random.Random) -> Iterator[Document]:
+    for i in range(size.users):
+        first, last = FIRST[i % len(FIRST)], LAST[(i // len(FIRST)) % len(LAST)]
+        city, state, tz = CITIES[i % len(CITIES)]
+        created = size.start - dt.timedelta(days=30 + rng.randrange(300))
+        username = f"{first.lower()}_{last.lower()}{i}"[:30]
+        doc: Document = {
+            "_id": _oid(1, i),
+            "username": username,
+            "email": f"{username}@example.com",
+            "profile": {
+                "firstName": first,
+                "lastName": last,
+                "dateOfBirth": dt.datetime(
+                    1970 + rng.randrange(35), 1 + rng.randrange(12), 1 + rng.randrange(28)
+                ),
+                "bio": f"{first} works on {rng.choice(['data', 'web', 'infra', 'mobile'])} projects",
+                "location": {"city": city, "state": state, "country": "USA", "timezone": tz},
+            },
+            "preferences": {
+                "theme": rng.choice(["light", "dark"]),
+                "language": "en",
+                "notifications": {"email": True},
+            },
+            "contactMethods": [{"type": "email", "value": f"{username}@example.com", "isPrimary": True}],
+            "skills": [{"name": rng.choice(["Python", "MongoDB", "SQL", "React"]), "level": "advanced"}],
+            "account": {
+                "status": rng.choices(["active", "inactive", "suspended"], [85, 10, 5])[0],
+                "type": rng.choices(["free", "premium", "enterprise"], [60, 30, 10])[0],
+                "createdAt": created,
+                "lastLoginAt": size.start - dt.timedelta(hours=rng.randrange(72)),
+                "loginCount": rng.randrange(1, 500),
+                "isEmailVerified": rng.random() < 0.9,
+                "twoFactorEnabled": rng.random() < 0.3,
+            },
+            "attributes": [
+                {"key": "department", "value": rng.choice(["sales", "eng", "ops"]), "type": "string"},
+                {"key": "seats", "value": rng.randrange(1, 50), "type": "number"},
+            ],
+            "_schema": {
+                "version": SCHEMA_VERSION,
+                "createdAt": created,
+                "lastMigrated": created,
+                "migrationHistory": [],
+            },
+            "createdAt": created,
+            "updatedAt": created,
+        }
+        if size.dirty and i % 10 == 3:
+            del doc["email"]
+            doc["account"]["type"] = "gold"
+            doc["account"]["loginCount"] = -1
+        yield doc
+
+
+def activity_events(size: SampleSize, rng: random.Random) -> Iterator[Document]:
+    n = 0
+    for day in range(size.days):
+        day_start = size.start + dt.timedelta(days=day)
+        for u in range(size.users):
+            session = f"sess_{u:04d}_{day:03d}"
+            for _ in range(size.events_per_user_day):
+                event_type = rng.choices(EVENT_TYPES, EVENT_WEIGHTS)[0]
+                at = _ms(
+                    day_start + dt.timedelta(seconds=rng.randrange(86400), milliseconds=rng.randrange(1000))
+                )
+                doc: Document = {
+                    "_id": _oid(2, n),
+                    "userId": _oid(1, u),
+                    "timestamp": at,
+                    "eventType": event_type,
+                    "page": rng.choice(PAGES),
+                    "sessionId": session,
+                }
+                if event_type == "click":
+                    doc["element"] = rng.choice(["export_button", "nav_link", "save"])
+                if event_type in ("page_view", "api_call"):
+                    doc["responseTime"] = rng.randrange(40, 3000)
+                if event_type in ("api_call", "error"):
+                    doc["statusCode"] = 200 if event_type == "api_call" else rng.choice([400, 404, 500])
+                if size.dirty and n % 97 == 5:
+                    doc["responseTime"], doc["statusCode"], doc["eventType"] = -5, 999, "scroll"
+                n += 1
+                yield doc
+
+
+def reviews(size: SampleSize, rng: random.Random) -> list[Document]:
+    out: list[Document] = []
+    for p in range(size.products):
+        for r in range(size.reviews_per_product):
+            rating = rng.choices([1, 2, 3, 4, 5], [3, 4, 10, 30, 53])[0]
+            out.append(
+                {
+                    "_id": _oid(3, p * 1000 + r),
+                    "productId": _oid(4, p),
+                    "userId": _oid(1, rng.randrange(max(size.users, 1))),
+                    "rating": rating,
+                    "title": f"{rating} stars",
+                    "body": "Works as described." if rating >= 4 else "Could be better.",
+                    "createdAt": _ms(
+                        size.start - dt.timedelta(days=rng.randrange(60), seconds=rng.randrange(86400))
+                    ),
+                }
+            )
+    return out
+
+
+def products(size: SampleSize, rng: random.Random, all_reviews: list[Document]) -> list[Document]:
+    out: list[Document] = []
+    for p in range(size.products):
+        mine = sorted((r for r in all_reviews if r["productId"] == _oid(4, p)), key=lambda r: r["createdAt"])
+        recent = [
+            {k: r[k] for k in ("userId", "rating", "title", "body", "createdAt")} | {"reviewId": r["_id"]}
+            for r in reversed(mine[-3:])
+        ]
+        category = CATEGORIES[p % len(CATEGORIES)]
+        doc: Document = {
+            "_id": _oid(4, p),
+            "name": f"{category.title()} item {p}",
+            "sku": f"{category[:4].upper()}-{p:04d}",
+            "category": category,
+            "pricing": {"basePrice": round(rng.uniform(5, 500), 2), "currency": "USD"},
+            "inventory": {"quantity": rng.randrange(0, 200), "warehouse": "SFO-1"},
+            "reviews": {"recent": recent},
+            "isActive": True,
+            "createdAt": size.start - dt.timedelta(days=90),
+        }
+        if size.dirty and p % 5 == 2:
+            doc["sku"] = doc["sku"].lower()
+        out.append(doc)
+    return out
+
+
+def orders(size: SampleSize, rng: random.Random, catalog: list[Document]) -> Iterator[Document]:
+    n = 0
+    for u in range(size.users):
+        for _ in range(size.orders_per_user):
+            items = []
+            for product in rng.sample(catalog, k=min(len(catalog), rng.randrange(1, 4))):
+                items.append(
+                    {"productId": product["_id"], "sku": product["sku"], "qty": rng.randrange(1, 4),
+                     "price": product["pricing"]["basePrice"]}
+                )  # fmt: skip
+            total = round(sum(item["qty"] * item["price"] for item in items), 2)
+            created = _ms(size.start + dt.timedelta(seconds=rng.randrange(size.days * 86400)))
+            doc: Document = {
+                "_id": _oid(5, n),
+                "customerId": _oid(1, u),
+                "status": rng.choices(ORDER_STATUSES, [30, 25, 30, 10, 5])[0],
+                "items": items,
+                "total": total,
+                "currency": "USD",
+                "shippingAddress": {"city": CITIES[u % len(CITIES)][0], "country": "US"},
+                "createdAt": created,
+                "updatedAt": created,
+            }
+            if size.dirty and n % 23 == 7:
+                doc["total"], doc["items"] = -1.0, []
+            n += 1
+            yield doc
+
+
+INDEXES: dict[str, list[list[tuple[str, Any]]]] = {
+    "users": [[("username", ASCENDING)], [("_schema.version", ASCENDING), ("_id", ASCENDING)]],
+    "activity_events": [[("timestamp", ASCENDING)], [("userId", ASCENDING), ("timestamp", ASCENDING)]],
+    "reviews": [[("createdAt", ASCENDING)], [("productId", ASCENDING)]],
+    "orders": [[("createdAt", ASCENDING)], [("customerId", ASCENDING), ("createdAt", DESCENDING)]],
+}
+
+
+def _insert(
+    db: Database[Document], name: str, docs: Iterator[Document] | list[Document], batch: int = 5000
+) -> int:
+    pending: list[Document] = []
+    count = 0
+    for doc in docs:
+        pending.append(doc)
+        if len(pending) >= batch:
+            db[name].insert_many(pending, ordered=False)
+            count, pending = count + len(pending), []
+    if pending:
+        db[name].insert_many(pending, ordered=False)
+        count += len(pending)
+    return count
+
+
+def seed(db: Database[Document], size: SampleSize | None = None) -> dict[str, int]:
+    """Replace the sample collections; returns the number of documents per collection."""
+    size = size or SampleSize()
+    rng = random.Random(size.seed)
+    for name in SOURCE_COLLECTIONS:
+        db.drop_collection(name)
+    db.drop_collection("_leaf_watermarks")
+    for name, indexes in INDEXES.items():
+        for keys in indexes:
+            db[name].create_index(keys)
+    all_reviews = reviews(size, rng)
+    catalog = products(size, rng, all_reviews)
+    return {
+        "users": _insert(db, "users", users(size, rng)),
+        "activity_events": _insert(db, "activity_events", activity_events(size, rng)),
+        "reviews": _insert(db, "reviews", all_reviews),
+        "products": _insert(db, "products", catalog),
+        "orders": _insert(db, "orders", orders(size, rng, catalog)),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    defaults = SampleSize()
+    parser.add_argument("--users", type=int, default=defaults.users)
+    parser.add_argument("--days", type=int, default=defaults.days)
+    parser.add_argument("--events-per-user-day", type=int, default=defaults.events_per_user_day)
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--dirty", action="store_true", help="inject schema violations")
+    parser.add_argument("--uri", default=None)
+    parser.add_argument("--db", default=None)
+    args = parser.parse_args(argv)
+    size = SampleSize(
+        users=args.users,
+        days=args.days,
+        events_per_user_day=args.events_per_user_day,
+        seed=args.seed,
+        dirty=args.dirty,
+    )
+    counts = seed(get_database(args.uri, args.db), size)
+    print(", ".join(f"{name}: {count}" for name, count in counts.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

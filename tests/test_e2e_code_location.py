@@ -1,0 +1,80 @@
+"""The code location as the UI runs it: ``workspace.yaml`` loaded by the ``dagster`` CLI, a run
+launched through the instance's run launcher, and the rollup's documents checked by value."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+import dagster as dg
+from pymongo.database import Database
+
+from leaf_dagster.connection import ENV_DB, ENV_URI, Document
+from pipelines import datagen
+
+ROOT = Path(__file__).resolve().parent.parent
+DAGSTER = Path(sys.executable).parent / "dagster"
+INSTANCE_YAML = """run_coordinator:
+  module: dagster._core.run_coordinator
+  class: DefaultRunCoordinator
+telemetry:
+  enabled: false
+"""
+
+
+def test_launch_a_partitioned_rollup_run_from_workspace_yaml(
+    db: Database[Document], mongo_uri: str, tmp_path: Path
+) -> None:
+    datagen.seed(db, datagen.SampleSize(users=8, days=2, orders_per_user=4))
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text(INSTANCE_YAML)
+    env = {
+        **os.environ,
+        ENV_URI: mongo_uri,
+        ENV_DB: db.name,
+        "DAGSTER_HOME": str(home),
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+    }
+    run_id = str(uuid.uuid4())
+    launched = subprocess.run(
+        [
+            str(DAGSTER), "job", "launch", "-w", "workspace.yaml", "-j", "customer_daily_orders_job",
+            "--tags", '{"dagster/partition": "2024-09-14"}', "--run-id", run_id,
+        ],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert launched.returncode == 0, launched.stderr[-3000:]
+
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        deadline = time.monotonic() + 120
+        run = instance.get_run_by_id(run_id)
+        while run is not None and not run.is_finished and time.monotonic() < deadline:
+            time.sleep(0.5)
+            run = instance.get_run_by_id(run_id)
+        assert run is not None and run.status == dg.DagsterRunStatus.SUCCESS, run and run.status
+        materializations = instance.fetch_materializations(
+            dg.AssetKey("customer_daily_orders"), limit=5
+        ).records
+        assert [m.partition_key for m in materializations] == ["2024-09-14"]
+
+    day = dt.datetime(2024, 9, 14)
+    expected: dict[object, dict[str, float]] = defaultdict(lambda: {"orders": 0, "total_spent": 0.0})
+    for order in db.orders.find({"createdAt": {"$gte": day, "$lt": day + dt.timedelta(days=1)}}):
+        row = expected[order["customerId"]]
+        row["orders"] += 1
+        if order["status"] != "cancelled":
+            row["total_spent"] += order["total"]
+    docs = list(db.customer_daily_orders.find())
+    assert len(docs) == len(expected) > 0
+    for doc in docs:
+        assert doc["day"] == day
+        assert doc["orders"] == expected[doc["customerId"]]["orders"]
+        assert abs(doc["total_spent"] - expected[doc["customerId"]]["total_spent"]) < 1e-6
+        assert doc["computationMetadata"]["window"]["start"] == day
