@@ -6,8 +6,18 @@
 3. materialize every asset of the code location with ``dg.materialize`` on the
    ``DAGSTER_HOME`` instance: the first hourly partitions one run each, the rest of the hourly
    range as one backfill-style run, every daily partition, the unpartitioned rollups as a full
-   refresh; asset checks of the code location run with their assets;
-4. print a summary table; 5. exit 0 (stopping a server it started).
+   refresh; the asset checks of each rollup run with it (``user_activity_buckets``: partitioned
+   checks, one partition or range per run); then ``raw_collection_checks_job``'s selection runs
+   the checks of the raw collections;
+4. print the summary tables, then every failed check with its worst expectation, count and example
+   ``_id``s; 5. exit 0 (stopping a server it started), failed checks included: showing them is the
+   point. Only a run failing for another reason exits 1.
+
+The sample is dirty by default (``--no-dirty`` for a clean one, where every check passes): a few
+users miss their e-mail (NOT NULL: a blocking ERROR) or break an enum and a CHECK; events, products
+and orders carry WARN-level violations, and so do the buckets of the hours holding a bad event. The
+rollups still run. Dagster's console logger is set to WARNING (``--log-level``), so
+the output is a progress line per run plus the tables.
 
 Running it twice gives the same rollup contents: the seed is deterministic and every run
 replaces what it computes.
@@ -28,17 +38,39 @@ from typing import Any
 
 import dagster as dg
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from leaf_dagster.connection import DEFAULT_DB, ENV_DB, ENV_URI, get_database
-from leaf_dagster.dagster import MongoResource
+from leaf_dagster.dagster import COMPLIANCE_CHECK, MongoResource
 from leaf_dagster.embedded import EmbeddedServer, ping
 from leaf_dagster.rollups import RollupSpec, load_rollup_folder
 from pipelines import datagen
 
 SERVER_DIR = Path(".leaf/server")
 SERVER_PORT = 27117
-SINGLE_HOURLY_RUNS = 6
+SINGLE_HOURLY_RUNS = 2  # then one run over the rest of the range; each run validates its buckets
+LOG_LEVEL = "WARNING"
+CHECK_FAILED_ERROR = "DagsterAssetCheckFailedError"
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """One asset check evaluation, flattened for the tables."""
+
+    asset: str
+    check: str
+    partition: str
+    passed: bool
+    severity: str
+    blocking: bool
+    documents: int
+    description: str
+    reason: str  # the worst failed expectation (count, example _ids) or the report's first problem
+
+    @property
+    def cell(self) -> str:
+        return f"{self.check} ✓" if self.passed else f"{self.check} ✗ ({self.severity})"
 
 
 @dataclass(frozen=True)
@@ -60,6 +92,7 @@ class Row:
     seconds: float
     checks: str
     success: bool
+    check_results: tuple[CheckOutcome, ...] = ()
 
 
 @contextmanager
@@ -130,27 +163,85 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get()
 
 
-def _checks(result: dg.ExecuteInProcessResult) -> str:
-    evaluations = result.get_asset_check_evaluations()
-    if not evaluations:
-        return "—"
-    passed = sum(1 for evaluation in evaluations if evaluation.passed)
-    return f"{passed}/{len(evaluations)} passed"
+def _reason(evaluation: dg.AssetCheckEvaluation) -> str:
+    meta: dict[str, Any] = {key: value.value for key, value in evaluation.metadata.items()}
+    if evaluation.passed:
+        return ""
+    if evaluation.check_name != COMPLIANCE_CHECK:
+        problems = meta.get("problems") or [evaluation.description or "failed"]
+        return "; ".join(str(p) for p in problems)
+    counts: dict[str, int] = meta.get("unexpected_counts") or {}
+    ids: dict[str, list[str]] = meta.get("offending_ids") or {}
+    blocking = set(meta.get("blocking_failures") or [])
+    failed = sorted(ids, key=lambda rule: (rule not in blocking, -counts.get(rule, 0), rule))
+    if not failed:
+        return evaluation.description or "failed"
+    top = failed[0]
+    percent = (meta.get("unexpected_percents") or {}).get(top, 0.0)
+    more = f" (+{len(failed) - 1} more failed)" if len(failed) > 1 else ""
+    examples = ", ".join(ids[top][:3])
+    return f"{top}: {counts.get(top, 0)} unexpected ({percent:.1f}%), e.g. {examples}{more}"
 
 
-def execute(step: Step, defs: dg.Definitions, resources: dict[str, Any], instance: dg.DagsterInstance) -> Row:
+def check_outcomes(result: dg.ExecuteInProcessResult, partition: str = "—") -> tuple[CheckOutcome, ...]:
+    """The run's check evaluations, sorted by asset and check name."""
+    outcomes = []
+    for evaluation in result.get_asset_check_evaluations():
+        documents = evaluation.metadata.get("documents")
+        outcomes.append(
+            CheckOutcome(
+                asset=evaluation.asset_key.to_user_string(),
+                check=evaluation.check_name,
+                partition=evaluation.partition or partition,
+                passed=evaluation.passed,
+                severity=evaluation.severity.value,
+                blocking=bool(evaluation.blocking),
+                documents=int(documents.value) if documents is not None else 0,  # type: ignore[arg-type]
+                description=evaluation.description or "",
+                reason=_reason(evaluation),
+            )
+        )
+    return tuple(sorted(outcomes, key=lambda o: (o.asset, o.check != COMPLIANCE_CHECK, o.check)))
+
+
+def _checks_cell(outcomes: tuple[CheckOutcome, ...]) -> str:
+    return " / ".join(outcome.cell for outcome in outcomes) or "—"
+
+
+def succeeded(result: dg.ExecuteInProcessResult) -> bool:
+    """The run succeeded, or failed only because a blocking check failed (what the demo shows)."""
+    if result.success:
+        return True
+    failures = result.get_step_failure_events()
+    return bool(failures) and all(
+        f.step_failure_data.error is not None and f.step_failure_data.error.cls_name == CHECK_FAILED_ERROR
+        for f in failures
+    )
+
+
+def _run_config(log_level: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"loggers": {"console": {"config": {"log_level": log_level}}}, **(extra or {})}
+
+
+def execute(
+    step: Step,
+    defs: dg.Definitions,
+    resources: dict[str, Any],
+    instance: dg.DagsterInstance,
+    log_level: str = LOG_LEVEL,
+) -> Row:
     tags: dict[str, str] = {"leaf/demo": "true"}
     if step.partition_range:
         tags["dagster/asset_partition_range_start"], tags["dagster/asset_partition_range_end"] = (
             step.partition_range
         )
-    run_config = {"ops": {step.spec.name: {"config": {"full_refresh": True}}}} if step.full_refresh else None
+    ops = {"ops": {step.spec.name: {"config": {"full_refresh": True}}}} if step.full_refresh else None
     clock = time.perf_counter()
     result = dg.materialize(
         [*(defs.assets or []), *(defs.asset_checks or [])],  # type: ignore[list-item]
         selection=dg.AssetSelection.assets(step.spec.name),
         partition_key=step.partition_key,
-        run_config=run_config,
+        run_config=_run_config(log_level, ops),
         resources=resources,
         instance=instance,
         tags=tags,
@@ -164,6 +255,7 @@ def execute(step: Step, defs: dg.Definitions, resources: dict[str, Any], instanc
         entry = metadata.get(key)
         return entry.value if entry is not None else default
 
+    outcomes = check_outcomes(result, step.label)
     return Row(
         asset=step.spec.name,
         partition=step.label,
@@ -171,8 +263,52 @@ def execute(step: Step, defs: dg.Definitions, resources: dict[str, Any], instanc
         written=int(value("documents_written", 0)),
         removed=int(value("documents_removed", 0)),
         seconds=seconds,
-        checks=_checks(result),
-        success=result.success,
+        checks=_checks_cell(outcomes),
+        success=succeeded(result),
+        check_results=outcomes,
+    )
+
+
+def run_raw_checks(
+    defs: dg.Definitions, resources: dict[str, Any], instance: dg.DagsterInstance, log_level: str = LOG_LEVEL
+) -> tuple[bool, tuple[CheckOutcome, ...]]:
+    """One run of the raw collections' checks (what ``raw_collection_checks_job`` selects)."""
+    from pipelines.definitions import RAW_CHECKS_JOB
+
+    job = defs.resolve_job_def(RAW_CHECKS_JOB)
+    result = dg.materialize(
+        [*(defs.assets or []), *(defs.asset_checks or [])],  # type: ignore[list-item]
+        selection=dg.AssetSelection.checks(*job.asset_layer.asset_graph.asset_check_keys),
+        run_config=_run_config(log_level),
+        resources=resources,
+        instance=instance,
+        tags={"leaf/demo": "true"},
+        raise_on_error=False,
+    )
+    return succeeded(result), check_outcomes(result)
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    rows: list[Row]
+    raw_checks: tuple[CheckOutcome, ...]
+    raw_checks_ran: bool  # the raw-collection checks run ended without an unexpected error
+
+    @property
+    def success(self) -> bool:
+        return self.raw_checks_ran and all(row.success for row in self.rows)
+
+    @property
+    def failed_checks(self) -> list[CheckOutcome]:
+        return [
+            o for o in (*(c for r in self.rows for c in r.check_results), *self.raw_checks) if not o.passed
+        ]
+
+
+def _progress(row: Row) -> str:
+    status = "ok" if row.success else "[red]FAILED[/]"
+    return f"  {row.asset} [dim]{row.partition}[/]: {status}, {row.written} written in {row.seconds:.1f}s" + (
+        f"; checks: {row.checks}" if row.check_results else ""
     )
 
 
@@ -183,18 +319,21 @@ def run_demo(
     *,
     instance: dg.DagsterInstance | None = None,
     console: Console | None = None,
-) -> list[Row]:
-    """Seed ``database`` and materialize every rollup; returns one row per run."""
+    log_level: str = LOG_LEVEL,
+) -> DemoResult:
+    """Seed ``database``, materialize every rollup with its checks, then check the raw collections."""
     size = size or datagen.SampleSize()
     console = console or Console()
     os.environ[ENV_URI] = uri  # the code location's resource reads it
-    from pipelines.definitions import ROLLUPS_DIR, defs
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # partitioned asset checks are a preview feature in Dagster 1.13
+        from pipelines.definitions import ROLLUPS_DIR, defs
 
     db = get_database(uri, database)
     clock = time.perf_counter()
     counts = datagen.seed(db, size)
     console.print(
-        f"seeded [bold]{database}[/]: "
+        f"seeded [bold]{database}[/]{' (dirty sample)' if size.dirty else ''}: "
         + ", ".join(f"{name} {count}" for name, count in counts.items())
         + f" in {time.perf_counter() - clock:.1f}s"
     )
@@ -204,22 +343,30 @@ def run_demo(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for step in plan(load_rollup_folder(ROLLUPS_DIR), size):
-            rows.append(execute(step, defs, resources, instance))
-    return rows
+            rows.append(execute(step, defs, resources, instance, log_level))
+            console.print(_progress(rows[-1]))
+        console.print("  raw collections: running raw_collection_checks_job's checks…")
+        clock = time.perf_counter()
+        ran, raw = run_raw_checks(defs, resources, instance, log_level)
+    failed = sum(1 for outcome in raw if not outcome.passed)
+    console.print(
+        f"  raw collection checks: {len(raw) - failed} passed, {failed} failed in {time.perf_counter() - clock:.1f}s"
+    )
+    return DemoResult(rows, raw, ran)
 
 
 def summary_table(rows: list[Row]) -> Table:
-    table = Table(title="leaf_dagster demo: rollups materialized through Dagster")
+    table = Table(title="leaf_dagster demo: rollups materialized through Dagster, with their checks")
     for column, justify in (
         ("asset", "left"),
         ("partition", "left"),
         ("mode", "left"),
-        ("documents written", "right"),
+        ("written", "right"),
         ("removed", "right"),
-        ("seconds", "right"),
+        ("secs", "right"),
         ("checks", "left"),
     ):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        table.add_column(column, justify=justify, no_wrap=column in ("asset", "partition", "checks"))  # type: ignore[arg-type]
     for row in rows:
         style = None if row.success else "red"
         table.add_row(
@@ -229,10 +376,41 @@ def summary_table(rows: list[Row]) -> Table:
             str(row.written),
             str(row.removed),
             f"{row.seconds:.2f}",
-            row.checks,
+            _markup(row.checks),
             style=style,
         )
     return table
+
+
+def _markup(cell: str) -> str:
+    return cell.replace("✓", "[green]✓[/]").replace("✗", "[red]✗[/]")
+
+
+def raw_checks_table(outcomes: tuple[CheckOutcome, ...]) -> Table:
+    table = Table(title="raw collections (external assets): raw_collection_checks_job")
+    for column, justify in (("collection", "left"), ("documents", "right"), ("checks", "left")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    by_asset: dict[str, list[CheckOutcome]] = {}
+    for outcome in outcomes:
+        by_asset.setdefault(outcome.asset, []).append(outcome)
+    for asset, checks in by_asset.items():
+        table.add_row(asset, str(max(c.documents for c in checks)), _markup(_checks_cell(tuple(checks))))
+    return table
+
+
+def print_failed_checks(console: Console, result: DemoResult) -> None:
+    failed = result.failed_checks
+    if not failed:
+        console.print("[green]every check passed[/]")
+        return
+    console.print(
+        f"[bold]{len(failed)} failed check(s)[/]: worst expectation, count, example _ids (all in the Dagster UI, "
+        "make ui). A blocking ERROR fails its run and skips the assets downstream of it in that run."
+    )
+    for o in failed:
+        where = escape(f" [{o.partition}]") if o.partition != "—" else ""
+        blocking = ", blocking" if o.severity == "ERROR" and o.blocking else ""
+        console.print(f"  [red]✗[/] {o.asset}.{o.check}{where} ({o.severity}{blocking}): {escape(o.reason)}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -243,21 +421,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default=os.environ.get(ENV_DB, DEFAULT_DB))
     parser.add_argument("--users", type=int, default=datagen.SampleSize.users)
     parser.add_argument("--days", type=int, default=datagen.SampleSize.days)
-    parser.add_argument("--dirty", action="store_true", help="inject schema violations for the checks")
+    parser.add_argument(
+        "--dirty",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="inject schema violations so that some checks fail (default: on; --no-dirty for a clean sample)",
+    )
+    parser.add_argument(
+        "--log-level", default=LOG_LEVEL, help="Dagster console log level (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
-    console = Console(width=max(Console().width, 130))
+    console = Console(width=max(Console().width, 152))
     size = datagen.SampleSize(users=args.users, days=args.days, dirty=args.dirty)
     with mongodb(args.uri) as uri:
         console.print(f"MongoDB: {uri}")
-        rows = run_demo(uri, args.db, size, console=console)
-        console.print(summary_table(rows))
+        result = run_demo(uri, args.db, size, console=console, log_level=args.log_level.upper())
+        console.print(summary_table(result.rows))
+        console.print(raw_checks_table(result.raw_checks))
         db = get_database(uri, args.db)
         targets = sorted({spec.target for spec in load_rollup_folder(Path(__file__).parent / "rollups")})
         console.print(
             "collections: " + ", ".join(f"{name} {db[name].count_documents({})}" for name in targets)
         )
-    failed = [row for row in rows if not row.success]
-    if failed:
+        print_failed_checks(console, result)
+    failed = [row for row in result.rows if not row.success]
+    if failed or not result.raw_checks_ran:
         console.print(f"[red]{len(failed)} run(s) failed[/]: see the runs in the Dagster UI (make ui)")
         return 1
     return 0

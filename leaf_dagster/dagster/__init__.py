@@ -1,10 +1,8 @@
 """The thin Dagster layer over leaf_dagster's engines."""
 
+from leaf_dagster.dagster.checks import COMPLIANCE_CHECK, QUALITY_CHECK, schema_asset_checks
 from leaf_dagster.dagster.resources import MongoResource
 from leaf_dagster.dagster.retries import TRANSIENT_RETRY_POLICY, fail_fast_unless_transient
-
-__all__ = ["TRANSIENT_RETRY_POLICY", "MongoResource", "fail_fast_unless_transient"]
-
 from leaf_dagster.dagster.rollups import (
     RollupRunConfig,
     collection_asset_key,
@@ -14,11 +12,17 @@ from leaf_dagster.dagster.rollups import (
     rollup_source_assets,
 )
 
-__all__ += [
+__all__ = [
+    "COMPLIANCE_CHECK",
+    "QUALITY_CHECK",
+    "TRANSIENT_RETRY_POLICY",
+    "MongoResource",
     "RollupRunConfig",
     "collection_asset_key",
+    "fail_fast_unless_transient",
     "rollup_asset",
     "rollup_assets",
     "rollup_definitions",
     "rollup_source_assets",
+    "schema_asset_checks",
 ]
