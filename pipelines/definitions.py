@@ -35,13 +35,17 @@ import dagster as dg
 
 from leaf_dagster.connection import DEFAULT_DB, ENV_DB, ENV_URI
 from leaf_dagster.dagster import MongoResource, collection_asset_key, rollup_definitions, schema_asset_checks
+from leaf_dagster.dagster.migrations import migration_definitions
 from leaf_dagster.rollups import load_rollup_folder
 from leaf_dagster.schema import DocumentSchema, load_ddl
 
 ROLLUPS_DIR = Path(__file__).parent / "rollups"
 SCHEMAS_DIR = Path(__file__).parent / "schemas"
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Hour (UTC) at which the daily rollups run; hourly rollups run at minute 10 of every hour.
 DAILY_HOUR = int(os.environ.get("LEAF_DAILY_HOUR", "6"))
+# When the nightly pending_migrations job runs.
+MIGRATIONS_CRON = os.environ.get("LEAF_MIGRATIONS_CRON", "0 2 * * *")
 RAW_CHECKS_JOB = "raw_collection_checks_job"
 
 
@@ -112,4 +116,8 @@ def rollups_with_checks() -> dg.Definitions:
     return dg.Definitions.merge(rollups, checked)
 
 
-defs = dg.Definitions.merge(resource_definitions(), rollups_with_checks())
+def migrations() -> dg.Definitions:
+    return migration_definitions(MIGRATIONS_DIR, schedule_cron=MIGRATIONS_CRON)
+
+
+defs = dg.Definitions.merge(resource_definitions(), rollups_with_checks(), migrations())

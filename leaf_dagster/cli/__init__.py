@@ -20,11 +20,12 @@ def main() -> None:
 
 def _register() -> None:
     # One import per capability; each module defines a click command or group.
+    from leaf_dagster.cli.migrate_cmd import migrate
     from leaf_dagster.cli.schema_cmd import schema
     from leaf_dagster.cli.sql_cmd import sql
     from leaf_dagster.cli.validate_cmd import validate
 
-    for command in (sql, schema, validate):
+    for command in (sql, schema, validate, migrate):
         main.add_command(command)
 
 
