@@ -13,6 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
+from leaf_dagster.sql.ordered_aggregates import (
+    OrderKey,
+    distinct_sorted,
+    joined,
+    null_if_empty,
+    pair,
+    percentile,
+    sorted_values,
+)
 from leaf_dagster.sql.values import SqlType, Typed, is_null
 
 if TYPE_CHECKING:
@@ -81,24 +90,48 @@ class Accumulators:
             self.seeds[name] = seed
         return name
 
-    def translate(self, node: exp.AggFunc, pre: Translator) -> Typed:
-        distinct = isinstance(node.this, exp.Distinct)
+    def translate(self, node: exp.AggFunc, pre: Translator, condition: Any = None) -> Typed:
+        """One aggregate; ``condition`` is its FILTER (WHERE …) as an expression true for kept rows."""
         arg_node = node.this
+        order: list[exp.Ordered] = []
+        if isinstance(arg_node, exp.Order):
+            order, arg_node = list(arg_node.expressions), arg_node.this
+        distinct = isinstance(arg_node, exp.Distinct)
         if distinct:
-            inner = node.this.expressions
+            inner = arg_node.expressions
             if len(inner) != 1:
                 raise pre.error("DISTINCT aggregates take one argument", node)
             arg_node = inner[0]
-        if isinstance(arg_node, exp.Order) or node.args.get("order") is not None:
-            raise pre.error("ORDER BY inside aggregates is not supported yet", node)
+            if order and (
+                len(order) != 1
+                or not isinstance(node, exp.ArrayAgg | exp.GroupConcat)
+                or order[0].this != arg_node
+            ):
+                raise pre.error(
+                    "in an aggregate with DISTINCT, ORDER BY must be the aggregated expression", node
+                )
+        if node.args.get("order") is not None:
+            raise pre.error("ORDER BY inside aggregates is not supported here", node)
+        if order and not isinstance(node, exp.ArrayAgg | exp.GroupConcat):
+            raise pre.error(f"ORDER BY inside {node.sql_name()} is not supported", node)
         if isinstance(node, exp.Count) and isinstance(arg_node, exp.Star):
-            return self._ref(self.add({"$sum": 1}, 0), SqlType.INT, non_null=True)
+            counted = {"$sum": 1} if condition is None else {"$sum": {"$cond": [condition, 1, 0]}}
+            return self._ref(self.add(counted, 0), SqlType.INT, non_null=True)
         if arg_node is None:
             raise pre.error(f"{node.sql_name()} needs an argument", node)
         arg = pre.translate(arg_node)
+        if isinstance(node, exp.ArrayAgg) and not distinct and (order or condition is not None):
+            keys = [_order_key(o, pre) for o in order]
+            ref = f"${self.add({'$push': pair(arg.expr, keys, condition)}, [])}"
+            return Typed(null_if_empty(sorted_values(ref, keys, condition is not None)), SqlType.ARRAY)
+        if condition is not None:
+            # Aggregates other than ARRAY_AGG skip NULLs: a filtered-out row becomes a NULL.
+            arg = Typed({"$cond": [condition, arg.expr, None]}, arg.type)
         x = arg.expr
         if distinct:
-            return self._distinct(node, arg, pre)
+            if condition is not None and isinstance(node, exp.ArrayAgg):
+                raise pre.error("ARRAY_AGG(DISTINCT ...) FILTER is not supported", node)
+            return self._distinct(node, arg, pre, order[0] if order else None)
         if isinstance(node, exp.Count):
             counted = (
                 {"$sum": 1}
@@ -130,14 +163,14 @@ class Accumulators:
             # PostgreSQL keeps NULLs in ARRAY_AGG; a missing field is NULL too.
             return self._ref(self.add({"$push": {"$ifNull": [x, None]}}, None), SqlType.ARRAY)
         if isinstance(node, exp.GroupConcat):
-            return self._string_agg(node, arg, pre)
+            return self._string_agg(node, arg, pre, [_order_key(o, pre) for o in order])
         raise pre.error(f"unsupported aggregate {node.sql_name()}", node)
 
     @staticmethod
     def _ref(name: str, type_: SqlType, *, non_null: bool = False) -> Typed:
         return Typed(f"${name}", type_, path=name, non_null=non_null)
 
-    def _distinct(self, node: exp.AggFunc, arg: Typed, pre: Translator) -> Typed:
+    def _distinct(self, node: exp.AggFunc, arg: Typed, pre: Translator, order: exp.Ordered | None) -> Typed:
         ref = f"${self.add({'$addToSet': arg.expr}, [])}"
         if isinstance(node, exp.Count):
             return Typed({"$size": _non_null(ref)}, SqlType.INT)
@@ -149,27 +182,70 @@ class Accumulators:
             return Typed({"$avg": ref}, SqlType.NUMBER)
         if isinstance(node, exp.Min | exp.Max):
             return Typed({"$min" if isinstance(node, exp.Min) else "$max": ref}, arg.type)
+        if isinstance(node, exp.ArrayAgg | exp.GroupConcat):
+            descending = order is not None and bool(order.args.get("desc"))
+            nulls_first = order is not None and bool(order.args.get("nulls_first"))
+            ref = f"${self.add({'$addToSet': {'$ifNull': [arg.expr, None]}}, None)}"
+            values = distinct_sorted(ref, descending, nulls_first)
+            if isinstance(node, exp.GroupConcat):
+                return self._string_agg(node, Typed(values, arg.type), pre, [], pushed=True)
+            return Typed({"$cond": [{"$eq": [ref, None]}, None, values]}, SqlType.ARRAY)
         raise pre.error(f"{node.sql_name()}(DISTINCT ...) is not supported", node)
 
-    def _string_agg(self, node: exp.Expr, arg: Typed, pre: Translator) -> Typed:
+    def _string_agg(
+        self, node: exp.Expr, arg: Typed, pre: Translator, keys: list[OrderKey], *, pushed: bool = False
+    ) -> Typed:
+        """STRING_AGG; with ``pushed``, ``arg`` is already the array of values to join."""
         sep_node = node.args.get("separator")
         sep = pre.translate(sep_node) if sep_node is not None else None
         if sep is None or not sep.is_const or not isinstance(sep.value, str | type(None)):
             raise pre.error("STRING_AGG needs a constant text separator", node)
         if arg.type not in (SqlType.TEXT, SqlType.ANY, SqlType.NULL):
             raise pre.error("STRING_AGG needs text values", node)
+        separator = sep.expr if sep.value is not None else None
+        if pushed:
+            return Typed(joined(arg.expr, separator), SqlType.TEXT)
+        if keys:
+            ref = f"${self.add({'$push': pair(arg.expr, keys, None)}, [])}"
+            return Typed(joined(sorted_values(ref, keys, False), separator), SqlType.TEXT)
         ref = f"${self.add({'$push': arg.expr}, [])}"
-        joined = {
-            "$reduce": {
-                "input": _non_null(ref),
-                "initialValue": None,
-                "in": {
-                    "$cond": [
-                        {"$eq": ["$$value", None]},
-                        "$$this",
-                        {"$concat": ["$$value", sep.expr if sep.value is not None else None, "$$this"]},
-                    ]
-                },
-            }
-        }
-        return Typed(joined, SqlType.TEXT)
+        return Typed(joined(ref, separator), SqlType.TEXT)
+
+    def percentile(self, node: exp.WithinGroup, pre: Translator, condition: Any = None) -> Typed:
+        """PERCENTILE_CONT/DISC(p) WITHIN GROUP (ORDER BY x), with ``p`` a fraction or an array."""
+        func = node.this
+        order = node.expression
+        if not isinstance(func, exp.PercentileCont | exp.PercentileDisc) or not isinstance(order, exp.Order):
+            raise pre.error("WITHIN GROUP is only supported for PERCENTILE_CONT and PERCENTILE_DISC", node)
+        if len(order.expressions) != 1:
+            raise pre.error(f"{func.sql_name()} takes exactly one ORDER BY expression", node)
+        fraction = pre.translate(func.this)
+        fractions = fraction.value if fraction.is_const else None
+        array = isinstance(fractions, list)
+        values = fractions if isinstance(fractions, list) else [fractions]
+        if not values or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1 for v in values
+        ):
+            raise pre.error(f"{func.sql_name()} needs constant fractions between 0 and 1", func)
+        ordered = order.expressions[0]
+        value = pre.translate(ordered.this)
+        continuous = isinstance(func, exp.PercentileCont)
+        if continuous and value.type not in (SqlType.INT, SqlType.FLOAT, SqlType.NUMBER, SqlType.ANY):
+            raise pre.error("PERCENTILE_CONT needs numeric values", ordered)
+        pushed = value.expr if condition is None else {"$cond": [condition, value.expr, None]}
+        ref = f"${self.add({'$push': {'$ifNull': [pushed, None]}}, [])}"
+        result = percentile(
+            ref,
+            [float(v) for v in values if v is not None],
+            array=array,
+            descending=bool(ordered.args.get("desc")),
+            continuous=continuous,
+        )
+        type_ = SqlType.ARRAY if array else SqlType.FLOAT if continuous else value.type
+        return Typed(result, type_)
+
+
+def _order_key(item: exp.Ordered, pre: Translator) -> OrderKey:
+    return OrderKey(
+        pre.translate(item.this).expr, bool(item.args.get("desc")), bool(item.args.get("nulls_first"))
+    )

@@ -10,6 +10,7 @@ from leaf_dagster.sql.aggregates import NAMES
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.paths import output_name
+from leaf_dagster.sql.scope import Relation
 
 STAR = "*"
 
@@ -42,6 +43,8 @@ def default_name(node: exp.Expr, ctx: Context) -> str:
         return default_name(node.this, ctx)
     if isinstance(node, exp.Paren):
         return default_name(node.this, ctx)
+    if isinstance(node, exp.Window | exp.Filter | exp.WithinGroup):  # named after their function
+        return default_name(node.this, ctx)
     if type(node) in DEFAULT_NAMES:
         return DEFAULT_NAMES[type(node)]
     if isinstance(node, exp.Anonymous):
@@ -59,27 +62,25 @@ def select_columns(select: exp.Select, ctx: Context) -> list[Column] | None:
         for i in items
         if isinstance(i, exp.Star) or (isinstance(i, exp.Column) and isinstance(i.this, exp.Star))
     ]
-    if stars:
-        if len(items) > 1:
-            raise ctx.source.error("'*' together with other columns is not supported", stars[0], "*")
-        star = stars[0]
-        if isinstance(star, exp.Column) and star.table not in ctx.scope.qualifiers:
-            raise ctx.source.error(f"unknown table {star.table!r}", star)
+    if stars and star_relation(select, ctx) is not None:
         return None
     columns: list[Column] = []
     for item in items:
-        if isinstance(item, exp.Alias):
+        if any(item is star for star in stars):
+            columns.extend(_expand_star(item, ctx))
+        elif isinstance(item, exp.Alias):
             columns.append(Column(item.alias, item.this))
         else:
             columns.append(Column(default_name(item, ctx), item))
     seen: set[str] = set()
-    for column, item in zip(columns, items, strict=True):
+    for column in columns:
         if column.name in seen:
             raise ctx.source.error(
-                f"duplicate output column name {column.name!r}: give each column its own AS alias", item
+                f"duplicate output column name {column.name!r}: give each column its own AS alias",
+                column.node,
             )
         if column.name.startswith("$") or not all(column.name.split(".")):
-            raise ctx.source.error(f"invalid output column name {column.name!r}", item)
+            raise ctx.source.error(f"invalid output column name {column.name!r}", column.node)
         seen.add(column.name)
     for name in seen:
         parts = name.split(".")
@@ -89,6 +90,58 @@ def select_columns(select: exp.Select, ctx: Context) -> list[Column] | None:
                     f"output columns {'.'.join(parts[:i])!r} and {name!r} collide", line=1, col=1
                 )
     return columns
+
+
+def _star_alias(star: exp.Expr, ctx: Context) -> str | None:
+    if isinstance(star, exp.Column):
+        if star.table not in ctx.scope.aliases:
+            raise ctx.source.error(f"unknown table {star.table!r}", star)
+        return star.table
+    return None
+
+
+def star_relation(select: exp.Select, ctx: Context) -> Relation | None:
+    """The collection whose whole documents ``SELECT *`` / ``SELECT alias.*`` (alone) returns.
+
+    None when the star expands to known columns (of CTEs, subqueries and UNNEST elements).
+    """
+    items = select.expressions
+    star = items[0]
+    if len(items) != 1 or not (isinstance(star, exp.Star) or isinstance(star.this, exp.Star)):
+        for item in items:
+            if isinstance(item, exp.Star) or (
+                isinstance(item, exp.Column) and isinstance(item.this, exp.Star)
+            ):
+                _star_alias(item, ctx)
+        return None
+    alias = _star_alias(star, ctx)
+    relations = [r for r in ctx.scope.all_relations if alias is None or r.alias == alias]
+    if not relations:
+        return Relation("")  # a bare scope (no FROM)
+    if len(relations) == 1 and relations[0].columns is None and relations[0].element is None:
+        return relations[0]
+    return None
+
+
+def _expand_star(star: exp.Expr, ctx: Context) -> list[Column]:
+    alias = _star_alias(star, ctx)
+    out: list[Column] = []
+    for rel in ctx.scope.all_relations:
+        if alias is not None and rel.alias != alias:
+            continue
+        if rel.element is not None:
+            names: tuple[str, ...] = (rel.element,)
+        elif rel.columns is not None:
+            names = rel.columns
+        else:
+            raise ctx.source.error(
+                f"'*' together with other columns or relations needs known columns, and the fields of "
+                f"collection {rel.alias!r} are not known: select {rel.alias}.* alone or list the columns",
+                star,
+                "*",
+            )
+        out.extend(Column(n, exp.column(n, table=rel.alias, quoted=True)) for n in names)
+    return out
 
 
 def output_reference(node: exp.Expr, columns: list[Column] | None, ctx: Context) -> exp.Expr | None:

@@ -7,14 +7,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlglot import exp
+
 from leaf_dagster.sql.columns import STAR
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.expressions import Translator
 from leaf_dagster.sql.parsing import parse_fragment, parse_statement
-from leaf_dagster.sql.paths import Scope
-from leaf_dagster.sql.planner import plan
-from leaf_dagster.sql.statement import check_statement, source_table
+from leaf_dagster.sql.query import compile_query
+from leaf_dagster.sql.scope import Scope
 from leaf_dagster.sql.values import project_value
 
 
@@ -32,13 +33,9 @@ class CompiledQuery:
 def compile_sql(
     sql: str, *, params: Mapping[str, Any] | None = None, now: dt.datetime | None = None
 ) -> CompiledQuery:
-    """A PostgreSQL SELECT on one collection as a MongoDB aggregation pipeline."""
+    """A PostgreSQL SELECT as a MongoDB aggregation pipeline on the collection it reads first."""
     parsed = parse_statement(sql)
-    bare = Context.create(parsed.source, Scope(), params, now)
-    select = check_statement(parsed.tree, bare)
-    collection, qualifiers = source_table(select, parsed.source)
-    ctx = Context.create(parsed.source, Scope(collection, qualifiers), params, now)
-    result = plan(select, ctx, collection)
+    result = compile_query(parsed.tree, Context.create(parsed.source, Scope(), params, now))
     return CompiledQuery(result.collection, result.stages, result.columns)
 
 
@@ -71,6 +68,10 @@ def _fragment_translator(
     if not isinstance(text, str):
         raise LeafSQLError(f"expected SQL text, got {type(text).__name__}")
     parsed = parse_fragment(text)
+    for node in parsed.tree.walk():
+        if isinstance(node, exp.Subquery | exp.Exists):
+            # A subquery needs a $lookup stage, which a lone expression or filter cannot carry.
+            raise parsed.source.error("subqueries are not supported in a single expression", node, "SELECT")
     translator = _FragmentTranslator(Context.create(parsed.source, Scope(), params, now))
     translator.tree = parsed.tree
     return translator

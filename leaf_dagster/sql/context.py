@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlglot import exp
 
 from leaf_dagster.sql.errors import Source
-from leaf_dagster.sql.paths import Scope
+from leaf_dagster.sql.scope import Scope
 from leaf_dagster.sql.values import SqlType, Typed, const, to_bson_datetime
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A CTE: its query and the CTEs it sees (those before it)."""
+
+    query: exp.Expr
+    visible: Mapping[str, Definition]
 
 
 @dataclass(frozen=True)
@@ -20,6 +29,11 @@ class Context:
     scope: Scope
     params: Mapping[str, Any]
     now: dt.datetime  # naive UTC, millisecond precision
+    # The CTEs visible here (by name), and the counter naming $lookup variables and fields.
+    ctes: Mapping[str, Definition] = field(default_factory=dict)
+    names: itertools.count[int] = field(default_factory=itertools.count)
+    # Values the compiler puts into a query it rewrites, as :__leaf_… placeholders.
+    injected: Mapping[str, Typed] = field(default_factory=dict)
 
     @staticmethod
     def create(
@@ -28,8 +42,13 @@ class Context:
         moment = to_bson_datetime(now if now is not None else dt.datetime.now(dt.UTC))
         return Context(source, scope, dict(params or {}), moment)
 
+    def with_scope(self, scope: Scope) -> Context:
+        return replace(self, scope=scope)
+
     def param(self, node: exp.Placeholder) -> Typed:
         name = node.name
+        if name in self.injected:
+            return self.injected[name]
         if not name or name == "?":
             raise self.source.error("only named parameters (:name) are supported", node, ":")
         if name not in self.params:

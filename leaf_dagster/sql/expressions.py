@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
@@ -64,6 +64,9 @@ class Translator:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._conditions: Conditions | None = None
+        # The $lookup stages the subqueries translated so far need, placed by the planner.
+        self.lookups: list[dict[str, Any]] = []
+        self.lookup_names: dict[str, str] = {}  # the same subquery translated twice reads one $lookup
 
     @property
     def conditions(self) -> Conditions:
@@ -96,6 +99,10 @@ class Translator:
         handler = HANDLERS.get(type(node))
         if handler is not None:
             return handler(self, node)
+        if isinstance(node, exp.Subquery | exp.Exists):
+            from leaf_dagster.sql.subqueries import subquery_value
+
+            return subquery_value(self, node)
         for kind, what in NOT_YET.items():
             if isinstance(node, kind):
                 raise self.error(f"{what} are not supported yet", node)

@@ -199,8 +199,50 @@ def _array_length(tr: Translator, node: exp.Expr) -> Typed:
     return Typed({"$cond": [is_null(value.expr), None, size]}, SqlType.INT)
 
 
+def _array(tr: Translator, node: exp.Expr) -> Typed:
+    """``ARRAY[a, b, …]``: a constant list when every element is constant."""
+    items = [tr.translate(e) for e in node.expressions]
+    if all(i.is_const for i in items):
+        return const([i.value for i in items], SqlType.ARRAY)
+    return Typed([{"$ifNull": [i.expr, None]} for i in items], SqlType.ARRAY)
+
+
+def _document(tr: Translator, node: exp.Expr, fields: list[tuple[str, exp.Expr]]) -> Typed:
+    """An embedded document; a NULL member is kept as null (as in PostgreSQL's JSON and rows)."""
+    doc: dict[str, object] = {}
+    for key, value_node in fields:
+        if not key or key.startswith("$") or "." in key:
+            raise tr.error(
+                f"invalid document key {key!r}: keys cannot be empty, start with $ or hold '.'", node
+            )
+        if key in doc:
+            raise tr.error(f"duplicate document key {key!r}", node)
+        value = tr.translate(value_node)
+        # Constants are wrapped so that $project never reads them as inclusion flags.
+        doc[key] = {"$literal": value.value} if value.is_const else {"$ifNull": [value.expr, None]}
+    return Typed(doc if doc else {"$literal": {}}, SqlType.ANY)
+
+
+def _json_build_object(tr: Translator, node: exp.Expr) -> Typed:
+    args = node.expressions
+    if len(args) % 2:
+        raise tr.error("JSON_BUILD_OBJECT needs key/value pairs", node)
+    fields: list[tuple[str, exp.Expr]] = []
+    for key_node, value_node in zip(args[::2], args[1::2], strict=True):
+        key = tr.translate(key_node)
+        if not key.is_const or not isinstance(key.value, str):
+            raise tr.error("JSON_BUILD_OBJECT keys must be constant strings", key_node)
+        fields.append((key.value, value_node))
+    return _document(tr, node, fields)
+
+
 def _anonymous(tr: Translator, node: exp.Expr) -> Typed:
     name = str(node.this).upper()
+    if name in ("JSON_BUILD_OBJECT", "JSONB_BUILD_OBJECT"):
+        return _json_build_object(tr, node)
+    if name == "ROW":
+        # PostgreSQL names the fields of an anonymous row f1, f2, …
+        return _document(tr, node, [(f"f{i}", e) for i, e in enumerate(node.expressions, 1)])
     if name == "CARDINALITY" and len(node.expressions) == 1:
         return _cardinality(tr.translate(node.expressions[0]))
     if (
@@ -236,5 +278,6 @@ HANDLERS: dict[type[exp.Expr], Callable[[Translator, exp.Expr], Typed]] = {
     exp.CurrentTimestamp: _current_timestamp,
     exp.Interval: _interval,
     exp.ArraySize: _array_length,
+    exp.Array: _array,
     exp.Anonymous: _anonymous,
 }

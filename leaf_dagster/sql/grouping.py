@@ -12,11 +12,24 @@ from leaf_dagster.sql.columns import Column, output_reference
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.expressions import PATH_NODES, Translator
-from leaf_dagster.sql.values import Typed
+from leaf_dagster.sql.paths import segments
+from leaf_dagster.sql.values import SqlType, Typed
+from leaf_dagster.sql.windows import reject_windows
 
 
 def contains_aggregate(node: exp.Expr | None) -> bool:
-    return node is not None and any(isinstance(n, exp.AggFunc) for n in node.walk())
+    """Whether ``node`` holds a (group) aggregate: a window's own function is not one, its arguments may be."""
+    if node is None or isinstance(node, exp.Subquery | exp.Exists | exp.Select):
+        return False  # a subquery's aggregates are its own
+    if isinstance(node, exp.Window):
+        func = node.this.this if isinstance(node.this, exp.Filter) else node.this
+        parts = [*func.iter_expressions(), *(node.args.get("partition_by") or []), node.args.get("order")]
+        if isinstance(node.this, exp.Filter):
+            parts.append(node.this.expression)
+        return any(contains_aggregate(p) for p in parts)
+    if isinstance(node, exp.AggFunc) and not isinstance(node, exp.Anonymous):
+        return True
+    return any(contains_aggregate(child) for child in node.iter_expressions())
 
 
 def expression_key(typed: Typed) -> str:
@@ -34,6 +47,10 @@ class GroupedTranslator(Translator):
         self.column_exprs: list[Typed] = []
 
     def substitute(self, node: exp.Expr) -> Typed | None:
+        if isinstance(node, exp.Window):
+            return self._register_window(node)
+        if isinstance(node, exp.Filter | exp.WithinGroup):
+            return self.filtered_aggregate(node)
         if isinstance(node, exp.AggFunc) or contains_aggregate(node):
             return None
         try:
@@ -55,14 +72,44 @@ class GroupedTranslator(Translator):
     def aggregate(self, node: exp.AggFunc) -> Typed:
         return self.accs.translate(node, self.pre)
 
+    def _register_window(self, node: exp.Window) -> Typed:
+        """While the ``$group`` is planned: register what a window reads; its value comes later."""
+        func = node.this.this if isinstance(node.this, exp.Filter) else node.this
+        parts = [*func.iter_expressions(), *(node.args.get("partition_by") or [])]
+        if node.args.get("order") is not None:
+            parts += [o.this for o in node.args["order"].expressions]
+        if isinstance(node.this, exp.Filter):
+            parts.append(node.this.expression.this)
+        for part in parts:
+            if not isinstance(part, exp.Star | exp.Distinct):
+                self.translate(part)
+        return Typed(None, SqlType.ANY)
+
+    def filtered_aggregate(self, node: exp.Filter | exp.WithinGroup) -> Typed:
+        """``agg(...) FILTER (WHERE …)`` and ``PERCENTILE_…(p) WITHIN GROUP (ORDER BY …)``."""
+        condition = None
+        if isinstance(node, exp.Filter):
+            where = node.expression
+            if contains_aggregate(where):
+                raise self.error("aggregate functions are not allowed in FILTER", where)
+            condition = self.pre.conditions.truth(where.this, True)
+            node = node.this
+        if isinstance(node, exp.WithinGroup):
+            return self.accs.percentile(node, self.pre, condition)
+        if not isinstance(node, exp.AggFunc) or isinstance(node, exp.Anonymous):
+            raise self.error("FILTER applies only to aggregate functions", node)
+        return self.accs.translate(node, self.pre, condition)
+
 
 def group_stages(
     select: exp.Select, ctx: Context, pre: Translator, columns: list[Column], where: dict[str, Any] | None
 ) -> tuple[Translator, list[dict[str, Any]]]:
     group = select.args.get("group")
+    reject_windows(group, "GROUP BY", ctx)
+    reject_windows(select.args.get("having"), "HAVING", ctx)
     found: dict[str, Typed] = {}
     for node in group.expressions if group else []:
-        target = output_reference(node, columns, ctx) or node
+        target = group_target(node, select, columns, ctx)
         if contains_aggregate(target):
             raise ctx.source.error("aggregate functions are not allowed in GROUP BY", node)
         typed = pre.translate(target)
@@ -70,16 +117,17 @@ def group_stages(
             found.setdefault(expression_key(typed), typed)
     # One key groups on its value (a missing field groups with NULL); several on an array of
     # values, where a missing field also becomes NULL (in a document it would be left out).
+    # Computed keys that can evaluate to "missing" are normalized to NULL (see ``group_key``).
     keys: dict[str, Typed] = {}
     group_id: Any = None
     if len(found) == 1:
         key, typed = next(iter(found.items()))
         keys[key] = Typed("$_id", typed.type, path="_id")
-        group_id = typed.expr
+        group_id = group_key(typed)
     elif found:
         for i, (key, typed) in enumerate(found.items()):
             keys[key] = Typed({"$arrayElemAt": ["$_id", i]}, typed.type)
-        group_id = [typed.expr for typed in found.values()]
+        group_id = [group_key(typed) for typed in found.values()]
     accs = Accumulators(non_null_paths=frozenset(non_null_paths(where or {})))
     post = GroupedTranslator(ctx, pre, keys, accs)
     # A first pass registers the accumulators (and what SUM's NULL checks need), the second
@@ -107,6 +155,121 @@ def group_stages(
             }
         )
     return post, stages
+
+
+def group_target(node: exp.Expr, select: exp.Select, columns: list[Column], ctx: Context) -> exp.Expr:
+    """What a GROUP BY item groups on: an ordinal or output name picks a select expression.
+
+    PostgreSQL resolves a bare GROUP BY name to an input column of this query level first, and to
+    an output alias only when no input column has that name (ORDER BY does the opposite).
+    """
+    target = output_reference(node, columns, ctx)
+    if target is None:
+        return node
+    if isinstance(node, exp.Column) and is_input_column(node, select, ctx):
+        return node
+    return target
+
+
+def is_input_column(node: exp.Column, select: exp.Select, ctx: Context) -> bool:
+    """Whether the bare name ``node`` names an input column of this query level.
+
+    A relation with known columns (CTE, subquery, UNNEST) says so exactly. A collection may hold any
+    field, so there the name is an input column when the query reads it as one (in the select
+    list, WHERE, HAVING or another GROUP BY item); otherwise it names the output alias.
+    """
+    try:
+        level, relation, _ = ctx.scope.locate([node.name], node, ctx.source)
+    except LeafSQLError:
+        return False  # no input column of that name: the alias
+    if level is not ctx.scope:
+        return False  # an enclosing query's column: PostgreSQL prefers the alias of this level
+    if relation.columns is not None or relation.element is not None:
+        return True
+    group = select.args.get("group")
+    others = [e for e in (group.expressions if group else []) if e is not node]
+    having = select.args.get("having")
+    where = select.args.get("where")
+    parts = [*select.expressions, *others, where, having]
+    for ref in _column_refs(parts):
+        try:
+            ref_level, ref_relation, rest = ctx.scope.locate(segments(ref, ctx.source), ref, ctx.source)
+        except LeafSQLError:
+            continue
+        if ref_level is level and ref_relation == relation and rest and rest[0] == node.name:
+            return True
+    return False
+
+
+def _column_refs(parts: list[exp.Expr | None]) -> list[exp.Column]:
+    """The column references in ``parts``, outside subqueries (their columns are their own)."""
+    out: list[exp.Column] = []
+    stack = [p for p in parts if p is not None]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, exp.Subquery | exp.Exists | exp.Select):
+            continue
+        if isinstance(current, exp.Column):
+            if not isinstance(current.this, exp.Star):
+                out.append(current)
+            continue
+        stack.extend(current.iter_expressions())
+    return out
+
+
+# Operators whose value is never "missing" (a missing input gives NULL or a value): a group key
+# built by one needs no normalization. Any other operator may yield missing (``$arrayElemAt`` past
+# the end, ``$let``/``$getField`` of a missing field, ...), which ``$group`` may key apart from NULL.
+NEVER_MISSING = frozenset(
+    {
+        *("$add", "$subtract", "$multiply", "$divide", "$mod", "$abs", "$ceil", "$floor", "$round"),
+        *("$trunc", "$pow", "$sqrt", "$exp", "$ln", "$log", "$log10"),
+        *("$concat", "$toLower", "$toUpper", "$substr", "$substrCP", "$substrBytes", "$strLenCP"),
+        *("$strLenBytes", "$trim", "$ltrim", "$rtrim", "$replaceAll", "$replaceOne", "$indexOfCP"),
+        *("$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$cmp", "$and", "$or", "$not", "$in"),
+        *("$dateTrunc", "$year", "$month", "$dayOfMonth", "$hour", "$minute", "$second"),
+        *("$millisecond", "$week", "$isoWeek", "$isoWeekYear", "$dayOfWeek", "$isoDayOfWeek"),
+        *("$dayOfYear", "$dateAdd", "$dateSubtract", "$dateDiff", "$dateFromParts", "$dateToString"),
+        *("$toString", "$toInt", "$toLong", "$toDouble", "$toDecimal", "$toBool", "$toDate"),
+        *("$type", "$isNumber", "$isArray", "$size", "$literal"),
+    }
+)
+
+
+def may_be_missing(expr: Any) -> bool:
+    """Whether the aggregation expression ``expr`` can evaluate to "missing" (not just NULL)."""
+    if isinstance(expr, str):
+        return expr.startswith("$")
+    if not isinstance(expr, dict) or len(expr) != 1:
+        return False  # a constant, an array or an object literal
+    ((op, args),) = expr.items()
+    if not op.startswith("$"):
+        return False
+    if op == "$cond":
+        branches = [args["then"], args["else"]] if isinstance(args, dict) else args[1:]
+        return any(may_be_missing(b) for b in branches)
+    if op == "$switch":
+        outs = [b["then"] for b in args["branches"]]
+        return any(may_be_missing(o) for o in outs) or may_be_missing(args.get("default"))
+    if op == "$ifNull":
+        return may_be_missing(args[-1])
+    if op == "$let":
+        return may_be_missing(args["in"])
+    return op not in NEVER_MISSING
+
+
+def group_key(typed: Typed) -> Any:
+    """A GROUP BY key's ``_id`` expression, with "missing" made NULL (SQL has one NULL group).
+
+    A plain field path stays as it is: ``$group`` keys a missing field as NULL (documented for a
+    field-path ``_id``; in an array of keys MongoDB substitutes null for a non-existent field).
+    """
+    expr = typed.expr
+    if typed.non_null or typed.path is not None or not may_be_missing(expr):
+        return expr
+    if isinstance(expr, str) and expr.startswith("$") and not expr.startswith("$$"):
+        return expr
+    return {"$ifNull": [expr, None]}
 
 
 NULL_REJECTING = {"$gt", "$gte", "$lt", "$lte", "$regex", "$type"}

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlglot import exp
 
 from leaf_dagster.sql.errors import Source
+from leaf_dagster.sql.scope import Scope
 from leaf_dagster.sql.values import SqlType, Typed, let
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a query reads: its collection and the names that may qualify its fields."""
-
-    collection: str | None = None
-    qualifiers: frozenset[str] = field(default_factory=frozenset)
-
 
 PATH_NODES = (exp.Column, exp.Dot, exp.Bracket)
 
@@ -66,11 +58,19 @@ def resolve(
     index: Callable[[exp.Expr], Typed],
 ) -> Typed:
     """The document path ``node`` names, as an aggregation expression."""
-    segs = segments(node, source)
-    if len(segs) > 1 and isinstance(segs[0], str) and segs[0] in scope.qualifiers:
-        segs = segs[1:]
-    if not isinstance(segs[0], str):
-        raise source.error("array access needs a field before '['", node)
+    level, relation, rest = scope.locate(segments(node, source), node, source)
+    level.touched.add(relation.alias)
+    if level is not scope:
+        # A relation of an enclosing level (or a JOIN's left side): a `let` variable of the $lookup.
+        outer = resolve(node, level, source, index)
+        if isinstance(outer.expr, str) and outer.expr.startswith("$$"):
+            return outer
+        bindings = scope.boundary(level).bindings
+        assert bindings is not None
+        return Typed(f"$${bindings.bind(outer.expr)}", outer.type)
+    segs = relation.field(rest)
+    if not segs:
+        raise source.error("expected a field reference", node)
     run: list[str] = []
     current: Any = None
     for seg in segs:

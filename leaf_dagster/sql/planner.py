@@ -1,6 +1,7 @@
-"""A SELECT on one collection to pipeline stages, in this order:
+"""A SELECT to pipeline stages, in this order:
 
-$match (WHERE, as query operators where possible) → [$group → empty-input row → $match (HAVING)]
+[CTE/subquery base] → $match (WHERE, as query operators where possible; with joins, the conditions
+on the base, then the joins, then the rest) → [$group → empty-input row → $match (HAVING)]
 → [DISTINCT] → $set sort helpers → $sort → $skip → $limit → $project (the output columns)
 
 The WHERE comes first so that indexes serve it; the columns are computed for the rows LIMIT keeps.
@@ -13,13 +14,22 @@ from typing import Any
 
 from sqlglot import exp
 
-from leaf_dagster.sql.columns import STAR, Column, output_reference, select_columns
+from leaf_dagster.sql.columns import STAR, Column, output_reference, select_columns, star_relation
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.expressions import Translator
 from leaf_dagster.sql.grouping import GroupedTranslator, contains_aggregate, expression_key, group_stages
 from leaf_dagster.sql.ordering import HELPER_PREFIX, SortKey, sort_stage
+from leaf_dagster.sql.pushdown import where_around_joins
+from leaf_dagster.sql.sources import FromPlan, whole_rows
+from leaf_dagster.sql.subqueries import (
+    check_grouped_subqueries,
+    check_lookup_order,
+    has_subquery,
+    take_lookups,
+)
 from leaf_dagster.sql.values import Typed, project_value
+from leaf_dagster.sql.windows import window_stages
 
 
 @dataclass
@@ -29,7 +39,7 @@ class Plan:
     stages: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _const_int(tr: Translator, node: exp.Expr | None, what: str) -> int | None:
+def const_int(tr: Translator, node: exp.Expr | None, what: str) -> int | None:
     if node is None:
         return None
     value = tr.translate(node)
@@ -45,18 +55,25 @@ def _const_int(tr: Translator, node: exp.Expr | None, what: str) -> int | None:
     return int(value.value)
 
 
-def plan(select: exp.Select, ctx: Context, collection: str) -> Plan:
+def plan(select: exp.Select, ctx: Context, collection: str, frm: FromPlan | None = None) -> Plan:
     pre = Translator(ctx)
     columns = select_columns(select, ctx)
-    stages: list[dict[str, Any]] = []
+    stages: list[dict[str, Any]] = list(frm.head) if frm is not None else []
+    joins = frm.joins if frm is not None else []
     where_filter: dict[str, Any] | None = None
 
     where = select.args.get("where")
     if where is not None:
         if contains_aggregate(where.this):
             raise ctx.source.error("aggregate functions are not allowed in WHERE", where.this)
-        where_filter = pre.conditions.filter(where.this)
-        stages.append({"$match": where_filter})
+        if joins or has_subquery(where.this):
+            around, where_filter = where_around_joins(where.this, pre, joins)
+            stages.extend(around)
+        else:
+            where_filter = pre.conditions.filter(where.this)
+            stages.append({"$match": where_filter})
+    elif joins:
+        stages.extend(joins)
 
     group = select.args.get("group")
     having = select.args.get("having")
@@ -72,31 +89,40 @@ def plan(select: exp.Select, ctx: Context, collection: str) -> Plan:
                 "SELECT * cannot be combined with GROUP BY or aggregates", select.expressions[0], "*"
             )
         tr, grouped_stages = group_stages(select, ctx, pre, columns, where_filter)
+        check_grouped_subqueries(select, pre)
         stages.extend(grouped_stages)
         if having is not None:
-            stages.append({"$match": tr.conditions.filter(having.this)})
+            having_filter = tr.conditions.filter(having.this)
+            stages.extend(take_lookups(tr))
+            stages.append({"$match": having_filter})
+
+    # Window functions: after GROUP BY/HAVING, before DISTINCT/ORDER BY (PostgreSQL's order).
+    window_items = [c.node for c in columns or []] + [o.this for o in order_items]
+    tr, windowed_stages = window_stages(select, window_items, ctx, tr)
+    stages.extend(windowed_stages)
 
     distinct = select.args.get("distinct") is not None
     if columns is None:
         if distinct:
             raise ctx.source.error("SELECT DISTINCT * is not supported", select.args["distinct"], "DISTINCT")
         ordered, finish = _star_tail(order_items, ctx, pre)
+        finish = [*finish, *whole_rows(star_relation(select, ctx), ctx.scope)]
         names = [STAR]
     else:
         ordered, finish = _columns_tail(columns, order_items, ctx, tr, distinct)
         names = [c.name for c in columns]
+    stages.extend(take_lookups(tr if columns is not None else pre))
     stages.extend(ordered)
 
-    offset = _const_int(
-        pre, select.args["offset"].expression if select.args.get("offset") else None, "OFFSET"
-    )
-    limit = _const_int(pre, select.args["limit"].expression if select.args.get("limit") else None, "LIMIT")
+    offset = const_int(pre, select.args["offset"].expression if select.args.get("offset") else None, "OFFSET")
+    limit = const_int(pre, select.args["limit"].expression if select.args.get("limit") else None, "LIMIT")
     if offset:
         stages.append({"$skip": offset})
     if limit is not None:
         stages.append({"$limit": limit} if limit > 0 else {"$match": {"$expr": False}})
     # The output columns are computed last, for the rows that remain after LIMIT.
     stages.extend(finish)
+    check_lookup_order(stages, select, pre)
     return Plan(collection, names, stages)
 
 

@@ -202,6 +202,10 @@ class Conditions:
         return items
 
     def _in_truth(self, node: exp.In, want: bool) -> Any:
+        if node.args.get("query") is not None:
+            from leaf_dagster.sql.subqueries import in_subquery_truth
+
+            return in_subquery_truth(self.tr, node, want)
         value = self.tr.translate(node.this)
         items = self._in_items(node)
         if value.is_null_const:
@@ -343,6 +347,8 @@ class Conditions:
         return ors[0] if len(ors) == 1 else {"$or": ors}
 
     def _match_in(self, node: exp.In, want: bool) -> dict[str, Any] | None:
+        if node.args.get("query") is not None:
+            return None
         value = self.tr.translate(node.this)
         items = self._in_items(node)
         if value.path is None or not all(i.is_const for i in items):

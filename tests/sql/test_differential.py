@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import duckdb
 import pytest
 
 from tests.sql.harness import Env, Query, compare, diff, run_duck
@@ -23,9 +24,15 @@ def test_corpus_is_well_formed() -> None:
     assert set(KNOWN_FAILURES) <= set(ids)
 
 
-@pytest.mark.parametrize("query", [pytest.param(q, id=q.id) for q in QUERIES])
-def test_duckdb_side_runs(sql_env: Env, query: Query) -> None:
-    run_duck(sql_env.duck, query)
+def test_duckdb_side_runs(sql_env: Env) -> None:
+    """Every DuckDB spelling runs: a failure here is the corpus's fault, not the compiler's."""
+    broken = []
+    for q in QUERIES:
+        try:
+            run_duck(sql_env.duck, q)
+        except duckdb.Error as exc:
+            broken.append(f"{q.id}: {exc}")
+    assert broken == []
 
 
 @pytest.mark.parametrize("query", [_param(q) for q in QUERIES])

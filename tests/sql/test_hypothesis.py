@@ -1,4 +1,10 @@
-"""Random WHERE / GROUP BY / aggregate queries from a small grammar, compared on both engines."""
+"""Random queries from a small grammar over the generated fields, compared on both engines.
+
+``queries``: WHERE trees (comparisons, IN/NOT IN with NULLs, BETWEEN, LIKE, IS NULL, AND/OR/NOT),
+GROUP BY keys and aggregates. ``expression_queries``: typed scalar expressions (integer, float, text,
+timestamp) in projections, ORDER BY ... LIMIT, GROUP BY keys and aggregate arguments. Bounded and
+derandomized, so CI sees the same 60 examples each time; raise max_examples locally to hunt.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,82 @@
+"""``UNION [ALL]``: the first branch's pipeline, then ``$unionWith`` of each other branch (its
+columns renamed to the first branch's names); ``UNION`` removes duplicate rows with a ``$group`` on
+all columns (NULLs are equal there, as in SQL). ORDER BY, LIMIT and OFFSET apply to the union.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlglot import exp
+
+from leaf_dagster.sql.context import Context
+from leaf_dagster.sql.expressions import Translator
+from leaf_dagster.sql.ordering import SortKey, sort_stage
+from leaf_dagster.sql.planner import Plan, const_int
+from leaf_dagster.sql.sources import Enclosing
+
+CompileQuery = Callable[[exp.Expr, Context, Enclosing | None], Plan]
+
+
+def compile_union(
+    node: exp.SetOperation, ctx: Context, enclosing: Enclosing | None, compile_query: CompileQuery
+) -> Plan:
+    if isinstance(node, exp.Intersect | exp.Except):
+        word = type(node).__name__.upper()
+        raise ctx.source.error(f"{word} is not supported", node, word)
+    left = compile_query(node.this, ctx, enclosing)
+    right = compile_query(node.expression, ctx, enclosing)
+    for branch, tree in ((left, node.this), (right, node.expression)):
+        if branch.columns == ["*"]:
+            raise ctx.source.error("each UNION branch must list its columns (not *)", tree, "*")
+    if len(left.columns) != len(right.columns):
+        raise ctx.source.error("each UNION query must have the same number of columns", node, "UNION")
+    renamed: dict[str, Any] = {} if "_id" in left.columns else {"_id": 0}
+    renamed.update({name: f"${theirs}" for name, theirs in zip(left.columns, right.columns, strict=True)})
+    stages = [
+        *left.stages,
+        {"$unionWith": {"coll": right.collection, "pipeline": [*right.stages, {"$project": renamed}]}},
+    ]
+    if node.args.get("distinct"):
+        ids = {f"c{i}": {"$ifNull": [f"${name}", None]} for i, name in enumerate(left.columns)}
+        back: dict[str, Any] = {} if "_id" in left.columns else {"_id": 0}
+        back.update({name: f"$_id.c{i}" for i, name in enumerate(left.columns)})
+        stages.extend([{"$group": {"_id": ids}}, {"$project": back}])
+    stages.extend(_order_and_limit(node, ctx, left.columns))
+    return Plan(left.collection, left.columns, stages)
+
+
+def _order_and_limit(node: exp.SetOperation, ctx: Context, columns: list[str]) -> list[dict[str, Any]]:
+    stages: list[dict[str, Any]] = []
+    order = node.args.get("order")
+    keys: list[SortKey] = []
+    for item in order.expressions if order is not None else []:
+        name = _output_column(item.this, ctx, columns)
+        desc, nulls_first = bool(item.args.get("desc")), bool(item.args.get("nulls_first"))
+        keys.append(SortKey(name, f"${name}", desc, nulls_first))
+    if keys:
+        flags: dict[str, Any] = {}
+        sort = sort_stage(keys, flags)
+        stages.extend([*([{"$set": flags}] if flags else []), sort])
+    tr = Translator(ctx)
+    offset = const_int(tr, node.args["offset"].expression if node.args.get("offset") else None, "OFFSET")
+    limit = const_int(tr, node.args["limit"].expression if node.args.get("limit") else None, "LIMIT")
+    if offset:
+        stages.append({"$skip": offset})
+    if limit is not None:
+        stages.append({"$limit": limit} if limit > 0 else {"$match": {"$expr": False}})
+    if keys and flags:
+        stages.append({"$unset": sorted(flags)})
+    return stages
+
+
+def _output_column(node: exp.Expr, ctx: Context, columns: list[str]) -> str:
+    if isinstance(node, exp.Literal) and not node.is_string and str(node.this).isdigit():
+        index = int(str(node.this))
+        if not 1 <= index <= len(columns):
+            raise ctx.source.error(f"position {node.this} is not in the select list", node)
+        return columns[index - 1]
+    if isinstance(node, exp.Column) and not node.table and node.name in columns:
+        return node.name
+    raise ctx.source.error("ORDER BY on a UNION must name an output column or its position", node)

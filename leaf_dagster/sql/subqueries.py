@@ -1,0 +1,183 @@
+"""Subqueries in expressions: ``IN (SELECT …)``, ``EXISTS (SELECT …)`` and scalar subqueries.
+
+Each becomes a ``$lookup`` (stored on the translator; the planner puts it before the stage that
+reads it) whose pipeline is the compiled subquery; an enclosing query's fields are ``let``
+variables, so correlated subqueries work. The expression then reads the looked-up array:
+
+- EXISTS: the pipeline ends with ``$limit: 1``; true when the array is not empty.
+- IN: the pipeline keeps the rows equal to the value (``$limit: 1``), filtering the subquery's
+  input when that is equivalent (see ``narrowing``) so that an index serves it. ``NOT IN`` follows SQL: it is
+  never true when the subquery yields a NULL, so it also looks for NULL rows and, when the value
+  may be NULL, for any row.
+- A scalar subquery keeps at most two rows: no row is NULL, two rows fail at run time (as in
+  PostgreSQL) with an error naming the problem.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from sqlglot import exp
+
+from leaf_dagster.sql.narrowing import KEY, filtered
+from leaf_dagster.sql.predicates import and_, or_
+from leaf_dagster.sql.scope import Bindings
+from leaf_dagster.sql.values import SqlType, Typed, is_null, let, not_null
+
+if TYPE_CHECKING:
+    from leaf_dagster.sql.expressions import Translator
+    from leaf_dagster.sql.planner import Plan
+
+LOOKUP_PREFIX = "__leaf_q"
+# Converting this text to a number fails, and the server's error message quotes it.
+TOO_MANY_ROWS = "more than one row returned by a subquery used as an expression"
+
+
+def _compile(tr: Translator, query: exp.Expr) -> tuple[Plan, Bindings]:
+    from leaf_dagster.sql.grouping import GroupedTranslator
+    from leaf_dagster.sql.query import compile_query
+
+    if isinstance(query, exp.Subquery):
+        query = query.this
+    bindings = Bindings(tr.ctx.names)
+    plan = compile_query(query, tr.ctx, (tr.ctx.scope, bindings))
+    if bindings.vars and isinstance(tr, GroupedTranslator):
+        raise tr.error("correlated subqueries after GROUP BY are not supported", query, "SELECT")
+    return plan, bindings
+
+
+def _lookup(
+    tr: Translator, node: exp.Expr, purpose: str, plan: Plan, bindings: Bindings, tail: list[dict[str, Any]]
+) -> str:
+    key = json.dumps([purpose, node.sql(), list(bindings.vars.values())], sort_keys=True, default=str)
+    found = tr.lookup_names.get(key)
+    if found is not None:
+        return found
+    name = f"{LOOKUP_PREFIX}{next(tr.ctx.names)}"
+    spec: dict[str, Any] = {"from": plan.collection}
+    if bindings.vars:
+        spec["let"] = bindings.let()
+    spec["pipeline"] = [*plan.stages, *tail]
+    spec["as"] = name
+    tr.lookups.append({"$lookup": spec})
+    tr.lookup_names[key] = name
+    return name
+
+
+def _one_column(tr: Translator, plan: Plan, node: exp.Expr) -> str:
+    if len(plan.columns) != 1 or plan.columns == ["*"]:
+        raise tr.error("the subquery must return exactly one column", node, "SELECT")
+    return plan.columns[0]
+
+
+def _size(name: str) -> Any:
+    return {"$size": f"${name}"}
+
+
+def subquery_value(tr: Translator, node: exp.Expr) -> Typed:
+    if isinstance(node, exp.Exists):
+        return Typed(exists_truth(tr, node, True), SqlType.BOOL, non_null=True)
+    plan, bindings = _compile(tr, node)
+    column = _one_column(tr, plan, node)
+    name = _lookup(tr, node, "scalar", plan, bindings, [{"$limit": 2}])
+    first = let({"row": {"$arrayElemAt": [f"${name}", 0]}}, f"$$row.{column}")
+    value = {"$cond": [{"$gt": [_size(name), 1]}, {"$toDouble": TOO_MANY_ROWS}, first]}
+    return Typed(value, SqlType.ANY)
+
+
+def exists_truth(tr: Translator, node: exp.Exists, want: bool) -> Any:
+    plan, bindings = _compile(tr, node.this)
+    name = _lookup(tr, node, "exists", plan, bindings, [{"$limit": 1}])
+    return {"$gt" if want else "$eq": [_size(name), 0]}
+
+
+def in_subquery_truth(tr: Translator, node: exp.In, want: bool) -> Any:
+    if node.expressions or node.args.get("unnest") is not None or node.args.get("field") is not None:
+        raise tr.error("IN takes either a list or one subquery", node)
+    query = node.args["query"]
+    value = tr.translate(node.this)
+    if value.is_null_const:
+        return False
+    plan, bindings = _compile(tr, query)
+    column = _one_column(tr, plan, query)
+    correlated = bool(bindings.vars)
+    var = f"$${bindings.bind(value.expr)}"
+    equal = {"$eq": [f"${column}", var]}
+    if want:
+        narrowed = _narrowed(tr, query, column, var, bindings)
+        if narrowed is not None:
+            hit = _lookup(tr, query, "in", narrowed, bindings, [{"$limit": 1}])
+        else:
+            hit = _lookup(tr, query, "in", plan, bindings, [{"$match": {"$expr": equal}}, {"$limit": 1}])
+        return and_([*([] if value.is_const else [not_null(value.expr)]), {"$gt": [_size(hit), 0]}])
+    # FALSE when there are no rows at all, or when the value is not NULL and no row equals it
+    # or is NULL.
+    blocking = {"$or": [equal, is_null(f"${column}")]}
+    clear = _lookup(tr, query, "not in", plan, bindings, [{"$match": {"$expr": blocking}}, {"$limit": 1}])
+    none_block = {"$eq": [_size(clear), 0]}
+    any_row = _lookup(
+        tr, query, "any", plan, bindings if correlated else Bindings(tr.ctx.names), [{"$limit": 1}]
+    )
+    checks = [] if value.is_const else [not_null(value.expr)]
+    return or_([{"$eq": [_size(any_row), 0]}, and_([*checks, none_block])])
+
+
+def has_subquery(node: exp.Expr) -> bool:
+    return any(isinstance(n, exp.Subquery | exp.Exists) for n in node.walk())
+
+
+def take_lookups(tr: Translator) -> list[dict[str, Any]]:
+    """The ``$lookup`` stages translated so far, to place before the stage reading them."""
+    stages = list(tr.lookups)
+    tr.lookups.clear()
+    return stages
+
+
+def check_grouped_subqueries(select: exp.Select, pre: Translator) -> None:
+    """Subqueries may not feed GROUP BY keys or aggregates (their lookups would run after ``$group``)."""
+    pre.lookups.clear()  # lookups of select-list subqueries tried as GROUP BY keys: unused
+    group = select.args.get("group")
+    suspects: list[exp.Expr] = list(group.expressions) if group is not None else []
+    for item in [*select.expressions, select.args.get("having"), select.args.get("order")]:
+        if item is None:
+            continue
+        suspects.extend(
+            n for n in item.walk() if isinstance(n, exp.AggFunc) and not isinstance(n, exp.Anonymous)
+        )
+    for node in suspects:
+        for inner in node.walk():
+            if isinstance(inner, exp.Subquery | exp.Exists):
+                raise pre.error(
+                    "subqueries in GROUP BY or inside aggregates are not supported", inner, "SELECT"
+                )
+
+
+def _narrowed(tr: Translator, query: exp.Expr, column: str, var: str, bindings: Bindings) -> Plan | None:
+    """The subquery with ``WHERE column = value`` (so its index serves IN), when that is equivalent."""
+    from leaf_dagster.sql.query import compile_query
+
+    body = filtered(query.this if isinstance(query, exp.Subquery) else query, column)
+    if body is None:
+        return None
+    ctx = replace(tr.ctx, injected={**tr.ctx.injected, KEY: Typed(var, SqlType.ANY)})
+    return compile_query(body, ctx, (tr.ctx.scope, bindings))
+
+
+_REFERENCE = re.compile(r'"\$(__leaf_q\d+)')
+_DEFINITION = re.compile(r'"as": "(__leaf_q\d+)"')
+
+
+def check_lookup_order(stages: list[dict[str, Any]], select: exp.Select, tr: Translator) -> None:
+    """Every subquery's ``$lookup`` runs before the stages reading it (else the subquery sits where
+    this compiler cannot place its lookup, e.g. inside a window's PARTITION BY)."""
+    defined: set[str] = set()
+    for stage in stages:
+        text = json.dumps(stage, default=str)
+        here = set(_DEFINITION.findall(text))
+        missing = set(_REFERENCE.findall(text)) - defined - here
+        if missing:
+            raise tr.error("a subquery in this position is not supported", select, "SELECT")
+        defined |= here
