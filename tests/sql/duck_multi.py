@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -281,38 +279,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     queries = [q for q in [*QUERIES, *SEED_QUERIES()] if args.k in q.id]
     data = datasets()
     con = connect(data)
+    from tests.sql.harness import run_duck_only, scratch_database
+
     if args.duck_only:
-        from tests.sql.harness import run_duck
+        return run_duck_only(con, queries)
 
-        bad = 0
-        for q in queries:
-            try:
-                res = run_duck(con, q)
-                print(f"{q.id:44} {len(res.rows):4} rows  {res.rows[:2]!r:.110}")
-            except duckdb.Error as exc:
-                bad += 1
-                print(f"{q.id:44} DUCKDB ERROR {exc}")
-        print(f"{len(queries) - bad}/{len(queries)} run on DuckDB")
-        return 1 if bad else 0
-
-    from leaf_dagster.connection import ENV_URI
-    from leaf_dagster.embedded import EmbeddedServer
-
-    uri = os.environ.get(ENV_URI)
-    server = None
-    if not uri:
-        server = EmbeddedServer(Path(tempfile.mkdtemp(prefix="leaf-diff-multi-")) / "data")
-        server.start()
-        uri = server.uri
-    client: MongoClient[Doc] = MongoClient(uri)
-    name = f"leaf_diff_multi_{uuid.uuid4().hex[:8]}"
-    try:
-        load(client[name], data)
+    with scratch_database("leaf_diff_multi") as mongo_db:
+        load(mongo_db, data)
         start = time.monotonic()
         results: list[tuple[Query, str | None]] = []
         for q in queries:
             began = time.monotonic()
-            results.append((q, compare_multi(con, client[name], q)))
+            results.append((q, compare_multi(con, mongo_db, q)))
             if time.monotonic() - began > 1.0:
                 print(f"SLOW {q.id}: {time.monotonic() - began:.1f} s")
         elapsed = time.monotonic() - start
@@ -324,11 +302,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             report(results, Path(args.out), elapsed)
             if args.mark:
                 mark_known_failures(results)
-    finally:
-        client.drop_database(name)
-        client.close()
-        if server is not None:
-            server.stop()
     return 0
 
 

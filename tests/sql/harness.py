@@ -21,7 +21,8 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -394,6 +395,45 @@ def _report(results: list[tuple[Query, str | None]], path: Path, elapsed: float)
     path.write_text("\n".join(lines))
 
 
+def run_duck_only(con: duckdb.DuckDBPyConnection, queries: Sequence[Query]) -> int:
+    """``--duck-only``: run every query on DuckDB alone and show the first rows."""
+    bad = 0
+    for q in queries:
+        try:
+            res = run_duck(con, q)
+            print(f"{q.id:44} {len(res.rows):4} rows  {res.rows[:2]!r:.110}")
+        except duckdb.Error as exc:
+            bad += 1
+            print(f"{q.id:44} DUCKDB ERROR {exc}")
+    print(f"{len(queries) - bad}/{len(queries)} run on DuckDB")
+    return 1 if bad else 0
+
+
+@contextmanager
+def scratch_database(prefix: str) -> Iterator[Database[Doc]]:
+    """A throwaway database on ``LEAF_MONGODB_URI``, else on an embedded server started for it."""
+    import os
+
+    from leaf_dagster.connection import ENV_URI
+    from leaf_dagster.embedded import EmbeddedServer
+
+    uri = os.environ.get(ENV_URI)
+    server = None
+    if not uri:
+        server = EmbeddedServer(Path(tempfile.mkdtemp(prefix=f"{prefix}-")) / "data")
+        server.start()
+        uri = server.uri
+    client: MongoClient[Doc] = MongoClient(uri)
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    try:
+        yield client[name]
+    finally:
+        client.drop_database(name)
+        client.close()
+        if server is not None:
+            server.stop()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from tests.sql.queries import QUERIES
 
@@ -406,32 +446,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     data = datasets()
     con = duck.connect(data)
     if args.duck_only:
-        bad = 0
-        for q in queries:
-            try:
-                res = run_duck(con, q)
-                print(f"{q.id:40} {len(res.rows):4} rows  {res.rows[:2]!r:.100}")
-            except duckdb.Error as exc:
-                bad += 1
-                print(f"{q.id:40} DUCKDB ERROR {exc}")
-        return 1 if bad else 0
+        return run_duck_only(con, queries)
 
-    import os
-
-    from leaf_dagster.connection import ENV_URI
-    from leaf_dagster.embedded import EmbeddedServer
-
-    uri = os.environ.get(ENV_URI)
-    server = None
-    if not uri:
-        server = EmbeddedServer(Path(tempfile.mkdtemp(prefix="leaf-diff-")) / "data")
-        server.start()
-        uri = server.uri
-    client: MongoClient[Doc] = MongoClient(uri)
-    name = f"leaf_diff_{uuid.uuid4().hex[:8]}"
-    try:
-        load_mongo(client[name], data)
-        env = Env(con, client[name])
+    with scratch_database("leaf_diff") as mongo_db:
+        load_mongo(mongo_db, data)
+        env = Env(con, mongo_db)
         start = time.monotonic()
         results = [(q, compare(env, q)) for q in queries]
         elapsed = time.monotonic() - start
@@ -441,11 +460,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{sum(d is None for _, d in results)}/{len(results)} pass in {elapsed:.1f} s")
         if not args.k:
             _report(results, Path(args.out), elapsed)
-    finally:
-        client.drop_database(name)
-        client.close()
-        if server is not None:
-            server.stop()
     return 0
 
 
