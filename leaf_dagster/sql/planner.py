@@ -2,6 +2,7 @@
 
 [CTE/subquery base] → $match (WHERE, as query operators where possible; with joins, the conditions
 on the base, then the joins, then the rest) → [$group → empty-input row → $match (HAVING)]
+(a GROUP BY right after an INNER join to ``_id`` may aggregate before the join: ``eager``)
 → [DISTINCT] → $set sort helpers → $sort → $skip → $limit → $project (the output columns)
 
 The WHERE comes first so that indexes serve it; the columns are computed for the rows LIMIT keeps.
@@ -16,6 +17,7 @@ from sqlglot import exp
 
 from leaf_dagster.sql.columns import STAR, Column, output_reference, select_columns, star_relation
 from leaf_dagster.sql.context import Context
+from leaf_dagster.sql.eager import eager_aggregation
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.expressions import Translator
 from leaf_dagster.sql.grouping import GroupedTranslator, contains_aggregate, expression_key, group_stages
@@ -123,7 +125,7 @@ def plan(select: exp.Select, ctx: Context, collection: str, frm: FromPlan | None
     # The output columns are computed last, for the rows that remain after LIMIT.
     stages.extend(finish)
     check_lookup_order(stages, select, pre)
-    return Plan(collection, names, stages)
+    return Plan(collection, names, eager_aggregation(stages))
 
 
 def _output_index(

@@ -7,7 +7,8 @@ pipeline prefix); each joined relation's row is held in a field ``__leaf_j_<alia
   for LEFT JOIN). ON = one equality of plain fields, plus conditions on the joined collection
   alone, is the ``localField``/``foreignField`` lookup an expert writes (served by the foreign
   index), then a ``$filter`` keeping what SQL's ``=`` matches (``$lookup`` also pairs NULL with
-  NULL/missing, and array elements with scalars). Other ON conditions are matched in the lookup's
+  NULL/missing, and array elements with scalars); an INNER join to ``_id`` on a top-level key
+  instead drops rows whose key is NULL or not a scalar first, and needs no ``$filter``. Other ON conditions are matched in the lookup's
   pipeline, the left side's fields being ``let`` variables (still with ``localField`` when there
   is such an equality). A joined CTE or subquery is first narrowed to the key (``narrowing``).
 - ``UNNEST(array)`` is an ``$unwind`` of a copy of the array (LEFT keeps empty and NULL arrays as
@@ -160,6 +161,8 @@ def _join(
             if others:
                 spec["pipeline"] = [{"$match": others}]
             spec["as"] = prefix
+            if side == "" and _scalar_key_to_id(local, foreign, ctx.scope):
+                return relation, [{"$match": {local: SCALAR_KEY}}, {"$lookup": spec}, {"$unwind": unwind}]
             same = and_([not_null(f"${local}"), {"$eq": [f"$$found.{foreign}", f"${local}"]}])
             exact = {"$filter": {"input": f"${prefix}", "as": "found", "cond": same}}
             return relation, [{"$lookup": spec}, {"$set": {prefix: exact}}, {"$unwind": unwind}]
@@ -175,6 +178,26 @@ def _join(
     spec["pipeline"] = [*head, {"$match": match}] if match else head
     spec["as"] = prefix
     return relation, [{"$lookup": spec}, {"$unwind": unwind}]
+
+
+# An INNER join's left key that can equal an ``_id``: not NULL/missing, not an array (``$lookup``
+# would match its elements), not a regular expression (which ``$lookup`` could match as a pattern).
+SCALAR_KEY = {"$ne": None, "$not": {"$type": ["array", "regex"]}}
+
+
+def _scalar_key_to_id(local: str, foreign: str, scope: Scope) -> bool:
+    """Whether an INNER join on ``local = _id`` is exact as guard + plain lookup, without a ``$filter``.
+
+    ``_id`` is never an array, so once the left key is a non-NULL scalar (``SCALAR_KEY``) the plain
+    lookup pairs exactly what SQL's ``=`` pairs. The guard reads the key with query semantics, so it
+    must not traverse arrays: the key is a top-level field of the base row or of a joined (not
+    UNNESTed, whose element may be an array) row.
+    """
+    if foreign != "_id":
+        return False
+    parts = local.split(".")
+    joined_rows = {r.prefix for r in scope.all_relations if r.prefix and r.element is None}
+    return len(parts) == 1 or (len(parts) == 2 and parts[0] in joined_rows)
 
 
 def _joined_only(conditions: list[exp.Expr], ctx: Context, relation: Relation) -> dict[str, Any] | None:

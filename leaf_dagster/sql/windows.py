@@ -3,7 +3,7 @@
 They run after GROUP BY/HAVING and before DISTINCT/ORDER BY, as in PostgreSQL, so a window may
 order by an aggregate. The stages, in order:
 
-$set sort keys (NULL → null) and "is NULL" flags (PostgreSQL sorts NULLs last ascending)
+$set sort keys (NULL → null, or MaxKey where PostgreSQL sorts NULLs above every value)
 → one ``$setWindowFields`` per (partition, order): row numbers, ranks, LAG/LEAD, ROWS frames, and
   the row's peer group (``$denseRank``) when a RANGE frame needs it
 → one ``$setWindowFields`` per (partition, peer group) for RANGE frames: a numeric ``range``
@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from bson import MaxKey
 from sqlglot import exp
 
 from leaf_dagster.sql import dates
@@ -113,10 +114,14 @@ class _Builder:
             if typed.is_const:
                 continue
             descending, nulls_first = bool(item.args.get("desc")), bool(item.args.get("nulls_first"))
-            if not typed.non_null and nulls_first == descending:
-                flag = self._helper({"$cond": [is_null(typed.expr), 1, 0]}, "n")
-                spec.setdefault(flag, -1 if nulls_first else 1)
-            key = self._helper({"$ifNull": [typed.expr, None]}, "k")
+            if typed.non_null and typed.path is not None:
+                spec.setdefault(typed.path, -1 if descending else 1)
+                continue
+            # One key per ORDER BY item: NULL and missing become one value (they are peers), MinKey's
+            # null or, where PostgreSQL puts NULLs above every value (ASC NULLS LAST, DESC NULLS
+            # FIRST), MaxKey, which sorts above every BSON value.
+            nulls_high = nulls_first == descending and not typed.non_null
+            key = self._helper({"$ifNull": [typed.expr, MaxKey() if nulls_high else None]}, "k")
             spec.setdefault(key, -1 if descending else 1)
         return spec
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pymongo.database import Database
 
-from leaf_dagster.connection import ENV_URI
 from leaf_dagster.schema import SchemaSet, load_ddl
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCHEMAS = Path(__file__).resolve().parents[2] / "pipelines" / "schemas"
-EMBEDDED = not os.environ.get(ENV_URI)
+
+
+def is_embedded(db: Database[Any]) -> bool:
+    """Whether the server is SecantusDB (started here or named by LEAF_MONGODB_URI): its buildInfo says so."""
+    return "secantusVersion" in db.client.admin.command("buildInfo")
 
 
 @pytest.fixture(scope="session")

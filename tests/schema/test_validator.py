@@ -16,7 +16,7 @@ from leaf_dagster.connection import Document
 from leaf_dagster.schema import LeafSchemaError, SchemaSet, parse_ddl
 from leaf_dagster.schema.apply import apply_schema, plan_schema
 from leaf_dagster.schema.validator import bson_types, build_validator, to_json_schema
-from tests.schema.conftest import EMBEDDED
+from tests.schema.conftest import is_embedded
 
 DOCUMENT_VALIDATION_FAILURE = 121
 
@@ -225,7 +225,7 @@ def test_seed_schemas_apply(db: Database[Document], seed: SchemaSet) -> None:
 
 
 def test_seed_text_index_searches(db: Database[Document], seed: SchemaSet) -> None:
-    if EMBEDDED:
+    if is_embedded(db):
         pytest.skip("embedded-server gap: text indexes are refused (CannotCreateIndex, code 67)")
     result = apply_schema(db, seed["users"])
     assert result.ok and "idx_users_search" in result.indexes_created

@@ -42,6 +42,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "ordagg": ("ARRAY_AGG / STRING_AGG ... ORDER BY", AGGS),
     "json": ("JSON_BUILD_OBJECT / ROW", AGGS),
     "win": ("window functions", AGGS),
+    "eager": ("GROUP BY over an INNER join to _id (aggregated before the join)", JOINS),
     "seed": ("the seed article's queries (tests/sql/seed_queries)", "both"),
 }
 
@@ -1234,6 +1235,100 @@ WIN = [
     ),
 ]
 
+# GROUP BY over an INNER join to ``_id``: the compiler may aggregate the base rows per join key
+# before the join (``leaf_dagster/sql/eager.py``). NULL/missing/dangling keys and NULL totals are in
+# the data; the last queries take the plain plan (mixed keys, joined-side or DISTINCT aggregates).
+EAGER = [
+    Q(
+        "eager_all_decomposable",
+        f"SELECT u.account.type AS t, COUNT(*) AS n, COUNT(o.total) AS nt, SUM(o.total) AS s, "
+        f"MIN(o.total) AS lo, MAX(o.total) AS hi, AVG(o.total) AS mean {OU} GROUP BY u.account.type",
+    ),
+    Q(
+        "eager_integers",
+        f"SELECT u.account.status AS st, SUM(o.quantity) AS q, AVG(o.quantity) AS mq, "
+        f"MIN(o.createdAt) AS first_at, MAX(o.createdAt) AS last_at {OU} GROUP BY 1",
+    ),
+    Q("eager_no_group_by", f"SELECT COUNT(*) AS n, SUM(o.total) AS s, AVG(o.total) AS mean {OU}"),
+    Q(
+        "eager_where_on_base",
+        f"SELECT u.account.type AS t, COUNT(*) AS n, SUM(o.total) AS s {OU} "
+        "WHERE o.status = 'shipped' AND o.quantity > 2 GROUP BY 1",
+    ),
+    Q(
+        "eager_where_kills_everything",
+        f"SELECT COUNT(*) AS n, SUM(o.total) AS s, MAX(o.total) AS hi {OU} WHERE o.quantity > 100",
+    ),
+    Q(
+        "eager_having_order_limit",
+        f"SELECT u.account.type AS t, u.account.status AS st, SUM(o.total) AS s {OU} "
+        "GROUP BY 1, 2 HAVING COUNT(*) > 5 ORDER BY s DESC LIMIT 4",
+    ),
+    Q(
+        "eager_filter",
+        f"SELECT u.account.type AS t, SUM(o.total) FILTER (WHERE o.status = 'returned') AS returned, "
+        f"COUNT(*) FILTER (WHERE o.total > 500) AS big {OU} GROUP BY 1",
+    ),
+    Q(
+        "eager_computed_key",
+        f"SELECT UPPER(u.account.type) || '/' || u.account.status AS k, SUM(o.quantity) AS q {OU} GROUP BY 1",
+    ),
+    Q(
+        "eager_on_filters_joined_side",
+        "SELECT u.account.type AS t, COUNT(*) AS n, SUM(o.total) AS s FROM orders o "
+        "JOIN users u ON o.customerId = u._id AND u.account.status = 'active' GROUP BY 1",
+    ),
+    Q(
+        "eager_all_null_sums",
+        f"SELECT u.account.type AS t, SUM(o.total) AS s, AVG(o.total) AS mean {OU} "
+        "WHERE o.total IS NULL GROUP BY 1",
+    ),
+    Q(
+        "eager_second_join_keyed_by_joined_row",
+        "SELECT pc.category_name AS parent, COUNT(*) AS n, SUM(p.base_price) AS s, MAX(c.category_id) AS top "
+        "FROM products p JOIN categories c ON p.category_id = c._id "
+        "JOIN categories pc ON c.parent_category_id = pc._id GROUP BY pc.category_name",
+    ),
+    Q(
+        "eager_buckets_by_city",
+        "SELECT u.profile.location.city AS city, SUM(b.summary.clicks) AS clicks, "
+        "AVG(b.summary.avgResponseTime) AS rt FROM user_activity_buckets b JOIN users u ON b.userId = u._id "
+        "GROUP BY 1",
+    ),
+    Q(
+        "eager_empty_base",
+        "SELECT COUNT(*) AS n, SUM(o.total) AS s FROM empty_orders o JOIN users u ON o.customerId = u._id",
+    ),
+    Q(
+        "eager_keys_from_both_sides",
+        f"SELECT o.status, u.account.type AS t, SUM(o.total) AS s {OU} GROUP BY 1, 2",
+    ),
+    Q(
+        "eager_day_and_type",
+        f"SELECT DATE_TRUNC('day', o.createdAt) AS day, u.account.type AS t, COUNT(*) AS n, "
+        f"AVG(o.total) AS mean {OU} GROUP BY 1, 2",
+    ),
+    Q("eager_join_only_filters", f"SELECT o.status, COUNT(*) AS n, MAX(o.total) AS hi {OU} GROUP BY 1"),
+    Q(
+        "eager_nullable_computed_base_key",
+        f"SELECT o.total > 500 AS big, u.account.type AS t, COUNT(*) AS n {OU} GROUP BY 1, 2",
+    ),
+    Q(
+        "eager_not_mixed_key",
+        f"SELECT o.status || '/' || u.account.type AS k, SUM(o.total) AS s {OU} GROUP BY 1",
+    ),
+    Q("eager_not_joined_side_sum", f"SELECT o.status, SUM(u.score) AS s {OU} GROUP BY 1"),
+    Q(
+        "eager_not_distinct",
+        f"SELECT u.account.type AS t, COUNT(DISTINCT o.status) AS statuses {OU} GROUP BY 1",
+    ),
+    Q(
+        "eager_not_left_join",
+        "SELECT u.account.type AS t, COUNT(*) AS n, SUM(o.total) AS s FROM orders o "
+        "LEFT JOIN users u ON o.customerId = u._id GROUP BY 1",
+    ),
+]
+
 QUERIES: list[Query] = [
     *JOIN,
     *JWHERE,
@@ -1249,6 +1344,7 @@ QUERIES: list[Query] = [
     *ORDAGG,
     *JSON,
     *WIN,
+    *EAGER,
 ]
 
 SEED_DIR = Path(__file__).with_name("seed_queries")

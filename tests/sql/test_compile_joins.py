@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from bson import Regex
 from pymongo.database import Database
 
 from leaf_dagster.sql import LeafSQLError, compile_sql, run_sql
@@ -82,6 +83,42 @@ def test_inner_join_drops_unmatched_and_null_keys(shop: Database[Any]) -> None:
         "category_id",
         "category_id",
     )
+
+
+def test_inner_join_to_id_guards_keys_instead_of_filtering(db: Database[Any]) -> None:
+    """``$lookup`` would pair these left keys with ``_id``s that SQL's ``=`` does not equal."""
+    db.accounts.insert_many(
+        [{"_id": None, "name": "null-id"}, {"_id": 1, "name": "one"}, {"_id": "ab", "name": "ab"}]
+    )
+    db.payments.insert_many(
+        [
+            {"_id": 10, "account": 1},
+            {"_id": 11, "account": 1.0},  # numerically equal: SQL pairs it
+            {"_id": 12, "account": None},  # would meet _id null
+            {"_id": 13},  # missing: likewise
+            {"_id": 14, "account": [1, "ab"]},  # would meet both elements
+            {"_id": 15, "account": Regex("^a")},  # could meet "ab" as a pattern
+            {"_id": 16, "account": "ab"},
+            {"_id": 17, "account": 2},
+        ]
+    )
+    sql = "SELECT p._id, a.name FROM payments p JOIN accounts a ON p.account = a._id ORDER BY p._id"
+    assert [(r["_id"], r["name"]) for r in run(db, sql)] == [(10, "one"), (11, "one"), (16, "ab")]
+    pipeline = compile_sql(sql).pipeline
+    assert pipeline[0] == {"$match": {"account": {"$ne": None, "$not": {"$type": ["array", "regex"]}}}}
+    assert "$set" not in pipeline[2]  # no $filter after the lookup
+    # LEFT keeps every row, so it filters what the lookup found instead of guarding.
+    left = sql.replace("JOIN", "LEFT JOIN")
+    assert [(r["_id"], r["name"]) for r in run(db, left)] == [
+        (10, "one"),
+        (11, "one"),
+        (12, None),
+        (13, None),
+        (14, None),
+        (15, None),
+        (16, "ab"),
+        (17, None),
+    ]
 
 
 def test_left_join_keeps_unmatched_rows_with_nulls(shop: Database[Any]) -> None:
@@ -224,3 +261,54 @@ def test_an_unqualified_name_next_to_unnest_of_documents_must_be_qualified() -> 
     with pytest.raises(LeafSQLError, match="ambiguous: qualify"):
         compile_sql("SELECT username FROM users u LEFT JOIN UNNEST(u.attributes) AS ua ON true")
     compile_sql("SELECT username, tag FROM users u CROSS JOIN UNNEST(u.tags) AS t(tag)")
+
+
+def test_group_by_over_an_id_join_aggregates_before_the_join() -> None:
+    """The differential corpus's ``eager_*`` queries take the eager plan; ``eager_not_*`` do not."""
+    from tests.sql.queries_multi import EAGER
+
+    for query in EAGER:
+        pipeline = compile_sql(query.sql).pipeline
+        lookups = [s["$lookup"] for s in pipeline if "$lookup" in s]
+        eager = any(lookup["localField"] in ("_id", "_id.k") for lookup in lookups)
+        assert eager == (not query.id.startswith("eager_not_")), query.id
+        if eager:
+            first_group = next(i for i, s in enumerate(pipeline) if "$group" in s)
+            early = next(
+                i
+                for i, s in enumerate(pipeline)
+                if s.get("$lookup", {}).get("localField") in ("_id", "_id.k")
+            )
+            assert first_group < early, query.id
+
+
+def test_eager_plan_rows(shop: Database[Any]) -> None:
+    shop.orders.insert_many(
+        [
+            {"_id": 1, "customerId": 1, "total": 10, "qty": 1},
+            {"_id": 2, "customerId": 1, "total": None, "qty": 2},
+            {"_id": 3, "customerId": 1.0, "total": 5.5, "qty": 2},  # the same customer as 1
+            {"_id": 4, "customerId": 2, "qty": 7},
+            {"_id": 5, "customerId": [1, 2], "total": 100, "qty": 1},  # an array key meets no _id
+            {"_id": 6, "customerId": None, "total": 100, "qty": 1},
+            {"_id": 7, "customerId": 42, "total": 100, "qty": 1},  # dangling
+        ]
+    )
+    sql = (
+        "SELECT u.username, COUNT(*) AS n, SUM(o.total) AS s, AVG(o.qty) AS q, MIN(o.total) AS lo "
+        "FROM orders o JOIN users u ON o.customerId = u._id GROUP BY u.username ORDER BY u.username"
+    )
+    assert compile_sql(sql).pipeline[0] == {
+        "$group": {
+            "_id": "$customerId",
+            "a0": {"$sum": 1},
+            "a1": {"$sum": "$total"},
+            "a2_sum": {"$sum": "$qty"},
+            "a2_count": {"$sum": {"$cond": [{"$isNumber": "$qty"}, 1, 0]}},
+            "a3": {"$min": "$total"},
+        }
+    }
+    assert run(shop, sql) == [
+        {"username": "ann", "n": 3, "s": 15.5, "q": 5 / 3, "lo": 5.5},
+        {"username": "bob", "n": 1, "s": None, "q": 7.0, "lo": None},
+    ]
