@@ -11,6 +11,9 @@ variables, so correlated subqueries work. The expression then reads the looked-u
   may be NULL, for any row.
 - A scalar subquery keeps at most two rows: no row is NULL, two rows fail at run time (as in
   PostgreSQL) with an error naming the problem.
+
+A subquery whose first ``$match`` requires ``field = outer value`` also gets that equality as
+``localField``/``foreignField``, so the joined collection's index serves it (``_index_key``).
 """
 
 from __future__ import annotations
@@ -58,13 +61,46 @@ def _lookup(
         return found
     name = f"{LOOKUP_PREFIX}{next(tr.ctx.names)}"
     spec: dict[str, Any] = {"from": plan.collection}
+    pipeline = [*plan.stages, *tail]
     if bindings.vars:
         spec["let"] = bindings.let()
-    spec["pipeline"] = [*plan.stages, *tail]
+        keyed = _index_key(spec["let"], pipeline)
+        if keyed is not None:
+            spec["localField"], spec["foreignField"] = keyed
+    spec["pipeline"] = pipeline
     spec["as"] = name
     tr.lookups.append({"$lookup": spec})
     tr.lookup_names[key] = name
     return name
+
+
+def _index_key(variables: dict[str, Any], pipeline: list[dict[str, Any]]) -> tuple[str, str] | None:
+    """``(localField, foreignField)`` for a lookup whose first ``$match`` requires ``field = $$var``.
+
+    The first stage reads the joined collection's own documents, so letting ``$lookup`` narrow them
+    by that equality (the foreign field's index serves it) drops only documents the ``$match``
+    would drop: ``localField`` matches a superset of the pairs ``$eq`` accepts. The ``$match`` stays
+    and decides exactly. Without this, ``let`` + ``$expr`` may scan the joined collection per row.
+    """
+    first = pipeline[0].get("$match") if pipeline else None
+    expr = first.get("$expr") if isinstance(first, dict) else None
+    parts = expr.get("$and", [expr]) if isinstance(expr, dict) else []
+    for part in parts:
+        if not isinstance(part, dict) or list(part) != ["$eq"] or len(part["$eq"]) != 2:
+            continue
+        a, b = part["$eq"]
+        for far, near in ((a, b), (b, a)):
+            if not _is_path(far) or not isinstance(near, str) or not near.startswith("$$") or "." in near:
+                continue
+            bound = variables.get(near[2:])
+            local = bound.get("$ifNull", [None])[0] if isinstance(bound, dict) else bound
+            if isinstance(local, str) and _is_path(local):
+                return local[1:], far[1:]
+    return None
+
+
+def _is_path(expr: Any) -> bool:
+    return isinstance(expr, str) and expr.startswith("$") and not expr.startswith("$$")
 
 
 def _one_column(tr: Translator, plan: Plan, node: exp.Expr) -> str:

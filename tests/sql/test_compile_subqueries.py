@@ -144,3 +144,27 @@ def test_subqueries_where_no_lookup_can_run_are_refused() -> None:
     assert (info.value.line, info.value.col) == (1, 7)
     with pytest.raises(LeafSQLError, match="in this position"):
         compile_sql("SELECT a, SUM(a) OVER (PARTITION BY (SELECT MAX(b) FROM u)) AS s FROM t")
+
+
+def test_subqueries_on_an_equality_let_the_index_narrow_the_lookup(shop: Database[Any]) -> None:
+    """``field = outer value`` in the subquery's WHERE becomes localField/foreignField as well; the
+    exact ``$expr`` stays, so NULL and array keys still pair as SQL's ``=`` does."""
+    shop.orders.insert_many([{"_id": 14, "user": [1, 3], "total": 9}, {"_id": 15, "user": 1.0, "total": 3}])
+    exists = "SELECT o._id FROM orders o WHERE EXISTS (SELECT 1 FROM users u WHERE u._id = o.user) ORDER BY 1"
+    scalar = (
+        "SELECT o._id, (SELECT u.name FROM users u WHERE u._id = o.user) AS name FROM orders o ORDER BY 1"
+    )
+    within = "SELECT _id FROM orders WHERE user IN (SELECT _id FROM users WHERE city IS NOT NULL) ORDER BY 1"
+    for sql in (exists, scalar, within):
+        lookup = compile_sql(sql).pipeline[0]["$lookup"]
+        assert (lookup["localField"], lookup["foreignField"]) == ("user", "_id"), sql
+    assert [r["_id"] for r in run_sql(shop, exists)] == [10, 11, 12, 15]
+    assert [(r["_id"], r["name"]) for r in run_sql(shop, scalar)] == [
+        (10, "ann"),
+        (11, "ann"),
+        (12, "cy"),
+        (13, None),
+        (14, None),
+        (15, "ann"),
+    ]
+    assert [r["_id"] for r in run_sql(shop, within)] == [10, 11, 12, 15]
