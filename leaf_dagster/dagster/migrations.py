@@ -35,7 +35,8 @@ def collection_asset_key(collection: str) -> dg.AssetKey:
     return dg.AssetKey([collection])
 
 
-def _safe(rid: str) -> str:
+def op_prefix(rid: str) -> str:
+    """The prefix of the op names of revision ``rid`` (``<prefix>__prepare``, ``__migrate``, …)."""
     return re.sub(r"[^A-Za-z0-9_]", "_", rid)
 
 
@@ -68,7 +69,7 @@ class _MigrationOps:
 def _migration_ops(
     path: Path, rev: Revision, options: MigrationOptions, asset_key: AssetKeyFor
 ) -> _MigrationOps:
-    name = _safe(rev.id)
+    name = op_prefix(rev.id)
     key = asset_key(rev.collection)
     versions = f"{rev.collection} {rev.from_version} → {rev.to_version}"
     common: dict[str, Any] = {
@@ -104,12 +105,15 @@ def _migration_ops(
 
         with _op_errors(f"migrate {rev.id}", meta(mongo)):
             run = runner(mongo)
+            already = run.is_applied(rev.id)
             run.migrate(rev.id, on_batch)
             record = run.changelog.get(rev.id) or {}
-        counts = record.get("counts") or {}
+        # An applied revision does nothing: its record's counts are those of the run that applied it.
+        counts = {} if already else record.get("counts") or {}
         metadata: dict[str, Any] = {
             k: int(counts.get(k, 0)) for k in ("migrated", "failed", "total", "batches")
         }
+        metadata["already_applied"] = already
         if last:
             metadata.update({"rate_docs_per_s": round(last[0].rate, 1), "remaining": last[0].remaining})
         context.add_output_metadata(metadata)
@@ -173,7 +177,7 @@ def migration_jobs(
     for rev in revisions:
         jobs.append(
             dg.job(
-                name=f"migrate_{_safe(rev.id)}",
+                name=f"migrate_{op_prefix(rev.id)}",
                 description=f"{rev.id}: {rev.collection} {rev.from_version} → {rev.to_version}",
                 tags={"leaf/migration": rev.id},
             )(_single(ops[rev.id]))

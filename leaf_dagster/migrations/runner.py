@@ -55,6 +55,18 @@ class _PassState:
     batches: int = 0
 
 
+def _ensure_index(coll: Collection[Document], keys: list[tuple[str, Any]], name: str | None = None) -> None:
+    """Create the index unless one on the same keys exists (under any name: the server refuses a
+    second index on the same keys, e.g. the ``{_schema.version: 1, _id: 1}`` a loader created)."""
+    for index in coll.list_indexes():
+        if list(index["key"].items()) == list(keys):
+            return
+    if name:
+        coll.create_index(keys, name=name)
+    else:
+        coll.create_index(keys)
+
+
 class MigrationRunner:
     def __init__(
         self, db: Database[Document], revisions: Revisions, options: MigrationOptions | None = None
@@ -208,9 +220,11 @@ class MigrationRunner:
         self.changelog.register(rev, owner)
         with self._phase(rev.id, "prepare"):
             coll = self._coll(rev)
-            coll.create_index([(VERSION_FIELD, ASCENDING), ("_id", ASCENDING)], name="leaf_schema_version_id")
+            _ensure_index(
+                coll, [(VERSION_FIELD, ASCENDING), ("_id", ASCENDING)], name="leaf_schema_version_id"
+            )
             for spec in rev.indexes:
-                coll.create_index(list(spec))
+                _ensure_index(coll, list(spec))
         return True
 
     def _pass(

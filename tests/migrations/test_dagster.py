@@ -79,6 +79,12 @@ def test_pending_job_applies_in_order_and_observes_the_schema_version(
     assert again.success  # a no-op: only the head's observation (the collection is at 3.0.0) again
     again_observed = [e.event_specific_data.asset_observation for e in events_of(again, "ASSET_OBSERVATION")]  # type: ignore[union-attr]
     assert [o.metadata["schema_version"].value for o in again_observed] == ["3.0.0"]
+    assert migrate_md["already_applied"].value is False
+    # the migrate ops report what this run did (nothing), not the counts of the run that applied them
+    again_outputs = {e.step_key: e.event_specific_data.metadata for e in events_of(again, "STEP_OUTPUT")}  # type: ignore[union-attr]
+    for step in ("migration_20240815_v2__migrate", "migrate_users_v2_to_v3__migrate"):
+        assert again_outputs[step]["already_applied"].value is True
+        assert again_outputs[step]["migrated"].value == 0
 
 
 def test_logic_errors_fail_at_once_without_retries(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from leaf_dagster.migrations import (
     dry_run,
     migration_status,
 )
+from tests.migrations.conftest import WriteRevision
 from tests.migrations.helpers import (
     V2,
     V3_PIPELINE,
@@ -189,10 +191,95 @@ def test_dry_run_writes_nothing(
     assert database_hash(db) == before
     assert sorted(db.list_collection_names()) == collections  # no changelog, no lock collection
     assert CHANGELOG_COLLECTION not in collections
-    assert [r.would_migrate for r in reports] == [300, 0, 0]
+    assert [r.would_migrate for r in reports] == [300, 300, 300]  # chained: 1.0.0 → 2.0.0 → 2.1.0 → 3.0.0
     changes = {str(c) for c in reports[0].samples[0].changes}
     assert "~ _schema.version: '1.0.0' -> '2.0.0'" in changes
     assert "- full_name (was 'Sarah Johnson')" in changes
+    # the next revision's sample starts where the first left the document
+    assert reports[1].samples[0].before == reports[0].samples[0].after
+    assert "~ _schema.version: '2.0.0' -> '2.1.0'" in {str(c) for c in reports[1].samples[0].changes}
+
+
+def test_dry_run_chains_pending_revisions_as_up_would_apply_them(
+    db: Database[Document], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dry-run over v2 (client) → v21 (client) → v3 (SQL, server-side), on users at 1.0.0 and 2.1.0:
+    its counts and the documents it predicts are those a real ``up`` then writes."""
+    module = importlib.import_module("leaf_dagster.migrations.dry_run")
+    monkeypatch.setattr(module, "MAX_AGGREGATE_BYTES", 4096)  # many aggregations per batch
+    insert_users(db, 300)
+    db.users.update_many({"_id": {"$gte": 200}}, {"$set": {"_schema.version": "2.1.0", "preferences": {}}})
+    folder = copy_examples(tmp_path / "m", V2, V21, V3_SQL)
+    run = runner(db, folder, MigrationOptions(batch_size=64))
+    before = database_hash(db)
+    reports = dry_run(db, run.plan(), samples=1000, batch_size=64)
+    assert database_hash(db) == before
+    assert [(r.revision_id, r.mode, r.would_migrate, r.would_fail) for r in reports] == [
+        ("migration_20240815_v2", "client", 200, 0),
+        ("migration_20240914_v21", "client", 200, 0),
+        ("migrate_users_v2_to_v3", "server", 300, 0),  # the 200 migrated on the way, the 100 already there
+    ]
+    predicted = {p._id: p.after for p in reports[-1].samples}
+    assert len(predicted) == 300
+
+    results = run.up()
+    assert [(r.revision_id, r.migrated) for r in results] == [
+        (r.revision_id, r.would_migrate) for r in reports
+    ]
+    for doc in db.users.find():
+        expected = predicted[doc["_id"]]
+        # CURRENT_TIMESTAMP is evaluated when the pipeline runs: the only field that differs
+        assert expected["_schema"].pop("lastMigrated") <= doc["_schema"].pop("lastMigrated")
+        assert expected == doc
+
+
+def test_dry_run_chain_skips_what_a_revision_fails_on_and_feeds_server_output_onwards(
+    db: Database[Document], write_revision: WriteRevision, counting_revision: Callable[..., Path]
+) -> None:
+    insert_users(db, 300)
+    counting_revision(fail_every=50)  # count_v2: 1.0.0 → 2.0.0, fails on _id % 50 == 7
+    write_revision(
+        "b_v3.py",
+        """
+        id = "b_v3"
+        collection = "users"
+        from_version = "2.0.0"
+        to_version = "3.0.0"
+        depends_on = ["count_v2"]
+        up_pipeline = [{"$set": {"shout": {"$concat": ["$name_upper", "!"]}, "note": {"$literal": "$not_a_path"}}}]
+        """,
+    )
+    folder = write_revision(
+        "c_v4.py",
+        """
+        id = "c_v4"
+        collection = "users"
+        from_version = "3.0.0"
+        to_version = "4.0.0"
+        depends_on = ["b_v3"]
+
+        def up(doc):
+            doc["shout_length"] = len(doc["shout"])
+            return doc
+        """,
+    )
+    db.users.update_one({"_id": 299}, {"$set": {"_schema.version": "3.0.0", "shout": "already"}})
+    db.users.update_one({"_id": 0}, {"$set": {"motto": "$money"}})  # a value, not a field path
+    before = database_hash(db)
+    reports = dry_run(db, runner(db, folder).plan(), samples=2, batch_size=100)
+    assert database_hash(db) == before
+    # 6 documents fail count_v2 (7, 57, …, 257) and stay at 1.0.0: the later revisions never see them
+    assert [(r.revision_id, r.would_migrate, r.would_fail) for r in reports] == [
+        ("count_v2", 293, 6),
+        ("b_v3", 293, 0),
+        ("c_v4", 294, 0),  # and the document already at 3.0.0
+    ]
+    assert [f["_id"] for f in reports[0].failures] == [7, 57, 107, 157, 207, 257]
+    # c_v4 read what b_v3's pipeline computed, in memory, from what count_v2 computed, in memory
+    first = reports[2].samples[0]
+    assert first._id == 0 and first.before["shout"] == "SARAH JOHNSON!" and first.after["shout_length"] == 14
+    assert first.before["note"] == "$not_a_path" and first.before["touches"] == 1
+    assert first.before["motto"] == first.after["motto"] == "$money"
 
 
 def test_dry_run_reports_failures_and_server_side_samples(
@@ -210,3 +297,16 @@ def test_dry_run_reports_failures_and_server_side_samples(
     assert database_hash(db) == before
     assert server.mode == "server" and server.would_migrate == 200
     assert "+ detailed_analytics" in [str(c)[:20] for c in server.samples[0].changes]
+
+
+def test_prepare_accepts_an_existing_version_index_of_another_name(
+    db: Database[Document], tmp_path: Path
+) -> None:
+    """A loader (pipelines.datagen) may create the {_schema.version, _id} index under its default name;
+    the server refuses a second index on the same keys, so prepare uses the one there."""
+    insert_users(db, 10)
+    db.users.create_index([("_schema.version", 1), ("_id", 1)])
+    results = runner(db, copy_examples(tmp_path / "m", V2)).up()
+    assert [(r.revision_id, r.migrated) for r in results] == [("migration_20240815_v2", 10)]
+    keys = [tuple(index["key"].items()) for index in db.users.list_indexes()]
+    assert keys.count((("_schema.version", 1), ("_id", 1))) == 1
