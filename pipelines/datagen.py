@@ -3,7 +3,13 @@
 ``seed(db, SampleSize(...))`` replaces ``users`` (the seed's embedded profile, ``account``,
 ``attributes``, ``_schema.version``), raw ``activity_events``, ``products`` (``reviews.recent``
 embedded, no summary yet), the flat ``reviews`` they come from, and ``orders``; it creates the
-indexes every rollup filters on and clears rollup watermarks, whose source data it replaced.
+indexes every rollup filters on and clears rollup watermarks and the migration changelog's
+records of those collections, whose data it replaced (so the revisions run again on the new data).
+
+Users come at the versions of the seed's migration story, older than ``users.ddl`` (3.0.0): most at
+2.1.0, every tenth from the sixth on at 1.0.0 (``full_name``, ``user_preferences``, no ``profile``)
+and every tenth from the ninth on at 2.0.0 (``profile``, still ``user_preferences``).
+``pipelines/migrations/`` brings them all to 3.0.0; ``make demo`` runs it before the checks.
 The same options give the same documents, ``_id``s included. ``dirty=True`` injects a few schema
 violations for the quality-checks demo.
 
@@ -24,9 +30,12 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 
 from leaf_dagster.connection import Document, get_database
+from leaf_dagster.migrations import CHANGELOG_COLLECTION
 
 START = dt.datetime(2024, 9, 14, tzinfo=dt.UTC)
-SCHEMA_VERSION = "2.1.0"
+SCHEMA_VERSION = "2.1.0"  # most users; the schema (users.ddl) is at 3.0.0, reached by migrations
+# i % 10 -> the older version user i is generated at (the dirty user, i % 10 == 3, stays at 2.1.0)
+LEGACY_VERSIONS = {5: "1.0.0", 8: "2.0.0"}
 EVENT_TYPES = ("page_view", "click", "api_call", "error")
 EVENT_WEIGHTS = (50, 30, 15, 5)
 PAGES = ("/dashboard", "/reports", "/settings", "/products", "/checkout", "/profile", "/search", "/help")
@@ -118,7 +127,24 @@ def users(size: SampleSize, rng: random.Random) -> Iterator[Document]:
             del doc["email"]
             doc["account"]["type"] = "gold"
             doc["account"]["loginCount"] = -1
-        yield doc
+        yield as_version(doc, LEGACY_VERSIONS.get(i % 10, SCHEMA_VERSION))
+
+
+def as_version(doc: Document, version: str) -> Document:
+    """A generated 2.1.0 user in the shape of an older version, the one the migrations' ``up`` start from."""
+    if version == SCHEMA_VERSION:
+        return doc
+    prefs = doc.pop("preferences")
+    doc["user_preferences"] = {
+        "theme": prefs["theme"],
+        "lang": prefs["language"],
+        "notifications": prefs["notifications"],
+    }
+    if version == "1.0.0":
+        profile = doc.pop("profile")
+        doc["full_name"] = f"{profile['firstName']} {profile['lastName']}"
+    doc["_schema"]["version"] = version
+    return doc
 
 
 def activity_events(size: SampleSize, rng: random.Random) -> Iterator[Document]:
@@ -259,6 +285,7 @@ def seed(db: Database[Document], size: SampleSize | None = None) -> dict[str, in
     for name in SOURCE_COLLECTIONS:
         db.drop_collection(name)
     db.drop_collection("_leaf_watermarks")
+    db[CHANGELOG_COLLECTION].delete_many({"collection": {"$in": list(SOURCE_COLLECTIONS)}})
     for name, indexes in INDEXES.items():
         for keys in indexes:
             db[name].create_index(keys)

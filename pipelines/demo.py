@@ -1,32 +1,40 @@
-"""``make demo``: seed the sample data and materialize every rollup through Dagster, then report.
+"""``make demo``: seed the sample data, migrate it, materialize every rollup through Dagster, report.
 
 1. use ``LEAF_MONGODB_URI`` if set, else reuse or start the embedded server on port 27117
    (data in ``.leaf/server``);
-2. seed the deterministic sample data (:mod:`pipelines.datagen`);
-3. materialize every asset of the code location with ``dg.materialize`` on the
-   ``DAGSTER_HOME`` instance: the first hourly partitions one run each, the rest of the hourly
+2. seed the deterministic sample data (:mod:`pipelines.datagen`): users at the older schema
+   versions 1.0.0, 2.0.0 and 2.1.0, as in the seed article;
+3. run the code location's ``pending_migrations`` job (what its nightly schedule runs) with
+   ``execute_in_process``: every revision of ``pipelines/migrations/``, in dependency order, brings
+   the users to 3.0.0, the version ``schemas/users.ddl`` describes;
+4. materialize every asset of the code location as ``dg.materialize`` does (:func:`materialize`,
+   with the demo's console logger) on the ``DAGSTER_HOME`` instance: the first hourly partitions one run each, the rest of the hourly
    range as one backfill-style run, every daily partition, the unpartitioned rollups as a full
    refresh; the asset checks of each rollup run with it (``user_activity_buckets``: partitioned
    checks, one partition or range per run); then ``raw_collection_checks_job``'s selection runs
-   the checks of the raw collections;
-4. print the summary tables, then every failed check with its worst expectation, count and example
-   ``_id``s; 5. exit 0 (stopping a server it started), failed checks included: showing them is the
-   point. Only a run failing for another reason exits 1.
+   the checks of the raw collections (the users against the 3.0.0 schema);
+5. print the summary tables (the migrations: per revision migrated and quarantined documents,
+   seconds), then every failed check with its worst expectation, count and example ``_id``s;
+6. exit 0 (stopping a server it started), failed checks included: showing them is the point. Only a
+   run failing for another reason exits 1.
 
 The sample is dirty by default (``--no-dirty`` for a clean one, where every check passes): a few
 users miss their e-mail (NOT NULL: a blocking ERROR) or break an enum and a CHECK; events, products
 and orders carry WARN-level violations, and so do the buckets of the hours holding a bad event. The
-rollups still run. Dagster's console logger is set to WARNING (``--log-level``), so
-the output is a progress line per run plus the tables.
+rollups still run. Dagster's console logger is set to WARNING (``--log-level``), so the output is a
+progress line per run plus the tables; it leaves out the ERROR records (and their tracebacks) of a
+blocking check that failed, which the tables show, and prints every other error.
 
-Running it twice gives the same rollup contents: the seed is deterministic and every run
-replaces what it computes.
+Running it twice gives the same rollup contents and the same tables: the seed is deterministic and
+replaces the users together with the changelog records of their migrations, so the revisions run
+again on the new documents; every run replaces what it computes.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
 import time
 import warnings
@@ -43,7 +51,9 @@ from rich.table import Table
 
 from leaf_dagster.connection import DEFAULT_DB, ENV_DB, ENV_URI, get_database
 from leaf_dagster.dagster import COMPLIANCE_CHECK, MongoResource
+from leaf_dagster.dagster.migrations import PENDING_JOB, op_prefix
 from leaf_dagster.embedded import EmbeddedServer, ping
+from leaf_dagster.migrations import Revisions, version_distribution
 from leaf_dagster.rollups import RollupSpec, load_rollup_folder
 from pipelines import datagen
 
@@ -52,6 +62,7 @@ SERVER_PORT = 27117
 SINGLE_HOURLY_RUNS = 2  # then one run over the rest of the range; each run validates its buckets
 LOG_LEVEL = "WARNING"
 CHECK_FAILED_ERROR = "DagsterAssetCheckFailedError"
+APPLIED, SKIPPED = "applied", "skipped (already applied)"
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,23 @@ class CheckOutcome:
     @property
     def cell(self) -> str:
         return f"{self.check} ✓" if self.passed else f"{self.check} ✗ ({self.severity})"
+
+
+@dataclass(frozen=True)
+class MigrationRow:
+    """What one revision did in the demo's ``pending_migrations`` run."""
+
+    revision: str
+    collection: str
+    versions: str
+    status: str  # applied, skipped (already applied), failed, not run (an earlier revision failed)
+    migrated: int
+    quarantined: int  # documents left at the old version, within the quarantine threshold
+    seconds: float  # the four ops' durations
+
+    @property
+    def success(self) -> bool:
+        return self.status in (APPLIED, SKIPPED)
 
 
 @dataclass(frozen=True)
@@ -223,6 +251,58 @@ def _run_config(log_level: str, extra: dict[str, Any] | None = None) -> dict[str
     return {"loggers": {"console": {"config": {"log_level": log_level}}}, **(extra or {})}
 
 
+def expected_check_failure(record: logging.LogRecord) -> bool:
+    """A record of the step or run failure that a failed blocking check raises (nothing else)."""
+    event = getattr(record, "dagster_event", None)
+    if not isinstance(event, dg.DagsterEvent):
+        return False
+    if event.is_step_failure:
+        error = event.step_failure_data.error
+    elif event.is_run_failure:
+        error = getattr(event.event_specific_data, "error", None)
+    else:
+        return False
+    return error is not None and error.cls_name == CHECK_FAILED_ERROR
+
+
+class _WithoutExpectedCheckFailures(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not expected_check_failure(record)
+
+
+@dg.logger(
+    dg.colored_console_logger.config_schema,
+    description="Dagster's console logger without the failures of blocking checks (the demo shows them).",
+)
+def demo_console_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
+    """The console logger, minus the ERROR records (with tracebacks) of a blocking check that failed:
+    the demo fails one on purpose and its tables show it. Every other record, errors included, passes."""
+    log = dg.colored_console_logger.logger_fn(init_context)
+    log.addFilter(_WithoutExpectedCheckFailures())
+    return log
+
+
+DEMO_LOGGERS = {"console": demo_console_logger}
+
+
+def materialize(
+    assets: list[Any],
+    selection: dg.AssetSelection,
+    *,
+    run_config: dict[str, Any],
+    resources: dict[str, Any],
+    instance: dg.DagsterInstance,
+    tags: dict[str, str],
+    partition_key: str | None = None,
+) -> dg.ExecuteInProcessResult:
+    """``dg.materialize`` with the demo's console logger (``materialize`` takes no loggers)."""
+    job = dg.define_asset_job("__ephemeral_asset_job__", selection=selection)
+    definitions = dg.Definitions(jobs=[job], assets=assets, resources=resources, loggers=DEMO_LOGGERS)
+    return definitions.resolve_job_def(job.name).execute_in_process(
+        run_config=run_config, instance=instance, partition_key=partition_key, tags=tags, raise_on_error=False
+    )
+
+
 def execute(
     step: Step,
     defs: dg.Definitions,
@@ -237,15 +317,14 @@ def execute(
         )
     ops = {"ops": {step.spec.name: {"config": {"full_refresh": True}}}} if step.full_refresh else None
     clock = time.perf_counter()
-    result = dg.materialize(
-        [*(defs.assets or []), *(defs.asset_checks or [])],  # type: ignore[list-item]
-        selection=dg.AssetSelection.assets(step.spec.name),
+    result = materialize(
+        [*(defs.assets or []), *(defs.asset_checks or [])],
+        dg.AssetSelection.assets(step.spec.name),
         partition_key=step.partition_key,
         run_config=_run_config(log_level, ops),
         resources=resources,
         instance=instance,
         tags=tags,
-        raise_on_error=False,
     )
     seconds = time.perf_counter() - clock
     events = result.get_asset_materialization_events()
@@ -276,16 +355,72 @@ def run_raw_checks(
     from pipelines.definitions import RAW_CHECKS_JOB
 
     job = defs.resolve_job_def(RAW_CHECKS_JOB)
-    result = dg.materialize(
-        [*(defs.assets or []), *(defs.asset_checks or [])],  # type: ignore[list-item]
-        selection=dg.AssetSelection.checks(*job.asset_layer.asset_graph.asset_check_keys),
+    result = materialize(
+        [*(defs.assets or []), *(defs.asset_checks or [])],
+        dg.AssetSelection.checks(*job.asset_layer.asset_graph.asset_check_keys),
         run_config=_run_config(log_level),
         resources=resources,
         instance=instance,
         tags={"leaf/demo": "true"},
-        raise_on_error=False,
     )
     return succeeded(result), check_outcomes(result)
+
+
+def run_migrations(
+    defs: dg.Definitions, resources: dict[str, Any], instance: dg.DagsterInstance, log_level: str = LOG_LEVEL
+) -> tuple[bool, tuple[MigrationRow, ...]]:
+    """One run of the code location's ``pending_migrations`` job; what each revision did."""
+    from pipelines.definitions import MIGRATIONS_DIR
+
+    job = defs.resolve_job_def(PENDING_JOB).with_logger_defs(DEMO_LOGGERS)
+    result = job.execute_in_process(
+        run_config=_run_config(log_level),
+        instance=instance,
+        resources={"mongo": resources["mongo"]},
+        tags={"leaf/demo": "true"},
+        raise_on_error=False,
+    )
+    return result.success, migration_rows(result, Revisions.load(MIGRATIONS_DIR))
+
+
+def migration_rows(result: dg.ExecuteInProcessResult, revisions: Revisions) -> tuple[MigrationRow, ...]:
+    """Per revision, from the run's events: the migrate op's counts, the validate op's quarantine,
+    the ops' durations; ``skipped`` for a revision applied before this run."""
+    outputs: dict[str, dict[str, Any]] = {}
+    seconds: dict[str, float] = {}
+    failed: set[str] = set()
+    for event in result.all_events:
+        step = event.step_key or ""
+        if event.event_type == dg.DagsterEventType.STEP_OUTPUT:
+            metadata = event.step_output_data.metadata
+            outputs[step] = {key: value.value for key, value in metadata.items()}
+        elif event.event_type == dg.DagsterEventType.STEP_SUCCESS:
+            seconds[step] = event.step_success_data.duration_ms / 1000
+        elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
+            failed.add(step)
+    rows = []
+    for rev in revisions:
+        prefix = op_prefix(rev.id)
+        steps = [f"{prefix}__{op}" for op in ("prepare", "migrate", "validate", "cleanup")]
+        migrate = outputs.get(steps[1], {})
+        if failed.intersection(steps):
+            status = "failed"
+        elif any(step not in seconds for step in steps):
+            status = "not run"
+        else:
+            status = SKIPPED if migrate.get("already_applied") else APPLIED
+        rows.append(
+            MigrationRow(
+                revision=rev.id,
+                collection=rev.collection,
+                versions=f"{rev.from_version} → {rev.to_version}",
+                status=status,
+                migrated=int(migrate.get("migrated", 0)),
+                quarantined=int(outputs.get(steps[2], {}).get("quarantined", 0)),
+                seconds=sum(seconds.get(step, 0.0) for step in steps),
+            )
+        )
+    return tuple(rows)
 
 
 @dataclass(frozen=True)
@@ -293,10 +428,12 @@ class DemoResult:
     rows: list[Row]
     raw_checks: tuple[CheckOutcome, ...]
     raw_checks_ran: bool  # the raw-collection checks run ended without an unexpected error
+    migrations: tuple[MigrationRow, ...] = ()
+    migrations_ran: bool = True  # the pending_migrations run succeeded
 
     @property
     def success(self) -> bool:
-        return self.raw_checks_ran and all(row.success for row in self.rows)
+        return self.migrations_ran and self.raw_checks_ran and all(row.success for row in self.rows)
 
     @property
     def failed_checks(self) -> list[CheckOutcome]:
@@ -321,7 +458,8 @@ def run_demo(
     console: Console | None = None,
     log_level: str = LOG_LEVEL,
 ) -> DemoResult:
-    """Seed ``database``, materialize every rollup with its checks, then check the raw collections."""
+    """Seed ``database``, run the pending migrations, materialize every rollup with its checks, then
+    check the raw collections."""
     size = size or datagen.SampleSize()
     console = console or Console()
     os.environ[ENV_URI] = uri  # the code location's resource reads it
@@ -342,6 +480,14 @@ def run_demo(
     rows = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        clock = time.perf_counter()
+        migrated, migrations = run_migrations(defs, resources, instance, log_level)
+        applied = [m for m in migrations if m.status == APPLIED]
+        console.print(
+            f"  {PENDING_JOB}: {'ok' if migrated else '[red]FAILED[/]'} in {time.perf_counter() - clock:.1f}s, "
+            f"{len(applied)} revision(s) applied ({' + '.join(str(m.migrated) for m in applied) or '0'} "
+            f"document(s) migrated), {sum(m.status == SKIPPED for m in migrations)} skipped"
+        )
         for step in plan(load_rollup_folder(ROLLUPS_DIR), size):
             rows.append(execute(step, defs, resources, instance, log_level))
             console.print(_progress(rows[-1]))
@@ -352,7 +498,33 @@ def run_demo(
     console.print(
         f"  raw collection checks: {len(raw) - failed} passed, {failed} failed in {time.perf_counter() - clock:.1f}s"
     )
-    return DemoResult(rows, raw, ran)
+    return DemoResult(rows, raw, ran, migrations, migrated)
+
+
+def migrations_table(rows: tuple[MigrationRow, ...]) -> Table:
+    table = Table(title=f"migrations: the {PENDING_JOB} job (its nightly schedule runs it too)")
+    for column, justify in (
+        ("revision", "left"),
+        ("collection", "left"),
+        ("versions", "left"),
+        ("status", "left"),
+        ("migrated", "right"),
+        ("quarantined", "right"),
+        ("secs", "right"),
+    ):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(
+            row.revision,
+            row.collection,
+            row.versions,
+            row.status,
+            str(row.migrated),
+            str(row.quarantined),
+            f"{row.seconds:.2f}",
+            style=None if row.success else "red",
+        )
+    return table
 
 
 def summary_table(rows: list[Row]) -> Table:
@@ -436,15 +608,21 @@ def main(argv: list[str] | None = None) -> int:
     with mongodb(args.uri) as uri:
         console.print(f"MongoDB: {uri}")
         result = run_demo(uri, args.db, size, console=console, log_level=args.log_level.upper())
+        console.print(migrations_table(result.migrations))
+        db = get_database(uri, args.db)
+        users = version_distribution(db["users"])
+        console.print("users by schema version: " + ", ".join(f"{v} {n}" for v, n in sorted(users.items())))
         console.print(summary_table(result.rows))
         console.print(raw_checks_table(result.raw_checks))
-        db = get_database(uri, args.db)
         targets = sorted({spec.target for spec in load_rollup_folder(Path(__file__).parent / "rollups")})
         console.print(
             "collections: " + ", ".join(f"{name} {db[name].count_documents({})}" for name in targets)
         )
         print_failed_checks(console, result)
     failed = [row for row in result.rows if not row.success]
+    if not result.migrations_ran:
+        console.print(f"[red]{PENDING_JOB} failed[/]: see its run in the Dagster UI (make ui)")
+        return 1
     if failed or not result.raw_checks_ran:
         console.print(f"[red]{len(failed)} run(s) failed[/]: see the runs in the Dagster UI (make ui)")
         return 1

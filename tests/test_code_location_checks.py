@@ -1,9 +1,12 @@
 """The example code location's asset checks: one asset per schema'd collection, its checks wired,
-and the code location's own jobs run against the test server on a clean and on a dirty sample."""
+and the code location's own jobs run against the test server on a clean and on a dirty sample.
+The sample's users come at older schema versions; ``pending_migrations`` brings them to the version
+``users.ddl`` describes before their checks run, as in ``make demo``."""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 import warnings
 from collections import Counter
 from typing import Any
@@ -14,11 +17,16 @@ from pymongo.database import Database
 
 from leaf_dagster.connection import ENV_DB, ENV_URI, Document
 from leaf_dagster.dagster import COMPLIANCE_CHECK, QUALITY_CHECK
+from leaf_dagster.dagster.migrations import PENDING_JOB
+from leaf_dagster.migrations import Revisions
+from leaf_dagster.schema.stats import schema_stats
 from pipelines import datagen
 from pipelines.definitions import (
+    MIGRATIONS_DIR,
     RAW_CHECKS_JOB,
     defs,
     document_schemas,
+    migrations,
     resource_definitions,
     rollups_with_checks,
 )
@@ -35,6 +43,21 @@ def _checks_by_asset(definitions: dg.Definitions) -> dict[str, dict[str, dg.Asse
         for key in checks.check_keys:
             out.setdefault(key.asset_key.to_user_string(), {})[key.name] = checks
     return out
+
+
+def test_the_users_schema_is_at_the_newest_revision_and_only_it_checks_versions() -> None:
+    schemas = {schema.collection: schema for schema in document_schemas()}
+    head = Revisions.load(MIGRATIONS_DIR).head("users")
+    assert head is not None and head.to_version == "3.0.0"
+    assert schemas["users"].version == head.to_version
+    assert schemas["users"].field_at("detailed_analytics.preferences.frequencySettings.marketing")
+    # the other collections' documents carry no _schema.version: their checks count no outdated ones
+    assert {name for name, schema in schemas.items() if schema.version} == {"users"}
+    # the sample's users are at versions the revisions start from, all older than the schema's
+    rng = random.Random(0)
+    versions = Counter(u["_schema"]["version"] for u in datagen.users(datagen.SampleSize(users=20), rng))
+    assert versions == {"1.0.0": 2, "2.0.0": 2, "2.1.0": 16}
+    assert set(versions) == {rev.from_version for rev in Revisions.load(MIGRATIONS_DIR)}
 
 
 def test_every_schema_collection_has_its_checks_on_exactly_one_asset() -> None:
@@ -80,7 +103,7 @@ def location(db: Database[Document], mongo_uri: str, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv(ENV_DB, db.name)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return dg.Definitions.merge(resource_definitions(), rollups_with_checks())
+        return dg.Definitions.merge(resource_definitions(), rollups_with_checks(), migrations())
 
 
 def _run(location: dg.Definitions, job: str, **kwargs: Any) -> dg.ExecuteInProcessResult:
@@ -103,8 +126,17 @@ def _evaluations(result: dg.ExecuteInProcessResult) -> dict[tuple[str, str], dic
     }
 
 
+def _migrate(location: dg.Definitions, db: Database[Document]) -> None:
+    assert _run(location, PENDING_JOB).success
+    assert db.users.distinct("_schema.version") == ["3.0.0"]
+
+
 def test_clean_sample_passes_every_check(db: Database[Document], location: dg.Definitions) -> None:
     counts = datagen.seed(db, SIZE)
+    assert Counter(u["_schema"]["version"] for u in db.users.find()) == {"1.0.0": 1, "2.0.0": 1, "2.1.0": 8}
+    users = next(schema for schema in document_schemas() if schema.collection == "users")
+    assert schema_stats(db, users).outdated == 10  # not at 3.0.0 until the migrations ran
+    _migrate(location, db)
     raw = _run(location, RAW_CHECKS_JOB)
     assert raw.success
     evaluations = _evaluations(raw)
@@ -113,7 +145,7 @@ def test_clean_sample_passes_every_check(db: Database[Document], location: dg.De
     for name in RAW:
         assert evaluations[(name, COMPLIANCE_CHECK)]["documents"] == counts.get(name, 0)
         assert evaluations[(name, COMPLIANCE_CHECK)]["failed_expectations"] == 0
-    assert evaluations[("users", COMPLIANCE_CHECK)]["schema_versions"] == {datagen.SCHEMA_VERSION: 10}
+    assert evaluations[("users", COMPLIANCE_CHECK)]["schema_versions"] == {"3.0.0": 10}
     assert evaluations[("users", QUALITY_CHECK)]["outdated_documents"] == 0
 
     buckets = _run(location, "user_activity_buckets_job", partition_key=HOUR)
@@ -133,6 +165,7 @@ def test_clean_sample_passes_every_check(db: Database[Document], location: dg.De
 
 def test_dirty_sample_fails_the_checks_it_should(db: Database[Document], location: dg.Definitions) -> None:
     datagen.seed(db, datagen.SampleSize(**{**SIZE.__dict__, "dirty": True}))
+    _migrate(location, db)
     raw = _run(location, RAW_CHECKS_JOB)
     # a blocking check failing with ERROR fails the run; the other checks still ran
     assert not raw.success

@@ -6,13 +6,22 @@ an external ``dg.AssetSpec`` keyed ``[*key_prefix, collection]``. A rollup depen
 producing each collection in its FROM/JOIN, else on that collection's external asset, so the
 lineage graph is right without wiring. :func:`collection_asset_key` gives the same keys to
 other code (asset checks, migrations).
+
+Partition mapping: a partitioned rollup reading a partitioned rollup gets Dagster's default
+time-window mapping (the upstream partitions overlapping its own window: a daily partition reads
+the 24 hourly partitions of its day), unless its SQL reads further back through the window
+parameters: ``upstream_lookback: 30 days`` declares that partition ``D`` reads the upstream
+partitions of ``[D_end - 30 days, D_end)``, so Dagster marks every downstream partition that read
+a re-run upstream partition as stale, and a backfill of both assets runs the upstream range first.
+Upstream partitions before the upstream's start date are allowed (and simply absent).
 """
 
 # No ``from __future__ import annotations``: Dagster reads the asset function's annotations at
 # definition time to find its config class.
+import datetime as dt
 import hashlib
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +37,7 @@ from leaf_dagster.dagster.partitions import late_event_schedule, partitions_for,
 from leaf_dagster.dagster.resources import MongoResource
 from leaf_dagster.dagster.retries import TRANSIENT_RETRY_POLICY, fail_fast_unless_transient
 from leaf_dagster.rollups import (
+    PARTITION_PERIOD,
     LeafRollupConfigError,
     RollupResult,
     RollupSpec,
@@ -78,6 +88,10 @@ def _result_metadata(result: RollupResult) -> dict[str, Any]:
         metadata["previous_watermark"] = dg.MetadataValue.timestamp(result.previous_watermark)
     if result.window is not None:
         metadata["partition_window"] = dg.MetadataValue.json(result.window.as_dict())
+    if result.params:
+        metadata["window_params"] = dg.MetadataValue.json(
+            {name: value.isoformat() for name, value in result.params.items()}
+        )
     if result.extra:
         metadata.update({key: str(value) for key, value in result.extra.items()})
     return metadata
@@ -108,6 +122,43 @@ def _run(
         )
 
 
+def _duration(value: dt.timedelta) -> str:
+    hours = round(value.total_seconds()) // 3600
+    amount, unit = (hours // 24, "day") if hours % 24 == 0 else (hours, "hour")
+    return f"{amount} {unit}{'s' if amount != 1 else ''}"
+
+
+def lookback_partition_mapping(spec: RollupSpec) -> dg.TimeWindowPartitionMapping | None:
+    """The mapping to a partitioned upstream for SQL reading ``upstream_lookback`` before
+    ``:partition_end``: ``start_offset`` counts this rollup's partitions back (30 days → -29)."""
+    if spec.partition is None or spec.upstream_lookback is None:
+        return None
+    period = PARTITION_PERIOD[spec.partition]
+    partitions = -(-spec.upstream_lookback // period)  # ceil
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.BetaWarning)  # allow_nonexistent_upstream_partitions
+        return dg.TimeWindowPartitionMapping(
+            start_offset=-(partitions - 1), end_offset=0, allow_nonexistent_upstream_partitions=True
+        )
+
+
+def _deps(
+    spec: RollupSpec,
+    key_prefix: Sequence[str],
+    upstream: Mapping[str, dg.AssetKey],
+    partitioned_upstream: Collection[str],
+) -> list[dg.AssetDep]:
+    mapping = lookback_partition_mapping(spec)
+    deps = []
+    for source in spec.sources:
+        key = upstream.get(source, collection_asset_key(source, key_prefix))
+        if mapping is not None and source in partitioned_upstream:
+            deps.append(dg.AssetDep(key, partition_mapping=mapping))
+        else:
+            deps.append(dg.AssetDep(key))
+    return deps
+
+
 def rollup_asset(
     spec_or_file: RollupSpec | str | Path,
     *,
@@ -115,11 +166,14 @@ def rollup_asset(
     key_prefix: Sequence[str] = (),
     group_name: str | None = "rollups",
     upstream: Mapping[str, dg.AssetKey] | None = None,
+    partitioned_upstream: Collection[str] = (),
 ) -> dg.AssetsDefinition:
-    """One rollup as an asset. ``upstream`` maps a source collection to the asset producing it."""
+    """One rollup as an asset. ``upstream`` maps a source collection to the asset producing it;
+    ``partitioned_upstream`` names the source collections whose asset is time-partitioned (they
+    get the ``upstream_lookback`` partition mapping, if the rollup declares one)."""
     spec = spec_or_file if isinstance(spec_or_file, RollupSpec) else load_rollup_file(spec_or_file)
     upstream = upstream or {}
-    deps = [upstream.get(source, collection_asset_key(source, key_prefix)) for source in spec.sources]
+    deps = _deps(spec, key_prefix, upstream, partitioned_upstream)
     partitions = partitions_for(spec)
     definition_metadata: dict[str, Any] = {
         "target": spec.target,
@@ -131,6 +185,14 @@ def rollup_asset(
     }
     if spec.time_field:
         definition_metadata["time_field"] = spec.time_field
+    if spec.window_params:
+        definition_metadata["window"] = "SQL parameters " + ", ".join(f":{p}" for p in spec.window_params)
+    elif spec.time_field and spec.partition:
+        definition_metadata["window"] = f"$match on {spec.time_field}"
+    if spec.output_time_column and spec.partition:
+        definition_metadata["time_column"] = spec.output_time_column
+    if spec.upstream_lookback is not None:
+        definition_metadata["upstream_lookback"] = _duration(spec.upstream_lookback)
     if spec.path:
         definition_metadata["source_file"] = dg.MetadataValue.path(spec.path)
     try:
@@ -193,9 +255,15 @@ def rollup_assets(
     """Every rollup file in a folder as an asset, wired to the rollups and collections it reads."""
     specs = _specs(path)
     producers = _producers(specs, key_prefix)
+    partitioned = {spec.target for spec in specs if spec.write == "replace" and spec.partition}
     return [
         rollup_asset(
-            spec, resource_key=resource_key, key_prefix=key_prefix, group_name=group_name, upstream=producers
+            spec,
+            resource_key=resource_key,
+            key_prefix=key_prefix,
+            group_name=group_name,
+            upstream=producers,
+            partitioned_upstream=partitioned,
         )
         for spec in specs
     ]

@@ -10,9 +10,11 @@ from leaf_dagster.rollups.computed import run_computed_rollup
 from leaf_dagster.rollups.config import load_rollup_file, load_rollup_folder, parse_rollup
 from leaf_dagster.rollups.errors import LeafRollupConfigError
 from leaf_dagster.rollups.runs import RollupResult, TimeWindow
-from leaf_dagster.rollups.spec import BucketOptions, RollupSpec
+from leaf_dagster.rollups.spec import PARTITION_PERIOD, WINDOW_PARAMS, BucketOptions, RollupSpec
 
 __all__ = [
+    "PARTITION_PERIOD",
+    "WINDOW_PARAMS",
     "BucketOptions",
     "LeafRollupConfigError",
     "RollupResult",

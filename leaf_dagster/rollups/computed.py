@@ -12,7 +12,11 @@ Modes:
   target's documents not produced by this run (their key disappeared) are deleted
   (``write: replace``), or the rollup's columns are unset on them (``write: update``).
 - **partition**: one time window; afterwards the window's documents not produced by this run
-  are deleted, so a re-run replaces the partition exactly.
+  are deleted, so a re-run replaces the partition exactly. The window reaches the SQL one of two
+  ways: a ``$match`` on ``time_field`` prepended to the base collection, or, when the SQL uses
+  ``:partition_start`` / ``:partition_end`` (``RollupSpec.window_params``), those parameters bound
+  to the window and no ``$match``. Such SQL computes one partition per run of its query, so a
+  window of several partitions (a backfill range) runs it once per partition, oldest first.
 - **incremental**: only source documents past the stored watermark, combined into the stored
   documents with a ``whenMatched`` pipeline (see :mod:`leaf_dagster.rollups.incremental`). The
   range is recorded as pending before the merge and the watermark committed after it
@@ -46,7 +50,7 @@ from leaf_dagster.rollups.runs import (
     utc_now,
     write_pending,
 )
-from leaf_dagster.rollups.spec import RollupSpec
+from leaf_dagster.rollups.spec import PARTITION_PERIOD, RollupSpec
 
 
 def _metadata_stage(
@@ -123,6 +127,24 @@ def computed_pipeline(
     return stages
 
 
+def partition_windows(spec: RollupSpec, window: TimeWindow) -> list[TimeWindow]:
+    """``window`` cut into the rollup's partitions (one window when it is a single partition)."""
+    assert spec.partition is not None
+    period = PARTITION_PERIOD[spec.partition]
+    out: list[TimeWindow] = []
+    start = window.start
+    while start < window.end:
+        end = min(start + period, window.end)
+        out.append(TimeWindow(start, end))
+        start = end
+    return out
+
+
+def window_param_values(window: TimeWindow) -> dict[str, dt.datetime]:
+    """What ``:partition_start`` and ``:partition_end`` are bound to for one partition."""
+    return {"partition_start": window.start, "partition_end": window.end}
+
+
 def _sql_for(spec: RollupSpec) -> tuple[str, IncrementalPlan | None]:
     if not spec.incremental:
         return spec.sql, None
@@ -144,11 +166,16 @@ def run_computed_rollup(
         raise ValueError(f"rollup {spec.name!r} is a {spec.pattern} rollup, not a computed rollup")
     if (window is None) != (spec.partition is None):
         raise ValueError(f"rollup {spec.name!r}: a window is needed exactly when the rollup is partitioned")
+    if window is not None and spec.binds_window:
+        windows = partition_windows(spec, window)
+        if len(windows) > 1:
+            return _run_partitions(db, spec, window, windows, run_id=run_id, on_pipeline=on_pipeline)
     run_id = run_id or new_run_id()
     started_at = utc_now()
     clock = time.perf_counter()
     sql, plan = _sql_for(spec)
-    compiled = sqlbridge.compile_rollup_sql(sql, now=started_at)
+    params = window_param_values(window) if window is not None and spec.binds_window else None
+    compiled = sqlbridge.compile_rollup_sql(sql, now=started_at, params=params)
     source = db[compiled.collection]
     meta = spec.metadata_field
     time_field = spec.time_field
@@ -159,10 +186,11 @@ def run_computed_rollup(
     source_filter: Document | None = None
     incremental = False
     if window is not None:
-        assert time_field is not None
         mode = "partition"
-        source_filter = window.match(time_field)
-        watermark = source_high_water_mark(source, time_field, source_filter)
+        watermark = None
+        if time_field is not None:  # else the SQL filters on its bound window parameters
+            source_filter = window.match(time_field)
+            watermark = source_high_water_mark(source, time_field, source_filter)
     else:
         mode = "full_refresh"
         if pending is not None and not pending.get("full"):
@@ -208,6 +236,8 @@ def run_computed_rollup(
         previous_watermark=previous,
         sources=spec.sources,
     )
+    if params is not None:
+        result.params = params
     if on_pipeline is not None:
         on_pipeline(pipeline)
     target = db[spec.target]
@@ -234,6 +264,36 @@ def run_computed_rollup(
         commit_watermark(db, spec.name, watermark, run_id)
     result.duration_s = time.perf_counter() - clock
     record_run(db, result, started_at)
+    return result
+
+
+def _run_partitions(
+    db: Database[Document],
+    spec: RollupSpec,
+    window: TimeWindow,
+    windows: list[TimeWindow],
+    *,
+    run_id: str | None,
+    on_pipeline: Callable[[list[Document]], None] | None,
+) -> RollupResult:
+    """A window of several partitions, for SQL bound to one partition's window: one run each."""
+    clock = time.perf_counter()
+    parts = [run_computed_rollup(db, spec, window=part, on_pipeline=on_pipeline) for part in windows]
+    last = parts[-1]
+    result = RollupResult(
+        rollup=spec.name,
+        target=spec.target,
+        run_id=run_id or new_run_id(),
+        mode="partitions",
+        pipeline=last.pipeline,
+        window=window,
+        documents_written=sum(part.documents_written for part in parts),
+        documents_removed=sum(part.documents_removed for part in parts),
+        sources=spec.sources,
+        params=last.params,
+        extra={"partitions_run": len(parts), "leaf_run_ids": ", ".join(part.run_id for part in parts)},
+    )
+    result.duration_s = time.perf_counter() - clock
     return result
 
 

@@ -13,6 +13,16 @@ SELECT customerId, DATE_TRUNC('day', createdAt) AS day, COUNT(*) AS orders FROM 
 GROUP BY customerId, DATE_TRUNC('day', createdAt)
 ```
 
+A partitioned rollup filters on its window in one of two ways:
+
+- ``time_field``: a field of the base collection (the FROM); the engine prepends
+  ``{$match: {time_field: {$gte: start, $lt: end}}}`` to the aggregation;
+- the SQL parameters ``:partition_start`` / ``:partition_end`` (the half-open window), bound by the
+  engine, for SQL whose time lives elsewhere (on a joined collection) or that reads more than the
+  window (``b.bucketDate >= :partition_end - INTERVAL '30 days'``). Then there is no ``time_field``
+  and ``time_column`` names the output column holding the partition's time (``:partition_start AS
+  day``).
+
 Every mistake raises :class:`LeafRollupConfigError` naming the file and the line.
 """
 
@@ -33,7 +43,7 @@ from leaf_dagster.rollups import sqlbridge
 from leaf_dagster.rollups.cron import cron_error
 from leaf_dagster.rollups.errors import LeafRollupConfigError
 from leaf_dagster.rollups.incremental import NotCombinableError, plan_incremental
-from leaf_dagster.rollups.spec import BucketOptions, RollupSpec
+from leaf_dagster.rollups.spec import PARTITION_PERIOD, WINDOW_PARAMS, BucketOptions, RollupSpec
 from leaf_dagster.rollups.sqlbridge import CompiledRollupSQL, RollupSQLError
 
 _HEADER = re.compile(r"\A(?P<lead>(?:[ \t]*(?:--[^\n]*)?\n)*)[ \t]*/\*[ \t]*leaf\b[ \t:]*\n?", re.IGNORECASE)
@@ -57,6 +67,7 @@ TOP_KEYS = (
     "description",
     "metadata_field",
     "bucket",
+    "upstream_lookback",
 )
 BUCKET_KEYS = ("max_events", "size", "measures", "count_by", "distinct")
 _GRAIN = {"hourly": 1, "daily": 24}
@@ -183,6 +194,131 @@ def _start(value: Any, block: _Block, node: yaml.Node) -> str:
     raise block.error(f"start must be a date like 2024-09-01, got {value!r}", node)
 
 
+_LOOKBACK = re.compile(r"^\s*(\d+)\s*(hours?|days?)\s*$", re.IGNORECASE)
+_WINDOW_HINT = "AND b.bucketDate >= :partition_start AND b.bucketDate < :partition_end"
+
+
+def _upstream_lookback(value: Any, block: _Block, node: yaml.Node | None) -> dt.timedelta:
+    match = _LOOKBACK.match(str(value)) if isinstance(value, str | int) else None
+    if match is None or int(match.group(1)) < 1:
+        raise block.error(
+            f"upstream_lookback must be a duration like '30 days' or '48 hours', got {value!r}", node
+        )
+    amount, unit = int(match.group(1)), match.group(2).lower()
+    return dt.timedelta(days=amount) if unit.startswith("day") else dt.timedelta(hours=amount)
+
+
+def sql_window_params(sql: str) -> tuple[str, ...]:
+    """The window parameters (``:partition_start``, ``:partition_end``) the SQL references.
+
+    SQL that does not parse has none here: the compiler reports its error, with the line.
+    """
+    try:
+        tree = sqlglot.parse_one(sql, dialect="postgres")
+    except sqlglot.errors.SqlglotError:
+        return ()
+    names = {node.name for node in tree.find_all(exp.Placeholder)}
+    return tuple(name for name in WINDOW_PARAMS if name in names)
+
+
+def _sql_line(sql: str, pattern: str) -> int | None:
+    """The file line of the first match of ``pattern`` in the SQL outside ``--`` comments."""
+    for number, line in enumerate(sql.splitlines(), start=1):
+        if re.search(pattern, line.split("--", 1)[0]):
+            return number
+    return None
+
+
+def _field_owners(sql: str, field_name: str) -> tuple[set[str], bool]:
+    """Which collections (by table name) the SQL reads ``field_name`` from through an alias, and
+    whether it also reads it unqualified."""
+    tree = sqlglot.parse_one(sql, dialect="postgres")
+    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+    aliases = {t.alias_or_name: t.name for t in tree.find_all(exp.Table) if t.name and t.name not in ctes}
+    owners: set[str] = set()
+    unqualified = False
+    for column in tree.find_all(exp.Column):
+        parts = [part.name for part in column.parts]
+        if parts and parts[0] in aliases and len(parts) > 1:
+            if parts[1] == field_name:
+                owners.add(aliases[parts[0]])
+        elif parts and parts[0] == field_name:
+            unqualified = True
+    return owners, unqualified
+
+
+def _check_window(
+    spec: RollupSpec,
+    compiled: CompiledRollupSQL,
+    sql: str,
+    block: _Block,
+    node: Callable[[str], yaml.Node | None],
+) -> None:
+    """How a partitioned rollup filters on its window: time_field on the base collection, or the
+    window parameters in its SQL (never both, never neither)."""
+    params = " / ".join(f":{name}" for name in WINDOW_PARAMS)
+    if spec.window_params:
+        first = spec.window_params[0]
+        line = _sql_line(sql, rf":{first}\b")
+        if spec.pattern != "computed":
+            raise LeafRollupConfigError(
+                f"the SQL uses :{first}: window parameters are for computed rollups; a bucket rollup "
+                "filters on its time_field",
+                source=block.source,
+                line=line,
+            )
+        if spec.partition is None:
+            raise LeafRollupConfigError(
+                f"the SQL uses :{first}, which is bound to the partition window: add partition: daily "
+                "(or hourly)",
+                source=block.source,
+                line=line,
+            )
+        if spec.time_field is not None:
+            raise block.error(
+                f"time_field {spec.time_field!r} and the SQL's {params} both filter on the window: the "
+                "SQL already filters, so drop time_field (time_column names the output's time column)",
+                node("time_field"),
+            )
+        if spec.time_column is None:
+            raise block.error(
+                "a rollup whose SQL filters with the window parameters needs time_column: the output "
+                "column holding the partition's time (e.g. :partition_start AS day, time_column: day)",
+                node("partition"),
+            )
+        return
+    if spec.upstream_lookback is not None:
+        raise block.error(
+            f"upstream_lookback is for rollups whose SQL reads a range ending at :partition_end; this "
+            f"SQL uses neither {params}",
+            node("upstream_lookback"),
+        )
+    if spec.time_field is None:
+        if spec.partition is not None:
+            raise block.error(
+                f"partition: {spec.partition} needs a window: time_field (a field of the base collection "
+                f"{compiled.collection!r}, which the engine filters on [start, end) before the SQL runs) "
+                f"or the SQL parameters {params} (e.g. {_WINDOW_HINT})",
+                node("partition"),
+            )
+        return
+    owners, unqualified = _field_owners(sql, spec.time_field.split(".", 1)[0])
+    others = owners - {compiled.collection}
+    if others and not unqualified and compiled.collection not in owners:
+        instead = (
+            f"Filter the join in the SQL with {params} instead (e.g. {_WINDOW_HINT}), drop time_field "
+            "and keep time_column"
+            if spec.partition is not None
+            else "Name a time field of the base collection, or drop time_field"
+        )
+        raise block.error(
+            f"time_field {spec.time_field!r} is a field of {', '.join(sorted(others))}, not of the base "
+            f"collection {compiled.collection!r}: the engine filters the base collection on time_field "
+            f"(partition window, watermark) before the joins. {instead}",
+            node("time_field"),
+        )
+
+
 def _bucket_options(node: yaml.Node, block: _Block) -> BucketOptions:
     if not isinstance(node, yaml.MappingNode):
         raise block.error("bucket must be a mapping (max_events, size, measures, count_by, distinct)", node)
@@ -235,9 +371,22 @@ def sql_sources(sql: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _compile(sql: str, block: _Block) -> CompiledRollupSQL:
+def _compile(
+    sql: str, block: _Block, window_params: tuple[str, ...] = (), partition: str | None = None
+) -> CompiledRollupSQL:
+    params: dict[str, Any] = {}
+    if window_params and partition is not None:
+        start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+        params = {"partition_start": start, "partition_end": start + PARTITION_PERIOD[partition]}
+    elif window_params:
+        raise LeafRollupConfigError(
+            f"the SQL uses :{window_params[0]}, which is bound to the partition window: add partition: "
+            "daily (or hourly)",
+            source=block.source,
+            line=_sql_line(sql, rf":{window_params[0]}\b"),
+        )
     try:
-        return sqlbridge.compile_rollup_sql(sql)
+        return sqlbridge.compile_rollup_sql(sql, params=params)
     except RollupSQLError as exc:
         raise LeafRollupConfigError(
             f"SQL does not compile: {exc}", source=block.source, line=exc.line
@@ -304,7 +453,13 @@ def parse_rollup(
         raise block.error(f"tags must be a mapping, got {tags!r}", node("tags"))
     bucket = _bucket_options(items["bucket"].value_node, block) if "bucket" in items else None
 
-    if partition is not None and time_field is None:
+    window_params = sql_window_params(sql)
+    upstream_lookback = (
+        _upstream_lookback(get("upstream_lookback"), block, node("upstream_lookback"))
+        if "upstream_lookback" in items
+        else None
+    )
+    if pattern == "bucket" and partition is not None and time_field is None:
         raise block.error(
             f"partition: {partition} needs time_field (the source field the window filters on)",
             node("partition"),
@@ -331,7 +486,7 @@ def parse_rollup(
     elif bucket is not None:
         raise block.error("bucket options are only for pattern: bucket", node("bucket"))
 
-    compiled = _compile(sql, block)
+    compiled = _compile(sql, block, window_params, partition)
     sources = sql_sources(sql)
     columns, pipeline = compiled.columns, compiled.pipeline
     spec_kwargs: dict[str, Any] = dict(
@@ -355,6 +510,8 @@ def parse_rollup(
         sources=sources,
         columns=columns,
         path=source,
+        window_params=window_params,
+        upstream_lookback=upstream_lookback,
     )
     if "start" in items:
         spec_kwargs["start"] = _start(get("start"), block, node("start"))
@@ -363,6 +520,7 @@ def parse_rollup(
             get("metadata_field"), "metadata_field", block, node("metadata_field")
         )
     spec = RollupSpec(**spec_kwargs)
+    _check_window(spec, compiled, sql, block, node)
     _check_columns(spec, pipeline, block, node)
     if spec.incremental:
         try:

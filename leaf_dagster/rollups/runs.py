@@ -65,6 +65,8 @@ class RollupResult:
     watermark: dt.datetime | None = None
     previous_watermark: dt.datetime | None = None
     sources: tuple[str, ...] = ()
+    # the SQL parameters bound for the run (``partition_start``/``partition_end``), if any
+    params: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def pipeline_json(self) -> list[Any]:

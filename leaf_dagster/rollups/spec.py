@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -10,6 +11,10 @@ Partitioning = Literal["hourly", "daily"]
 WriteMode = Literal["replace", "update"]
 
 DEFAULT_MAX_EVENTS = 1000
+# The SQL parameters a partitioned computed rollup may use instead of ``time_field``: the
+# partition's half-open window ``[partition_start, partition_end)``, bound by the engine.
+WINDOW_PARAMS = ("partition_start", "partition_end")
+PARTITION_PERIOD = {"hourly": dt.timedelta(hours=1), "daily": dt.timedelta(days=1)}
 DEFAULT_START = "2024-09-01"
 METADATA_FIELD = "computationMetadata"
 
@@ -34,9 +39,16 @@ class BucketOptions:
 class RollupSpec:
     """One rollup: a SELECT and where and how its result is written.
 
-    ``time_field`` is the source field a partition window (or the incremental watermark) filters
-    on; ``time_column`` is the output column holding the partition's time (defaults to
-    ``time_field``), used to replace exactly one partition's documents.
+    ``time_field`` is the field of the base collection (the FROM) a partition window (or the
+    incremental watermark) filters on with a ``$match`` before the SQL runs; ``time_column`` is the
+    output column holding the partition's time (defaults to ``time_field``), used to replace
+    exactly one partition's documents.
+
+    A partitioned computed rollup may instead filter in its SQL: ``window_params`` are the
+    :data:`WINDOW_PARAMS` its SQL references (``:partition_start``, ``:partition_end``); the engine
+    binds them to each partition's window and prepends no ``$match``. ``upstream_lookback`` is how far
+    before ``partition_end`` such SQL reads its partitioned upstream rollups (``30 days``): the
+    asset's partition mapping to them (see :mod:`leaf_dagster.dagster.rollups`).
     """
 
     name: str
@@ -61,10 +73,17 @@ class RollupSpec:
     sources: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()
     path: str | None = None
+    window_params: tuple[str, ...] = ()
+    upstream_lookback: dt.timedelta | None = None
 
     @property
     def output_time_column(self) -> str | None:
         return self.time_column or self.time_field
+
+    @property
+    def binds_window(self) -> bool:
+        """The SQL filters on the partition window itself (``:partition_start``/``:partition_end``)."""
+        return bool(self.window_params)
 
     @property
     def lookback_partitions(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,11 +24,13 @@ class RollupSQLError(ValueError):
         self.col = col
 
 
-def compile_rollup_sql(sql: str, *, now: dt.datetime | None = None) -> CompiledRollupSQL:
+def compile_rollup_sql(
+    sql: str, *, now: dt.datetime | None = None, params: Mapping[str, Any] | None = None
+) -> CompiledRollupSQL:
     from leaf_dagster.sql import LeafSQLError, compile_sql
 
     try:
-        compiled = compile_sql(sql, now=now)
+        compiled = compile_sql(sql, params=params, now=now)
     except LeafSQLError as exc:
         raise RollupSQLError(str(exc), getattr(exc, "line", None), getattr(exc, "col", None)) from exc
     return CompiledRollupSQL(compiled.collection, list(compiled.pipeline), tuple(compiled.columns))

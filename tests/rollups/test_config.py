@@ -163,7 +163,9 @@ def test_example_rollups_load() -> None:
     }
     assert specs["user_activity_buckets"].pattern == "bucket"
     assert specs["user_activity_buckets"].lookback_partitions == 1
-    assert specs["user_engagement"].sources == ("user_activity_buckets",)
+    assert specs["user_engagement"].sources == ("users", "user_activity_buckets")
+    assert specs["user_engagement"].window_params == ("partition_start", "partition_end")
+    assert specs["user_engagement"].time_field is None
     assert specs["product_review_summary"].incremental
 
 

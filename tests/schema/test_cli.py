@@ -88,11 +88,11 @@ def test_stats_report_and_check_flag(mongo_uri: str, db: Database[Document]) -> 
     code, out, _ = run(*base)
     assert code == 0
     assert "users: 2 documents" in out
-    assert "schema versions: 2.0.0: 1, 2.1.0: 1 (current 2.1.0, 1 outdated)" in out
+    assert "schema versions: 2.0.0: 1, 2.1.0: 1 (current 3.0.0, 2 outdated)" in out
     assert "missing username: 1" in out and "migration locks: 1" in out
     code, out, _ = run(*base, "--json", "--check")
     assert code == 1
     report = json.loads(out)
-    assert report["outdated"] == 1 and report["missingRequired"]["username"] == 1
+    assert report["outdated"] == 2 and report["missingRequired"]["username"] == 1
     code, _, _ = run(*base, "--current-version", "2.0.0", "--json")
     assert code == 0

@@ -39,7 +39,7 @@ def test_every_example_parses_with_a_version() -> None:
         assert schema.collection == collection
         assert schema.version is not None
     users = example("users.ddl")
-    assert users.version == "2.1.0"
+    assert users.version == "3.0.0"  # the newest revision of pipelines/migrations
     assert users.field_at("_schema.version") is not None and users.field_at("analytics.engagement.score")
     products = example("products.ddl")
     assert products.field_at("reviews.recent.rating") is not None
