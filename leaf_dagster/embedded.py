@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
@@ -162,6 +162,10 @@ class EmbeddedServer:
         self.stop()
 
 
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the embedded server in the foreground.")
     parser.add_argument("--port", type=int, default=27117)
@@ -172,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     if ping(server.uri):
         print(f"a server already answers at {server.uri}")
         return 0
+    # SIGTERM (kill, a supervisor) stops the server too, as Ctrl-C does, instead of orphaning it.
+    signal.signal(signal.SIGTERM, _interrupt)
     server.start()
     print(f"embedded server ready: export LEAF_MONGODB_URI='{server.uri}'  (Ctrl-C stops it)", flush=True)
     try:
