@@ -470,6 +470,12 @@ def run_demo(
     db = get_database(uri, database)
     clock = time.perf_counter()
     counts = datagen.seed(db, size)
+    specs = load_rollup_folder(ROLLUPS_DIR)
+    # Every rollup is rebuilt from scratch: a target left by an earlier version of the example (say,
+    # with another merge key and its unique index) must not decide this run's outcome.
+    for spec in specs:
+        if spec.target not in datagen.SOURCE_COLLECTIONS:
+            db.drop_collection(spec.target)
     console.print(
         f"seeded [bold]{database}[/]{' (dirty sample)' if size.dirty else ''}: "
         + ", ".join(f"{name} {count}" for name, count in counts.items())
@@ -488,7 +494,7 @@ def run_demo(
             f"{len(applied)} revision(s) applied ({' + '.join(str(m.migrated) for m in applied) or '0'} "
             f"document(s) migrated), {sum(m.status == SKIPPED for m in migrations)} skipped"
         )
-        for step in plan(load_rollup_folder(ROLLUPS_DIR), size):
+        for step in plan(specs, size):
             rows.append(execute(step, defs, resources, instance, log_level))
             console.print(_progress(rows[-1]))
         console.print("  raw collections: running raw_collection_checks_job's checks…")

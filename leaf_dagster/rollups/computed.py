@@ -35,6 +35,7 @@ from pymongo.database import Database
 
 from leaf_dagster.connection import Document
 from leaf_dagster.rollups import sqlbridge
+from leaf_dagster.rollups.errors import LeafRollupConfigError
 from leaf_dagster.rollups.incremental import IncrementalPlan, average_stages, combine_stage, plan_incremental
 from leaf_dagster.rollups.runs import (
     RollupResult,
@@ -47,6 +48,7 @@ from leaf_dagster.rollups.runs import (
     read_watermark,
     record_run,
     source_high_water_mark,
+    stale_unique_indexes,
     utc_now,
     write_pending,
 )
@@ -245,6 +247,16 @@ def run_computed_rollup(
     ensure_index(target, [(f"{meta}.runId", 1)])
     if window is not None and spec.output_time_column:
         ensure_index(target, [(spec.output_time_column, 1)])
+    if spec.write == "replace":
+        # The rollup owns its target: another unique index (left by an earlier `on:`) would make the
+        # $merge fail on documents lacking its fields (or, on some servers, drop them silently).
+        stale = stale_unique_indexes(target, spec.on)
+        if stale:
+            raise LeafRollupConfigError(
+                f"target {spec.target} has unique index(es) {', '.join(stale)} besides the merge key "
+                f"{list(spec.on)}; if the rollup's `on:` changed, drop them (or the collection) and rerun",
+                source=spec.path,
+            )
     source.aggregate(pipeline, allowDiskUse=True).close()
 
     not_mine: Document = {f"{meta}.runId": {"$exists": True, "$ne": run_id}}

@@ -101,6 +101,16 @@ def ensure_merge_index(collection: Collection[Document], on: tuple[str, ...]) ->
         ensure_index(collection, [(name, 1) for name in on], unique=True)
 
 
+def stale_unique_indexes(collection: Collection[Document], on: tuple[str, ...]) -> list[str]:
+    """Unique indexes of a rollup's target other than ``_id`` and the merge key's (e.g. left by an
+    earlier ``on:``): a ``$merge`` whose documents lack their fields fails on them as duplicates."""
+    return [
+        info["name"]
+        for info in collection.list_indexes()
+        if info.get("unique") and info["name"] != "_id_" and tuple(info["key"]) != on
+    ]
+
+
 def source_high_water_mark(
     collection: Collection[Document], time_field: str, extra_filter: Document | None = None
 ) -> dt.datetime | None:

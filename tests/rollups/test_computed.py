@@ -15,6 +15,7 @@ from pymongo.database import Database
 from leaf_dagster.connection import Document
 from leaf_dagster.rollups import RollupSpec, TimeWindow, parse_rollup, run_computed_rollup
 from leaf_dagster.rollups import computed as computed_module
+from leaf_dagster.rollups.errors import LeafRollupConfigError
 
 T0 = dt.datetime(2024, 9, 14, tzinfo=dt.UTC)
 
@@ -217,3 +218,16 @@ def test_update_mode_sets_only_its_fields(db: Database[Document]) -> None:
     assert product is not None and product["reviews"]["recent"] == [{"rating": 5}]
     # the rollup's leaf fields are unset (empty parent documents stay)
     assert product["reviews"]["summary"] == {"ratingDistribution": {}}
+
+
+def test_a_unique_index_left_by_an_earlier_merge_key_is_named_in_the_error(db: Database[Document]) -> None:
+    spec = _spec(TOTALS_SQL, "target: totals\non: customerId")
+    db.orders.insert_many(_orders(20, start=T0, seed=5))
+    db.totals.create_index([("userId", 1)], unique=True)  # as if the rollup's `on:` used to be userId
+    with pytest.raises(
+        LeafRollupConfigError, match=r"totals has unique index\(es\) userId_1 besides the merge key"
+    ):
+        run_computed_rollup(db, spec)
+    db.totals.drop_index("userId_1")
+    run_computed_rollup(db, spec)
+    _same(_duck(db, TOTALS_SQL), _target(db, "totals"), COLUMNS)
