@@ -17,6 +17,7 @@ from pymongo.database import Database
 
 from leaf_dagster.connection import ENV_DB, ENV_URI, Document
 from pipelines import datagen
+from tests.dagster_home import dagster_env
 
 ROOT = Path(__file__).resolve().parent.parent
 DAGSTER = Path(sys.executable).parent / "dagster"
@@ -32,16 +33,7 @@ def test_launch_a_partitioned_rollup_run_from_workspace_yaml(
     db: Database[Document], mongo_uri: str, tmp_path: Path
 ) -> None:
     datagen.seed(db, datagen.SampleSize(users=8, days=2, orders_per_user=4))
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text(INSTANCE_YAML)
-    env = {
-        **os.environ,
-        ENV_URI: mongo_uri,
-        ENV_DB: db.name,
-        "DAGSTER_HOME": str(home),
-        "DAGSTER_DISABLE_TELEMETRY": "1",
-    }
+    home, env = dagster_env(tmp_path, INSTANCE_YAML, mongo_uri, db.name)
     run_id = str(uuid.uuid4())
     launched = subprocess.run(
         [

@@ -29,10 +29,11 @@ from typing import Any
 import dagster as dg
 from pymongo.database import Database
 
-from leaf_dagster.connection import ENV_DB, ENV_URI, Document
+from leaf_dagster.connection import Document
 from leaf_dagster.embedded import free_port
 from leaf_dagster.rollups import load_rollup_file
 from pipelines import datagen
+from tests.dagster_home import dagster_env
 
 ROOT = Path(__file__).resolve().parent.parent
 DAGSTER = Path(sys.executable).parent / "dagster"
@@ -316,17 +317,7 @@ def test_backfill_a_partition_range_from_the_ui(
         dt.datetime(d.year, d.month, d.day).strftime("%Y-%m-%d") for d in db.orders.distinct("createdAt")
     }
     assert set(PARTITIONS) <= days_with_orders and set(OUTSIDE[1:]) <= days_with_orders
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text(INSTANCE_YAML)
-    env = {
-        **os.environ,
-        ENV_URI: mongo_uri,
-        ENV_DB: db.name,
-        "DAGSTER_HOME": str(home),
-        "DAGSTER_DISABLE_TELEMETRY": "1",
-        "GX_ANALYTICS_ENABLED": "false",
-    }
+    home, env = dagster_env(tmp_path, INSTANCE_YAML, mongo_uri, db.name)
     asset_key = {"path": [ASSET]}
 
     with dagster_dev(env, home) as server:
