@@ -16,6 +16,9 @@ any order; integers and decimals are exact either way.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from leaf_dagster.sql.scope import JOIN_PREFIX
@@ -53,43 +56,104 @@ def _rewrite(window: Stages) -> Stages | None:
     if keys is None:
         return None
     final_id, moved = keys
-    partial: dict[str, Any] = {}
-    combined: dict[str, Any] = {}
-    averages: dict[str, Any] = {}
-    for name, spec in group.items():
-        if name == "_id":
-            continue
+    accumulators = {name: spec for name, spec in group.items() if name != "_id"}
+    parts = _decompose(accumulators, lambda arg: not _reads(arg, joined) and not _has_variables(arg))
+    if parts is None:
+        return None
+    key = "_id.k" if moved else "_id"
+    return [
+        {"$group": {"_id": {"k": f"${local}", **moved} if moved else f"${local}", **parts.partial}},
+        {"$match": {key: SCALAR_KEY}},
+        {"$lookup": {**lookup, "localField": key}},
+        {"$unwind": unwind},
+        {"$group": {"_id": final_id, **parts.combined}},
+        *parts.finish(set(group)),
+    ]
+
+
+@dataclass
+class _Partials:
+    """Accumulators split in two ``$group`` stages: the first's, the second's, and the AVGs after."""
+
+    partial: dict[str, Any] = field(default_factory=dict)
+    combined: dict[str, Any] = field(default_factory=dict)
+    averages: dict[str, Any] = field(default_factory=dict)
+
+    def finish(self, names: set[str]) -> Stages:
+        """The stages after the second ``$group`` that compute the AVGs and drop their helpers."""
+        if not self.averages:
+            return []
+        return [{"$set": self.averages}, {"$unset": sorted(set(self.combined) - names)}]
+
+
+def _decompose(accumulators: dict[str, Any], readable: Callable[[Any], bool]) -> _Partials | None:
+    """Partial and combining accumulators for ``$sum``/``$min``/``$max``/``$avg``; None for others
+    or for an argument ``readable`` refuses."""
+    parts = _Partials()
+    for name, spec in accumulators.items():
         if not isinstance(spec, dict) or len(spec) != 1:
             return None
         ((op, arg),) = spec.items()
-        if _reads(arg, joined) or _has_variables(arg):
+        if not readable(arg):
             return None
         if op in COMBINE:
-            partial[name] = {op: arg}
-            combined[name] = {COMBINE[op]: f"${name}"}
+            parts.partial[name] = {op: arg}
+            parts.combined[name] = {COMBINE[op]: f"${name}"}
         elif op == "$avg":
             total, count = f"{name}_sum", f"{name}_count"  # accumulators are named a<N>: no clash
-            partial[total] = {"$sum": arg}
-            partial[count] = {"$sum": {"$cond": [{"$isNumber": arg}, 1, 0]}}
-            combined[total] = {"$sum": f"${total}"}
-            combined[count] = {"$sum": f"${count}"}
-            averages[name] = {
+            parts.partial[total] = {"$sum": arg}
+            parts.partial[count] = {"$sum": {"$cond": [{"$isNumber": arg}, 1, 0]}}
+            parts.combined[total] = {"$sum": f"${total}"}
+            parts.combined[count] = {"$sum": f"${count}"}
+            parts.averages[name] = {
                 "$cond": [{"$eq": [f"${count}", 0]}, None, {"$divide": [f"${total}", f"${count}"]}]
             }
         else:
             return None
-    key = "_id.k" if moved else "_id"
-    out: Stages = [
-        {"$group": {"_id": {"k": f"${local}", **moved} if moved else f"${local}", **partial}},
-        {"$match": {key: SCALAR_KEY}},
-        {"$lookup": {**lookup, "localField": key}},
-        {"$unwind": unwind},
-        {"$group": {"_id": final_id, **combined}},
-    ]
-    if averages:
-        out.append({"$set": averages})
-        out.append({"$unset": sorted(set(combined) - set(group))})
+    return parts
+
+
+def distinct_in_two_phases(stages: Stages) -> Stages:
+    """``$group`` stages whose DISTINCT aggregates (``$addToSet``) all read one value, grouped in two.
+
+    The first ``$group`` keys on (GROUP BY keys, value), so each distinct value is one document; the
+    second keys on the GROUP BY keys and ``$push``es the values, which are distinct already (a missing
+    key is made null, as an array of keys does by itself, so both meet in one group): the same
+    set as ``$addToSet``'s (NULL and missing both as null, which every DISTINCT aggregate drops or
+    already maps so), with memory for the distinct values only. The other aggregates must combine
+    from partials (as above). Why: ``$addToSet`` is quadratic in the set's size on some servers.
+    """
+    out: Stages = []
+    for stage in stages:
+        group = stage.get("$group")
+        rewritten = _two_phases(group) if isinstance(group, dict) else None
+        out.extend(rewritten if rewritten is not None else [stage])
     return out
+
+
+def _two_phases(group: dict[str, Any]) -> Stages | None:
+    sets = {
+        name: spec["$addToSet"]
+        for name, spec in group.items()
+        if name != "_id" and isinstance(spec, dict) and list(spec) == ["$addToSet"]
+    }
+    values = {json.dumps(arg, sort_keys=True, default=str) for arg in sets.values()}
+    if len(values) != 1:
+        return None
+    value = next(iter(sets.values()))
+    others = {name: spec for name, spec in group.items() if name != "_id" and name not in sets}
+    parts = _decompose(others, lambda arg: True)
+    if parts is None:
+        return None
+    # Missing and null keys must meet in one first-stage group, else a value would be pushed twice.
+    key = (
+        group["_id"]
+        if group["_id"] is None or isinstance(group["_id"], list)
+        else {"$ifNull": [group["_id"], None]}
+    )
+    first = {"_id": {"k": key, "d": {"$ifNull": [value, None]}}, **parts.partial}
+    second = {"_id": "$_id.k", **parts.combined, **{name: {"$push": "$_id.d"} for name in sets}}
+    return [{"$group": first}, {"$group": second}, *parts.finish(set(group))]
 
 
 _SHAPE = ("$match", "$lookup", "$unwind", "$group")

@@ -17,7 +17,7 @@ from sqlglot import exp
 
 from leaf_dagster.sql.columns import STAR, Column, output_reference, select_columns, star_relation
 from leaf_dagster.sql.context import Context
-from leaf_dagster.sql.eager import eager_aggregation
+from leaf_dagster.sql.eager import distinct_in_two_phases, eager_aggregation
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.expressions import Translator
 from leaf_dagster.sql.grouping import GroupedTranslator, contains_aggregate, expression_key, group_stages
@@ -125,7 +125,7 @@ def plan(select: exp.Select, ctx: Context, collection: str, frm: FromPlan | None
     # The output columns are computed last, for the rows that remain after LIMIT.
     stages.extend(finish)
     check_lookup_order(stages, select, pre)
-    return Plan(collection, names, eager_aggregation(stages))
+    return Plan(collection, names, distinct_in_two_phases(eager_aggregation(stages)))
 
 
 def _output_index(

@@ -332,6 +332,35 @@ AGGREGATES = [
         "agg_count_distinct_grouped",
         "SELECT kind, COUNT(DISTINCT user_id) AS users FROM events GROUP BY kind",
     ),
+    # DISTINCT aggregates of one value beside decomposable ones run as two $group stages
+    # (leaf_dagster/sql/eager.py: distinct_in_two_phases); NULL and missing values are in the data.
+    Q(
+        "agg_distinct_two_phases",
+        "SELECT status, COUNT(DISTINCT age) AS d, SUM(DISTINCT age) AS sd, AVG(DISTINCT age) AS ad, "
+        "COUNT(*) AS n, COUNT(age) AS c, SUM(score) AS s, AVG(age) AS a, MIN(score) AS lo, MAX(age) AS hi "
+        "FROM users GROUP BY status",
+    ),
+    Q(
+        "agg_distinct_two_phases_no_group",
+        "SELECT COUNT(DISTINCT status) AS d, MIN(status) AS lo, COUNT(*) AS n, AVG(score) AS a FROM users",
+    ),
+    Q(
+        "agg_distinct_two_phases_empty",
+        "SELECT COUNT(DISTINCT status) AS d, SUM(age) AS s, AVG(age) AS a, COUNT(*) AS n FROM nobody",
+    ),
+    Q(
+        "agg_distinct_two_phases_where_none",
+        "SELECT status, COUNT(DISTINCT age) AS d, AVG(age) AS a FROM users WHERE age IS NULL GROUP BY status",
+    ),
+    Q(
+        "agg_distinct_two_phases_array",
+        "SELECT status, ARRAY_AGG(DISTINCT age ORDER BY age) AS ages, COUNT(DISTINCT age) AS d, COUNT(*) AS n "
+        "FROM users GROUP BY status",
+    ),
+    Q(
+        "agg_distinct_two_phases_expression_key",
+        "SELECT age / 10 AS decade, COUNT(DISTINCT status) AS d, MAX(score) AS hi FROM users GROUP BY 1",
+    ),
     Q(
         "agg_empty_where",
         "SELECT COUNT(*) AS n, COUNT(age) AS c, SUM(age) AS s, AVG(age) AS a, MIN(age) AS lo, MAX(age) AS hi "
