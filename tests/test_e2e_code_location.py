@@ -4,7 +4,7 @@ launched through the instance's run launcher, and the rollup's documents checked
 from __future__ import annotations
 
 import datetime as dt
-import os
+import json
 import subprocess
 import sys
 import time
@@ -15,7 +15,7 @@ from pathlib import Path
 import dagster as dg
 from pymongo.database import Database
 
-from leaf_dagster.connection import ENV_DB, ENV_URI, Document
+from leaf_dagster.connection import Document
 from pipelines import datagen
 from tests.dagster_home import dagster_env
 
@@ -34,22 +34,10 @@ def test_launch_a_partitioned_rollup_run_from_workspace_yaml(
 ) -> None:
     datagen.seed(db, datagen.SampleSize(users=8, days=2, orders_per_user=4))
     home, env = dagster_env(tmp_path, INSTANCE_YAML, mongo_uri, db.name)
-    run_id = str(uuid.uuid4())
-    launched = subprocess.run(
-        [
-            str(DAGSTER), "job", "launch", "-w", "workspace.yaml", "-j", "customer_daily_orders_job",
-            "--tags", '{"dagster/partition": "2024-09-14"}', "--run-id", run_id,
-        ],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
-    )  # fmt: skip
-    assert launched.returncode == 0, launched.stderr[-3000:]
+    run_id = _launch(env, "customer_daily_orders_job", tags={"dagster/partition": "2024-09-14"})
 
     with dg.DagsterInstance.from_config(str(home)) as instance:
-        deadline = time.monotonic() + 120
-        run = instance.get_run_by_id(run_id)
-        while run is not None and not run.is_finished and time.monotonic() < deadline:
-            time.sleep(0.5)
-            run = instance.get_run_by_id(run_id)
+        run = _finished(instance, run_id, seconds=120)
         assert run is not None and run.status == dg.DagsterRunStatus.SUCCESS, run and run.status
         materializations = instance.fetch_materializations(
             dg.AssetKey("customer_daily_orders"), limit=5
@@ -77,23 +65,11 @@ def test_launch_the_raw_collection_checks_job_from_workspace_yaml(
 ) -> None:
     """Checks on external assets (collections written outside Dagster) run as the UI launches them."""
     datagen.seed(db, datagen.SampleSize(users=10, days=1, events_per_user_day=4, products=5, dirty=True))
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text(INSTANCE_YAML)
-    env = {**os.environ, ENV_URI: mongo_uri, ENV_DB: db.name, "DAGSTER_HOME": str(home)}
-    run_id = str(uuid.uuid4())
-    launched = subprocess.run(
-        [str(DAGSTER), "job", "launch", "-w", "workspace.yaml", "-j", "raw_collection_checks_job", "--run-id", run_id],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
-    )  # fmt: skip
-    assert launched.returncode == 0, launched.stderr[-3000:]
+    home, env = dagster_env(tmp_path, INSTANCE_YAML, mongo_uri, db.name)
+    run_id = _launch(env, "raw_collection_checks_job")
 
     with dg.DagsterInstance.from_config(str(home)) as instance:
-        deadline = time.monotonic() + 180
-        run = instance.get_run_by_id(run_id)
-        while run is not None and not run.is_finished and time.monotonic() < deadline:
-            time.sleep(0.5)
-            run = instance.get_run_by_id(run_id)
+        run = _finished(instance, run_id, seconds=180)
         # the dirty users fail a blocking ERROR check, which fails the run; every check still ran
         assert run is not None and run.status == dg.DagsterRunStatus.FAILURE, run and run.status
         status = {}
@@ -112,3 +88,24 @@ def test_launch_the_raw_collection_checks_job_from_workspace_yaml(
         ("notifications", "data_quality"): "SUCCEEDED",
     }
     assert db.users.count_documents({}) == 10  # checks read, never write
+
+
+def _launch(env: dict[str, str], job: str, *, tags: dict[str, str] | None = None) -> str:
+    """``dagster job launch`` of ``job`` from workspace.yaml, as the UI's Launchpad does; the run id."""
+    run_id = str(uuid.uuid4())
+    command = [str(DAGSTER), "job", "launch", "-w", "workspace.yaml", "-j", job, "--run-id", run_id]
+    if tags:
+        command += ["--tags", json.dumps(tags)]
+    launched = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert launched.returncode == 0, launched.stderr[-3000:]
+    return run_id
+
+
+def _finished(instance: dg.DagsterInstance, run_id: str, *, seconds: float) -> dg.DagsterRun | None:
+    """The run once it has finished (or as it is after ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    run = instance.get_run_by_id(run_id)
+    while run is not None and not run.is_finished and time.monotonic() < deadline:
+        time.sleep(0.5)
+        run = instance.get_run_by_id(run_id)
+    return run
