@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import FrameType, TracebackType
+from urllib.parse import quote_plus
 
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
@@ -74,6 +75,7 @@ class EmbeddedServer:
         sync_on_commit: bool = False,
         log_path: Path | str | None = None,
         startup_timeout: float = 60.0,
+        auth: bool = False,
     ) -> None:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if data_dir is None:
@@ -85,11 +87,16 @@ class EmbeddedServer:
         self.sync_on_commit = sync_on_commit
         self.log_path = Path(log_path) if log_path else self.data_dir.parent / f"{self.data_dir.name}.log"
         self.startup_timeout = startup_timeout
+        self.auth = auth
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def uri(self) -> str:
         return f"mongodb://{self.host}:{self.port}/?directConnection=true"
+
+    def uri_for(self, user: str, password: str) -> str:
+        """The URI with credentials, percent-encoded as RFC 3986 asks."""
+        return f"mongodb://{quote_plus(user)}:{quote_plus(password)}@{self.host}:{self.port}/?directConnection=true"
 
     def start(self) -> EmbeddedServer:
         if self.process is not None and self.process.poll() is None:
@@ -108,6 +115,8 @@ class EmbeddedServer:
         ]
         if self.sync_on_commit:
             cmd.append("--sync-on-commit")
+        if self.auth:
+            cmd.append("--auth")  # SCRAM-SHA-256 for every command but the handshake and ping
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
@@ -147,6 +156,30 @@ class EmbeddedServer:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(20)
         self.process = None
+
+    def create_user(self, user: str, password: str, roles: tuple[str, ...] = ("root",)) -> None:
+        """Provision a user in ``admin``. SecantusDB takes ``createUser`` only without ``--auth``, so
+        a running ``--auth`` server is restarted without it for the call, then with it again."""
+        restart_with_auth = self.auth and self.process is not None
+        if restart_with_auth:
+            self._restart(auth=False)
+        elif self.process is None:
+            raise EmbeddedServerError("start the server before creating users")
+        client: MongoClient[dict[str, object]] = MongoClient(self.uri, serverSelectionTimeoutMS=10_000)
+        try:
+            client.admin.command("createUser", user, pwd=password, roles=list(roles))
+        finally:
+            client.close()
+        if restart_with_auth:
+            self._restart(auth=True)
+
+    def _restart(self, *, auth: bool) -> None:
+        proc, self.process = self.process, None
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            proc.wait(20)
+        self.auth = auth
+        self.start()
 
     def _log_tail(self, lines: int = 20) -> str:
         with contextlib.suppress(OSError):

@@ -19,15 +19,12 @@ _FILE = click.Path(exists=True, dir_okay=False, readable=True)
 
 def _schemas(file: str, collection: str | None) -> list[DocumentSchema]:
     """The file's schemas (ALTER … ADD COLUMN applied), or the one named; exit 2 on bad DDL."""
-    try:
-        parsed = load_ddl(file).merged()
-        if collection is not None:
-            return [parsed.only(collection)]
-        if not parsed.schemas:
-            raise LeafSchemaError(f"{file} declares no CREATE DOCUMENT_SCHEMA")
-        return list(parsed.schemas.values())
-    except LeafSchemaError as exc:
-        fail(str(exc), EXIT_BAD_INPUT)
+    parsed = load_ddl(file).merged()
+    if collection is not None:
+        return [parsed.only(collection)]
+    if not parsed.schemas:
+        raise LeafSchemaError(f"{file} declares no CREATE DOCUMENT_SCHEMA")
+    return list(parsed.schemas.values())
 
 
 def _json(value: Any) -> str:

@@ -7,9 +7,9 @@ from typing import Any
 
 import click
 from bson import json_util
-from pymongo.errors import PyMongoError
 
-from leaf_dagster.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, connection_options, fail, open_database
+from leaf_dagster.cli.common import EXIT_BAD_INPUT, connection_options, open_database
+from leaf_dagster.cli.errors import CommandError
 from leaf_dagster.sql import CompiledQuery, LeafSQLError, compile_sql
 from leaf_dagster.sql.runner import rows as result_rows
 from leaf_dagster.sql.values import parse_iso
@@ -33,9 +33,9 @@ def _compile(sql: str, params: dict[str, Any]) -> CompiledQuery:
     try:
         return compile_sql(sql, params=params)
     except LeafSQLError as exc:
-        click.echo(f"error: {exc}", err=True)
-        click.echo(exc.caret(sql), err=True)
-        raise SystemExit(EXIT_BAD_INPUT) from None
+        raise CommandError(
+            str(exc), EXIT_BAD_INPUT, "fix the SQL at the caret", details=exc.caret(sql)
+        ) from None
 
 
 @click.command("sql")
@@ -59,10 +59,7 @@ def sql(
         click.echo(json_util.dumps(plan, indent=2, json_options=JSON_OPTIONS))
         return
     database = open_database(uri, db_name)
-    try:
-        rows = result_rows(compiled, database[compiled.collection].aggregate(compiled.pipeline))
-    except PyMongoError as exc:
-        fail(f"the server rejected the query: {exc}", EXIT_FAILED)
+    rows = result_rows(compiled, database[compiled.collection].aggregate(compiled.pipeline))
     if fmt == "json":
         click.echo(json_util.dumps(rows, indent=2, json_options=JSON_OPTIONS))
         return
