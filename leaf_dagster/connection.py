@@ -187,8 +187,8 @@ def connect(
 
 AUTH_CODES = {13, 18}  # Unauthorized, AuthenticationFailed
 AUTH_HINT = (
-    "put a user the server knows in the URI: mongodb://USER:PASSWORD@host:port/?authSource=admin "
-    "(percent-encode the password), in --uri or " + ENV_URI
+    "put the credentials of a user the server knows in the URI, as USER:PASSWORD@ before the host "
+    f"(percent-encode the password; add authSource=admin if the user lives there), in --uri or {ENV_URI}"
 )
 
 

@@ -162,7 +162,7 @@ class EmbeddedServer:
         a running ``--auth`` server is restarted without it for the call, then with it again."""
         restart_with_auth = self.auth and self.process is not None
         if restart_with_auth:
-            self._restart(auth=False)
+            self.restart(auth=False)
         elif self.process is None:
             raise EmbeddedServerError("start the server before creating users")
         client: MongoClient[dict[str, object]] = MongoClient(self.uri, serverSelectionTimeoutMS=10_000)
@@ -171,14 +171,16 @@ class EmbeddedServer:
         finally:
             client.close()
         if restart_with_auth:
-            self._restart(auth=True)
+            self.restart(auth=True)
 
-    def _restart(self, *, auth: bool) -> None:
+    def restart(self, *, auth: bool | None = None) -> None:
+        """Stop the process (the data directory stays) and start it again, with or without ``--auth``."""
         proc, self.process = self.process, None
         if proc is not None and proc.poll() is None:
             proc.terminate()
             proc.wait(20)
-        self.auth = auth
+        if auth is not None:
+            self.auth = auth
         self.start()
 
     def _log_tail(self, lines: int = 20) -> str:

@@ -1,7 +1,9 @@
 """``make demo``: seed the sample data, migrate it, materialize every rollup through Dagster, report.
 
-1. use ``LEAF_MONGODB_URI`` if set, else reuse or start the embedded server on port 27117
-   (data in ``.leaf/server``);
+1. use ``LEAF_MONGODB_URI`` if set, else start the embedded server on ``LEAF_PORT`` (default 27117,
+   data in ``.leaf/server``), or reuse the one answering there only if it is this checkout's: its
+   identity marker (``.leaf/server.identity.json``, and the same token in the server's
+   ``_leaf_demo.identity``) must match; any other server is refused, never reseeded;
 2. seed the deterministic sample data (:mod:`pipelines.datagen`): users at the older schema
    versions 1.0.0, 2.0.0 and 2.1.0, as in the seed article;
 3. run the code location's ``pending_migrations`` job (what its nightly schedule runs) with
@@ -34,9 +36,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import logging
 import os
+import sys
 import time
+import uuid
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,7 +54,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from leaf_dagster.connection import DEFAULT_DB, ENV_DB, ENV_URI, get_database
+from leaf_dagster.connection import DEFAULT_DB, ENV_DB, ENV_URI, LeafConnectionError, get_database, redact_uri
 from leaf_dagster.dagster import COMPLIANCE_CHECK, MongoResource
 from leaf_dagster.dagster.migrations import PENDING_JOB, op_prefix
 from leaf_dagster.embedded import EmbeddedServer, ping
@@ -58,7 +63,10 @@ from leaf_dagster.rollups import RollupSpec, load_rollup_folder
 from pipelines import datagen
 
 SERVER_DIR = Path(".leaf/server")
+IDENTITY_FILE = Path(".leaf/server.identity.json")
+IDENTITY_DB, IDENTITY_COLLECTION = "_leaf_demo", "identity"
 SERVER_PORT = 27117
+PORT_ENV = "LEAF_PORT"
 SINGLE_HOURLY_RUNS = 2  # then one run over the rest of the range; each run validates its buckets
 LOG_LEVEL = "WARNING"
 CHECK_FAILED_ERROR = "DagsterAssetCheckFailedError"
@@ -123,19 +131,80 @@ class Row:
     check_results: tuple[CheckOutcome, ...] = ()
 
 
+def _identity_token(server_uri: str) -> str | None:
+    """The token of the demo identity marker stored in the server at ``server_uri``, if readable."""
+    from pymongo import MongoClient
+    from pymongo.errors import PyMongoError
+
+    client: MongoClient[dict[str, Any]] = MongoClient(server_uri, serverSelectionTimeoutMS=2000)
+    try:
+        marker = client[IDENTITY_DB][IDENTITY_COLLECTION].find_one({"_id": "server"})
+    except PyMongoError:  # e.g. a server requiring authentication: certainly not ours
+        return None
+    finally:
+        client.close()
+    return str(marker["token"]) if marker and marker.get("token") else None
+
+
+def _local_identity() -> dict[str, Any]:
+    try:
+        found = json.loads(IDENTITY_FILE.read_text())
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _mark_as_ours(server: EmbeddedServer) -> None:
+    """Write the identity marker: a token in the server's own data and, with the pid, in a local file."""
+    from pymongo import MongoClient
+
+    token = _local_identity().get("token") or uuid.uuid4().hex
+    client: MongoClient[dict[str, Any]] = MongoClient(server.uri, serverSelectionTimeoutMS=10_000)
+    try:
+        client[IDENTITY_DB][IDENTITY_COLLECTION].replace_one(
+            {"_id": "server"},
+            {"_id": "server", "token": token, "dataDir": str(server.data_dir.resolve())},
+            upsert=True,
+        )
+    finally:
+        client.close()
+    IDENTITY_FILE.parent.mkdir(parents=True, exist_ok=True)
+    pid = server.process.pid if server.process is not None else None
+    IDENTITY_FILE.write_text(
+        json.dumps(
+            {"token": token, "port": server.port, "pid": pid, "dataDir": str(server.data_dir.resolve())}
+        )
+    )
+
+
+class ForeignServerError(LeafConnectionError):
+    """Something answers on the demo's port but it is not a server this checkout's demo started."""
+
+
 @contextmanager
 def mongodb(uri: str | None = None) -> Iterator[str]:
-    """``uri``, else ``LEAF_MONGODB_URI``, else the embedded server (reused if one answers)."""
+    """``uri``, else ``LEAF_MONGODB_URI``, else the embedded server on ``LEAF_PORT``: started here, or
+    reused only when its identity marker matches this checkout's (never someone else's server)."""
     resolved = uri or os.environ.get(ENV_URI)
     if resolved:
         yield resolved
         return
-    server = EmbeddedServer(SERVER_DIR, SERVER_PORT)
+    server = EmbeddedServer(SERVER_DIR, int(os.environ.get(PORT_ENV) or SERVER_PORT))
     if ping(server.uri):
+        token = _local_identity().get("token")
+        if token is None or _identity_token(server.uri) != token:
+            raise ForeignServerError(
+                f"a server already answers on {server.host}:{server.port} and it is not this checkout's demo "
+                "server (its identity marker does not match .leaf/server.identity.json); the demo reseeds only "
+                f"a server it started or the one {ENV_URI} names",
+                hint=f"stop that server, or pick a free port with {PORT_ENV}=…, or set {ENV_URI} to that "
+                "server to reseed its database on purpose",
+            )
         yield server.uri
         return
     server.start()
     try:
+        _mark_as_ours(server)
         yield server.uri
     finally:
         server.stop()
@@ -481,7 +550,9 @@ def run_demo(
         + ", ".join(f"{name} {count}" for name, count in counts.items())
         + f" in {time.perf_counter() - clock:.1f}s"
     )
-    resources: dict[str, Any] = {**(defs.resources or {}), "mongo": MongoResource(uri=uri, database=database)}
+    # EnvVar, as the code location does: run storage keeps the variable's name, never the URI.
+    mongo = MongoResource(uri=dg.EnvVar(ENV_URI), database=database)
+    resources: dict[str, Any] = {**(defs.resources or {}), "mongo": mongo}
     instance = instance or _instance()
     rows = []
     with warnings.catch_warnings():
@@ -611,8 +682,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     console = Console(width=max(Console().width, 152))
     size = datagen.SampleSize(users=args.users, days=args.days, dirty=args.dirty)
+    try:
+        return _demo(args, console, size)
+    except Exception as exc:  # one line and a hint, as the CLI does; never a traceback or a password
+        from leaf_dagster.cli.errors import DEBUG_ENV, report, translate
+
+        if os.environ.get(DEBUG_ENV):
+            raise
+        translated = translate(exc)
+        console.file.flush()
+        sys.stdout.flush()
+        report(translated.message, translated.hint)
+        return translated.code
+
+
+def _demo(args: argparse.Namespace, console: Console, size: datagen.SampleSize) -> int:
     with mongodb(args.uri) as uri:
-        console.print(f"MongoDB: {uri}")
+        console.print(f"MongoDB: {redact_uri(uri)}")
         result = run_demo(uri, args.db, size, console=console, log_level=args.log_level.upper())
         console.print(migrations_table(result.migrations))
         db = get_database(uri, args.db)

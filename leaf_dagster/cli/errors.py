@@ -71,6 +71,7 @@ def translate(exc: BaseException) -> Translated:
     """The message, hint and exit code of any exception a command raises."""
     from leaf_dagster.migrations import LockHeld, MigrationError, MigrationValidationError, RevisionError
     from leaf_dagster.schema import LeafSchemaError
+    from leaf_dagster.schema.apply import SchemaApplyError
     from leaf_dagster.sql import LeafSQLError
 
     text = f"{exc}"
@@ -97,6 +98,10 @@ def translate(exc: BaseException) -> Translated:
                 f"invalid MongoDB configuration: {describe_error(exc)}",
                 f"check --uri or {ENV_URI} and its options",
                 EXIT_BAD_INPUT,
+            )
+        case SchemaApplyError():
+            return Translated(
+                text, "fix the cause above and apply again; nothing was left half-applied", EXIT_FAILED
             )
         case LeafSchemaError():
             return Translated(

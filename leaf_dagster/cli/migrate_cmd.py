@@ -83,8 +83,17 @@ def status_cmd(path: Path | None, uri: str | None, db_name: str | None) -> None:
     revisions = _load(path)
     report = migration_status(open_database(uri, db_name), revisions)
     for m in report.migrations:
+        stalled = ""
+        if m.stalled:
+            since = (
+                f", its lease expired {m.lease_expired_at:%Y-%m-%d %H:%M:%S} UTC"
+                if m.lease_expired_at
+                else ""
+            )
+            stalled = f" but STALLED: no live runner{since}; rerun migrate up to resume"
         status = (
             m.status
+            + stalled
             + (" (file changed!)" if m.checksum_changed else "")
             + (" (no file)" if m.file_missing else "")
         )
