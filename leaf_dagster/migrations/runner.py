@@ -17,7 +17,7 @@ from typing import Any
 from pymongo import ASCENDING, WriteConcern
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import OperationFailure, WriteError
+from pymongo.errors import OperationFailure
 
 from leaf_dagster.connection import AUTH_CODES, Document, is_transient
 from leaf_dagster.migrations.batches import run_client_batch, run_server_batch, select_batches
@@ -43,6 +43,7 @@ from leaf_dagster.migrations.validation import validate_revision
 
 DURABLE = WriteConcern(j=True)
 UP, DOWN = "up", "down"
+DUPLICATE_KEY = 11000
 
 
 @dataclass
@@ -296,9 +297,10 @@ class MigrationRunner:
                 try:
                     result = run_server_batch(coll, docs, pipeline, state.source, state.target, concern)
                 except OperationFailure as exc:
-                    if is_transient(exc) or exc.code in AUTH_CODES or isinstance(exc, WriteError):
+                    if is_transient(exc) or exc.code in AUTH_CODES or exc.code == DUPLICATE_KEY:
                         raise
-                    # Not a document's fault: the server refuses the pipeline itself (a bogus operator).
+                    # Not a document's fault (validator rejections are quarantined by the batch): the
+                    # server refuses the pipeline itself, a bogus operator say.
                     reason = (exc.details or {}).get("errmsg") or str(exc)
                     raise RevisionError(
                         f"migration {rev.id}: the server rejects its {state.direction} pipeline: {reason}"
