@@ -93,8 +93,13 @@ def apply_cmd(
             for p in plans:
                 click.echo("\n".join(p.lines()))
             click.echo("dry run: nothing was changed")
-        if any(p.conflicts for p in plans):
-            raise SystemExit(EXIT_BAD_INPUT)
+        conflict_count = sum(len(p.conflicts) for p in plans)
+        if conflict_count:
+            fail(
+                f"the plan has {conflict_count} conflict(s): apply would refuse it and change nothing",
+                EXIT_BAD_INPUT,
+                "drop or rename the conflicting index, or change the DDL",
+            )
         return
     conflicts = [a.describe() + f" (on {p.schema.collection})" for p in plans for a in p.conflicts]
     if conflicts:

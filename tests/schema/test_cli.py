@@ -128,3 +128,18 @@ def test_apply_every_example_on_the_demo_sample(mongo_uri: str, db: Database[Doc
         assert code == 0 and "validator: unchanged" in out and " 0 created" in out, out
     assert "customerId_1_createdAt_-1" in db.orders.index_information()
     assert "idx_orders_customer_created" not in db.orders.index_information()
+
+
+def test_a_conflict_is_shown_by_the_dry_run_and_refused_by_apply(
+    mongo_uri: str, db: Database[Document]
+) -> None:
+    db.products.create_index([("sku", 1)], name="my_sku_lookup")
+    conn = ["--uri", mongo_uri, "--db", db.name]
+    code, out, err = run("schema", "apply", str(SCHEMAS / "products.ddl"), "--dry-run", *conn)
+    assert code == 2 and "CONFLICT index uq_products_sku: my_sku_lookup has the same keys" in out
+    assert err.startswith("error: the plan has 1 conflict(s)") and "\nhint: " in err
+    code, out, err = run("schema", "apply", str(SCHEMAS / "products.ddl"), *conn)
+    assert code == 2 and "nothing applied" in err and out == ""
+    options = db.command("listCollections", filter={"name": "products"})["cursor"]["firstBatch"][0]["options"]
+    assert "validator" not in options
+    assert set(db.products.index_information()) == {"_id_", "my_sku_lookup"}
