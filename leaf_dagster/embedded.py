@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import shutil
 import signal
 import socket
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from types import FrameType, TracebackType
 from urllib.parse import quote_plus
@@ -25,6 +27,7 @@ from pymongo.errors import PyMongoError
 
 EXECUTABLE = "secantusd-py"
 HOST = "127.0.0.1"
+IDENTITY_DB, IDENTITY_COLLECTION = "_leaf_identity", "server"
 
 
 class EmbeddedServerError(RuntimeError):
@@ -157,6 +160,54 @@ class EmbeddedServer:
             self.process.wait(20)
         self.process = None
 
+    # -- identity: is the server answering on this port the one started on this data directory? --
+
+    @property
+    def identity_file(self) -> Path:
+        return self.data_dir.parent / f"{self.data_dir.name}.identity.json"
+
+    def mark_as_ours(self) -> None:
+        """Write the identity marker: a token in the server's own data, and with the pid and port in
+        :attr:`identity_file` next to the data directory (``make server`` and ``make demo`` both do)."""
+        token = self._local_identity().get("token") or uuid.uuid4().hex
+        client: MongoClient[dict[str, object]] = MongoClient(self.uri, serverSelectionTimeoutMS=10_000)
+        try:
+            client[IDENTITY_DB][IDENTITY_COLLECTION].replace_one(
+                {"_id": "server"},
+                {"_id": "server", "token": token, "dataDir": str(self.data_dir.resolve())},
+                upsert=True,
+            )
+        finally:
+            client.close()
+        pid = self.process.pid if self.process is not None else None
+        self.identity_file.parent.mkdir(parents=True, exist_ok=True)
+        self.identity_file.write_text(
+            json.dumps(
+                {"token": token, "port": self.port, "pid": pid, "dataDir": str(self.data_dir.resolve())}
+            )
+        )
+
+    def is_ours(self) -> bool:
+        """Whether the server answering at :attr:`uri` holds this data directory's identity token."""
+        token = self._local_identity().get("token")
+        if not token:
+            return False
+        client: MongoClient[dict[str, object]] = MongoClient(self.uri, serverSelectionTimeoutMS=2000)
+        try:
+            marker = client[IDENTITY_DB][IDENTITY_COLLECTION].find_one({"_id": "server"})
+        except PyMongoError:  # e.g. a server requiring authentication: certainly not ours
+            return False
+        finally:
+            client.close()
+        return marker is not None and marker.get("token") == token
+
+    def _local_identity(self) -> dict[str, object]:
+        try:
+            found = json.loads(self.identity_file.read_text())
+        except (OSError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
+
     def create_user(self, user: str, password: str, roles: tuple[str, ...] = ("root",)) -> None:
         """Provision a user in ``admin``. SecantusDB takes ``createUser`` only without ``--auth``, so
         a running ``--auth`` server is restarted without it for the call, then with it again."""
@@ -214,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     # SIGTERM (kill, a supervisor) stops the server too, as Ctrl-C does, instead of orphaning it.
     signal.signal(signal.SIGTERM, _interrupt)
     server.start()
+    server.mark_as_ours()  # so that make demo reuses (and reseeds) this server, and no other
     print(f"embedded server ready: export LEAF_MONGODB_URI='{server.uri}'  (Ctrl-C stops it)", flush=True)
     try:
         while server.process is not None and server.process.poll() is None:

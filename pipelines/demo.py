@@ -2,8 +2,8 @@
 
 1. use ``LEAF_MONGODB_URI`` if set, else start the embedded server on ``LEAF_PORT`` (default 27117,
    data in ``.leaf/server``), or reuse the one answering there only if it is this checkout's: its
-   identity marker (``.leaf/server.identity.json``, and the same token in the server's
-   ``_leaf_demo.identity``) must match; any other server is refused, never reseeded;
+   identity marker (:meth:`EmbeddedServer.is_ours`: ``.leaf/server.identity.json`` and the same
+   token in the server's ``_leaf_identity.server``) must match; any other server is refused;
 2. seed the deterministic sample data (:mod:`pipelines.datagen`): users at the older schema
    versions 1.0.0, 2.0.0 and 2.1.0, as in the seed article;
 3. run the code location's ``pending_migrations`` job (what its nightly schedule runs) with
@@ -36,12 +36,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import logging
 import os
 import sys
 import time
-import uuid
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,8 +61,6 @@ from leaf_dagster.rollups import RollupSpec, load_rollup_folder
 from pipelines import datagen
 
 SERVER_DIR = Path(".leaf/server")
-IDENTITY_FILE = Path(".leaf/server.identity.json")
-IDENTITY_DB, IDENTITY_COLLECTION = "_leaf_demo", "identity"
 SERVER_PORT = 27117
 PORT_ENV = "LEAF_PORT"
 SINGLE_HOURLY_RUNS = 2  # then one run over the rest of the range; each run validates its buckets
@@ -131,52 +127,6 @@ class Row:
     check_results: tuple[CheckOutcome, ...] = ()
 
 
-def _identity_token(server_uri: str) -> str | None:
-    """The token of the demo identity marker stored in the server at ``server_uri``, if readable."""
-    from pymongo import MongoClient
-    from pymongo.errors import PyMongoError
-
-    client: MongoClient[dict[str, Any]] = MongoClient(server_uri, serverSelectionTimeoutMS=2000)
-    try:
-        marker = client[IDENTITY_DB][IDENTITY_COLLECTION].find_one({"_id": "server"})
-    except PyMongoError:  # e.g. a server requiring authentication: certainly not ours
-        return None
-    finally:
-        client.close()
-    return str(marker["token"]) if marker and marker.get("token") else None
-
-
-def _local_identity() -> dict[str, Any]:
-    try:
-        found = json.loads(IDENTITY_FILE.read_text())
-    except (OSError, ValueError):
-        return {}
-    return found if isinstance(found, dict) else {}
-
-
-def _mark_as_ours(server: EmbeddedServer) -> None:
-    """Write the identity marker: a token in the server's own data and, with the pid, in a local file."""
-    from pymongo import MongoClient
-
-    token = _local_identity().get("token") or uuid.uuid4().hex
-    client: MongoClient[dict[str, Any]] = MongoClient(server.uri, serverSelectionTimeoutMS=10_000)
-    try:
-        client[IDENTITY_DB][IDENTITY_COLLECTION].replace_one(
-            {"_id": "server"},
-            {"_id": "server", "token": token, "dataDir": str(server.data_dir.resolve())},
-            upsert=True,
-        )
-    finally:
-        client.close()
-    IDENTITY_FILE.parent.mkdir(parents=True, exist_ok=True)
-    pid = server.process.pid if server.process is not None else None
-    IDENTITY_FILE.write_text(
-        json.dumps(
-            {"token": token, "port": server.port, "pid": pid, "dataDir": str(server.data_dir.resolve())}
-        )
-    )
-
-
 class ForeignServerError(LeafConnectionError):
     """Something answers on the demo's port but it is not a server this checkout's demo started."""
 
@@ -191,8 +141,7 @@ def mongodb(uri: str | None = None) -> Iterator[str]:
         return
     server = EmbeddedServer(SERVER_DIR, int(os.environ.get(PORT_ENV) or SERVER_PORT))
     if ping(server.uri):
-        token = _local_identity().get("token")
-        if token is None or _identity_token(server.uri) != token:
+        if not server.is_ours():
             raise ForeignServerError(
                 f"a server already answers on {server.host}:{server.port} and it is not this checkout's demo "
                 "server (its identity marker does not match .leaf/server.identity.json); the demo reseeds only "
@@ -204,7 +153,7 @@ def mongodb(uri: str | None = None) -> Iterator[str]:
         return
     server.start()
     try:
-        _mark_as_ours(server)
+        server.mark_as_ours()
         yield server.uri
     finally:
         server.stop()

@@ -11,7 +11,7 @@ import pytest
 from pymongo import MongoClient
 
 from leaf_dagster.connection import ENV_URI
-from leaf_dagster.embedded import EmbeddedServer, free_port, ping
+from leaf_dagster.embedded import IDENTITY_COLLECTION, IDENTITY_DB, EmbeddedServer, free_port, ping
 from pipelines import demo
 
 
@@ -28,7 +28,7 @@ def test_reuses_only_its_own_server(checkout: Path) -> None:
     with demo.mongodb() as uri:
         marker = json.loads((checkout / ".leaf" / "server.identity.json").read_text())
         client: MongoClient[dict[str, object]] = MongoClient(uri)
-        stored = client[demo.IDENTITY_DB][demo.IDENTITY_COLLECTION].find_one({"_id": "server"})
+        stored = client[IDENTITY_DB][IDENTITY_COLLECTION].find_one({"_id": "server"})
         client.close()
         assert stored is not None and stored["token"] == marker["token"] and marker["pid"]
         with demo.mongodb() as again:  # its own server answers: reused, not restarted
