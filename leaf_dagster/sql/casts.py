@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
@@ -90,6 +91,11 @@ def _text_constant(value: Any) -> str | None:
 
 
 def _cast(tr: Translator, node: exp.Expr) -> Typed:
+    # A cast value has a type of its own: '30'::text stays text next to a number.
+    return replace(_cast_value(tr, node), untyped=False)
+
+
+def _cast_value(tr: Translator, node: exp.Expr) -> Typed:
     assert isinstance(node, exp.Cast)
     to = node.to
     value = tr.translate(node.this)

@@ -86,3 +86,13 @@ def _keyword(node: exp.Expr) -> str:
         exp.Lateral: "LATERAL",
     }
     return table.get(type(node), "")
+
+
+def runtime_error(message: str, witness: object) -> dict[str, object]:
+    """An expression that makes the server fail with ``message`` when it is evaluated.
+
+    Converting the text to a number fails, and the server's error quotes it. ``witness`` (any
+    expression of the current document) keeps the expression from being constant, so that a
+    server that folds constants at parse time does not fail when the branch is never taken.
+    """
+    return {"$toDouble": {"$concat": [message, {"$substrCP": [{"$type": witness}, 0, 0]}]}}

@@ -70,6 +70,10 @@ def _parse(sql: str, statement: bool) -> Parsed:
         trees = DIALECT.parser().parse(tokens, text)
     except ParseError as exc:
         raise _parse_error(sql, exc, shift=0 if statement else len("SELECT ")) from None
+    except RecursionError:
+        raise LeafSQLError(
+            "expression nested too deeply to parse: flatten its parentheses or split it", line=1, col=1
+        ) from None
     trees = [t for t in trees if t is not None]
     if len(trees) != 1:
         raise LeafSQLError(f"expected exactly one SQL statement, got {len(trees)}", line=1, col=1)

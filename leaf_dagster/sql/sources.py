@@ -17,7 +17,7 @@ pipeline prefix); each joined relation's row is held in a field ``__leaf_j_<alia
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +28,7 @@ from leaf_dagster.sql.expressions import Translator
 from leaf_dagster.sql.narrowing import narrowed
 from leaf_dagster.sql.predicates import and_, merge_and
 from leaf_dagster.sql.scope import JOIN_PREFIX, Bindings, Relation, Scope
-from leaf_dagster.sql.values import not_null
+from leaf_dagster.sql.values import SqlType, not_null
 
 if TYPE_CHECKING:
     from leaf_dagster.sql.planner import Plan
@@ -57,7 +57,7 @@ def plan_from(
         raise ctx.source.error("UNNEST as the first FROM item is not supported", base, "UNNEST")
     alias = _alias(base, ctx)
     collection, head, columns, _ = _relation(base, ctx, compile_query)
-    relations: list[Relation] = [Relation(alias, "", columns)]
+    relations: list[Relation] = [Relation(alias, "", columns, types=_types(ctx, collection, head, columns))]
     stages: Stages = []
     outer, bindings = enclosing if enclosing is not None else (None, None)
 
@@ -107,6 +107,13 @@ def _relation(
     return plan.collection, plan.stages, _known(plan.columns, item, ctx), definition
 
 
+def _types(
+    ctx: Context, collection: str, head: Stages, columns: tuple[str, ...] | None
+) -> Mapping[str, SqlType]:
+    """The catalog's field types for a collection read as it is (not through a CTE or subquery)."""
+    return ctx.catalog.get(collection, {}) if not head and columns is None else {}
+
+
 def _known(columns: list[str], item: exp.Expr, ctx: Context) -> tuple[str, ...]:
     if columns == ["*"]:
         raise ctx.source.error("a CTE or subquery read by another query must list its columns", item)
@@ -139,14 +146,16 @@ def _join(
     if side not in ("", "LEFT"):
         raise ctx.source.error(f"{side} JOIN is not supported", join, "JOIN")
     collection, head, columns, query = _relation(item, ctx, compile_query)
+    types = _types(ctx, collection, head, columns)
     prefix = JOIN_PREFIX + alias
     if on is None:
         # A cross product: an uncorrelated $lookup (the server runs its pipeline once).
         cross_spec = {"from": collection, "pipeline": head, "as": prefix}
-        return Relation(alias, prefix, columns), [{"$lookup": cross_spec}, {"$unwind": f"${prefix}"}]
-    inner = ctx.scope.nested((Relation(alias, "", columns),), lateral=True, names=ctx.names)
+        relation = Relation(alias, prefix, columns, types=types)
+        return relation, [{"$lookup": cross_spec}, {"$unwind": f"${prefix}"}]
+    inner = ctx.scope.nested((Relation(alias, "", columns, types=types),), lateral=True, names=ctx.names)
     on_ctx = ctx.with_scope(inner)
-    relation = Relation(alias, prefix, columns)
+    relation = Relation(alias, prefix, columns, types=types)
     unwind: dict[str, Any] = {"path": f"${prefix}"}
     if side == "LEFT":
         unwind["preserveNullAndEmptyArrays"] = True
@@ -202,7 +211,8 @@ def _scalar_key_to_id(local: str, foreign: str, scope: Scope) -> bool:
 
 def _joined_only(conditions: list[exp.Expr], ctx: Context, relation: Relation) -> dict[str, Any] | None:
     """The ``$match`` for ON conditions on the joined collection alone; None if one reads the left side."""
-    inner = ctx.scope.nested((Relation(relation.alias, "", relation.columns),), lateral=True, names=ctx.names)
+    inner_relation = Relation(relation.alias, "", relation.columns, types=relation.types)
+    inner = ctx.scope.nested((inner_relation,), lateral=True, names=ctx.names)
     tr = Translator(ctx.with_scope(inner))
     parts = [tr.conditions.filter(c) for c in conditions]
     assert inner.bindings is not None
