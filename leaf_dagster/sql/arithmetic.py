@@ -76,7 +76,7 @@ def _date_shift(tr: Translator, node: exp.Expr, sign: int) -> Typed | None:
             raise tr.error("an interval can only be added to or subtracted from a timestamp", node)
         return None
     date = tr.translate(left)
-    if date.type not in (SqlType.DATE, SqlType.ANY, SqlType.NULL):
+    if date.type not in (SqlType.DATE, SqlType.DAY, SqlType.ANY, SqlType.NULL):
         raise tr.error(f"cannot add an interval to {date.type.value}", node)
     interval = _interval(tr, right)
     return dates.shift_expression(date, interval if sign > 0 else interval.negated())
@@ -91,6 +91,8 @@ def _binary(
             if shifted is not None:
                 return shifted
         a, b = _operands(tr, node)
+        if sign and SqlType.DAY in (a.type, b.type):
+            return dates.day_arithmetic(tr, node, a, b, sign)
         if SqlType.DATE in (a.type, b.type):
             raise tr.error("date arithmetic other than timestamp ± interval is not supported", node)
         _check_numeric(tr, node, a, b)

@@ -12,7 +12,7 @@ from sqlglot import exp
 from leaf_dagster.sql.catalog import as_catalog
 from leaf_dagster.sql.columns import STAR
 from leaf_dagster.sql.context import Context
-from leaf_dagster.sql.errors import LeafSQLError, Source
+from leaf_dagster.sql.errors import LeafSQLError, Source, deep_recursion
 from leaf_dagster.sql.expressions import Translator
 from leaf_dagster.sql.parsing import Parsed, parse_fragment, parse_statement
 from leaf_dagster.sql.query import compile_query
@@ -57,15 +57,9 @@ _T = TypeVar("_T")
 
 
 def guarded(source: Source, compile_: Callable[[], _T]) -> _T:
-    """Runs a compilation step; Python's recursion limit becomes a ``LeafSQLError``."""
-    try:
+    """Runs a compilation step with room for deep expressions (see ``deep_recursion``)."""
+    with deep_recursion():
         return compile_()
-    except RecursionError:
-        raise LeafSQLError(
-            "expression nested too deeply to compile: split it, or flatten its parentheses",
-            line=1,
-            col=1,
-        ) from None
 
 
 def check_depth(stages: list[dict[str, Any]], parsed: Parsed) -> None:

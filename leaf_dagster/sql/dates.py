@@ -10,9 +10,14 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leaf_dagster.sql.values import SqlType, Typed, const, null_if_any_null
+
+if TYPE_CHECKING:
+    from sqlglot import exp
+
+    from leaf_dagster.sql.expressions import Translator
 
 EPOCH = dt.datetime(1970, 1, 1)
 
@@ -200,3 +205,29 @@ def extract(part: str, date: Typed) -> Typed:
         result = {"$divide": [{"$subtract": [e, EPOCH]}, 1000]}
         type_ = SqlType.FLOAT
     return Typed(null_if_any_null([date], result) if part in ("dow", "epoch") else result, type_)
+
+
+def day_arithmetic(tr: Translator, node: exp.Expr, a: Typed, b: Typed, sign: int) -> Typed:
+    """PostgreSQL's ``date ± integer`` (a date) and ``date - date`` (whole days, an integer)."""
+    if sign < 0 and a.type == SqlType.DAY and b.type == SqlType.DAY:
+        if a.is_const and b.is_const:
+            if a.value is None or b.value is None:
+                return const(None, SqlType.INT)
+            return const((a.value - b.value).days, SqlType.INT)
+        days = {"$dateDiff": {"startDate": b.expr, "endDate": a.expr, "unit": "day"}}
+        return Typed(null_if_any_null([a, b], days), SqlType.INT)
+    day, count = (a, b) if a.type == SqlType.DAY else (b, a)
+    if count.type not in (SqlType.INT, SqlType.ANY, SqlType.NULL) or (sign < 0 and day is b):
+        left, right = (day.type.value, count.type.value) if day is a else (count.type.value, day.type.value)
+        raise tr.error(
+            f"date arithmetic: operator does not exist: {left} {'+' if sign > 0 else '-'} {right}"
+            " (date ± integer, date - date and timestamp ± interval are supported)",
+            node,
+        )
+    if day.is_const and count.is_const:
+        if day.value is None or count.value is None:
+            return const(None, SqlType.DAY)
+        return const(day.value + dt.timedelta(days=sign * count.value), SqlType.DAY)
+    amount = count.expr if sign > 0 else {"$multiply": [count.expr, -1]}
+    shifted = {"$dateAdd": {"startDate": day.expr, "unit": "day", "amount": amount}}
+    return Typed(null_if_any_null([day, count], shifted), SqlType.DAY)

@@ -162,7 +162,7 @@ def _date_trunc(tr: Translator, node: exp.Expr) -> Typed:
     if unit not in dates.TRUNC_UNITS:
         raise tr.error(f"DATE_TRUNC unit {unit!r} is not supported", node)
     value = tr.translate(node.this)
-    if value.type not in (SqlType.DATE, SqlType.ANY, SqlType.NULL):
+    if value.type not in (SqlType.DATE, SqlType.DAY, SqlType.ANY, SqlType.NULL):
         raise tr.error(f"DATE_TRUNC does not apply to {value.type.value}", node)
     return dates.truncate(unit, value)
 
@@ -172,13 +172,13 @@ def _extract(tr: Translator, node: exp.Expr) -> Typed:
     if part not in dates.EXTRACT_PARTS:
         raise tr.error(f"EXTRACT part {part!r} is not supported", node)
     value = tr.translate(node.expression)
-    if value.type not in (SqlType.DATE, SqlType.ANY, SqlType.NULL):
+    if value.type not in (SqlType.DATE, SqlType.DAY, SqlType.ANY, SqlType.NULL):
         raise tr.error(f"EXTRACT does not apply to {value.type.value}", node)
     return dates.extract(part, value)
 
 
 def _current_date(tr: Translator, node: exp.Expr) -> Typed:
-    return const(dates.truncate_constant("day", tr.ctx.now), SqlType.DATE)
+    return const(dates.truncate_constant("day", tr.ctx.now), SqlType.DAY)
 
 
 def _current_timestamp(tr: Translator, node: exp.Expr) -> Typed:

@@ -42,8 +42,19 @@ NEVER: dict[str, Any] = {"$expr": False}
 SCALARS = (bool, int, float, str)
 
 
+def _spliced(op: str, parts: list[Any]) -> list[Any]:
+    """``a AND (b AND c)`` as one n-ary ``$and``: long chains stay shallow for the server."""
+    out: list[Any] = []
+    for part in parts:
+        if isinstance(part, dict) and len(part) == 1 and op in part and isinstance(part[op], list):
+            out.extend(part[op])
+        else:
+            out.append(part)
+    return out
+
+
 def and_(parts: list[Any]) -> Any:
-    parts = [p for p in parts if p is not True]
+    parts = [p for p in _spliced("$and", parts) if p is not True]
     if any(p is False for p in parts):
         return False
     if not parts:
@@ -52,12 +63,37 @@ def and_(parts: list[Any]) -> Any:
 
 
 def or_(parts: list[Any]) -> Any:
-    parts = [p for p in parts if p is not False]
+    parts = [p for p in _spliced("$or", parts) if p is not False]
     if any(p is True for p in parts):
         return True
     if not parts:
         return False
     return parts[0] if len(parts) == 1 else {"$or": parts}
+
+
+def unwrap(node: exp.Expr, want: bool) -> tuple[exp.Expr, bool]:
+    """``node`` without its parentheses and NOTs, and the polarity they leave."""
+    while isinstance(node, exp.Paren | exp.Not):
+        if isinstance(node, exp.Not):
+            want = not want
+        node = node.this
+    return node, want
+
+
+def chain(node: exp.Expr) -> list[exp.Expr]:
+    """The operands of a chain of one AND or OR (``a OR (b OR c)``), in order, without recursion."""
+    kind = type(node)
+    out: list[exp.Expr] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        while isinstance(item, exp.Paren):
+            item = item.this
+        if type(item) is kind:
+            stack.extend((item.expression, item.this))
+        else:
+            out.append(item)
+    return out
 
 
 def like_regex(pattern: str, escape: str | None = "\\") -> str:
@@ -67,8 +103,9 @@ def like_regex(pattern: str, escape: str | None = "\\") -> str:
     for ch in chars:
         if escape and ch == escape:
             nxt = next(chars, None)
-            if nxt is not None:
-                out.append(re.escape(nxt))
+            if nxt is None:
+                raise ValueError("LIKE pattern must not end with escape character")
+            out.append(re.escape(nxt))
         elif ch == "%":
             out.append(r"[\s\S]*")
         elif ch == "_":
@@ -106,15 +143,12 @@ class Conditions:
         return Typed({"$cond": [yes, True, {"$cond": [no, False, None]}]}, SqlType.BOOL)
 
     def truth(self, node: exp.Expr, want: bool) -> Any:
-        if isinstance(node, exp.Paren):
-            return self.truth(node.this, want)
-        if isinstance(node, exp.Not):
-            return self.truth(node.this, not want)
+        node, want = unwrap(node, want)
         if isinstance(node, exp.And):
-            parts = [self.truth(node.this, want), self.truth(node.expression, want)]
+            parts = [self.truth(n, want) for n in chain(node)]
             return and_(parts) if want else or_(parts)
         if isinstance(node, exp.Or):
-            parts = [self.truth(node.this, want), self.truth(node.expression, want)]
+            parts = [self.truth(n, want) for n in chain(node)]
             return or_(parts) if want else and_(parts)
         if type(node) in OPS:
             a, b = self._operands(node)
@@ -243,7 +277,10 @@ class Conditions:
             raise self.tr.error("the LIKE pattern must be a string constant or parameter", node.expression)
         value = self.tr.translate(node.this)
         options = "i" if isinstance(node, exp.ILike) else ""
-        regex = like_regex(pattern.value, escape) if pattern.value is not None else ""
+        try:
+            regex = like_regex(pattern.value, escape) if pattern.value is not None else ""
+        except ValueError as exc:  # PostgreSQL raises it for any row; the pattern is constant here
+            raise self.tr.error(str(exc), node.expression) from None
         return value, regex, options, bool(node.args.get("negate"))
 
     def _like_truth(self, node: exp.Expr, want: bool) -> Any:
@@ -269,24 +306,22 @@ class Conditions:
     # -- plain query operators ----------------------------------------------------------------
 
     def _match(self, node: exp.Expr, want: bool) -> dict[str, Any] | None:
-        if isinstance(node, exp.Paren):
-            return self._match(node.this, want)
-        if isinstance(node, exp.Not):
-            return self._match(node.this, not want)
+        node, want = unwrap(node, want)
         if isinstance(node, exp.And | exp.Or):
             conjunction = isinstance(node, exp.And) == want
-            sides = [self._match(node.this, want), self._match(node.expression, want)]
+            children = chain(node)
+            sides = [self._match(child, want) for child in children]
             if conjunction:
                 parts = [
                     s if s is not None else self.filter_expr(child, want)
-                    for s, child in zip(sides, (node.this, node.expression), strict=True)
+                    for s, child in zip(sides, children, strict=True)
                 ]
                 if all(s is None for s in sides):
                     return None
                 return merge_and(parts)
             if any(s is None for s in sides):
                 return None
-            return {"$or": [s for s in sides if s is not None]}
+            return {"$or": _spliced("$or", [s for s in sides if s is not None])}
         if type(node) in OPS:
             a, b = self.tr.translate(node.this), self.tr.translate(node.expression)
             return self._match_compare(OPS[type(node)], a, b, want, node)
@@ -459,7 +494,7 @@ def _or_filter(parts: list[dict[str, Any]]) -> dict[str, Any]:
 
 def merge_and(parts: list[dict[str, Any]]) -> dict[str, Any]:
     """``$and`` of filters, merged into one document when their fields and operators do not clash."""
-    parts = [p for p in parts if p != {}]
+    parts = [p for p in _spliced("$and", parts) if p != {}]
     if any(p == NEVER for p in parts):
         return NEVER
     merged: dict[str, Any] = {}
