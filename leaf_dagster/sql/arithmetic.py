@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from leaf_dagster.sql import dates
+from leaf_dagster.sql.errors import runtime_error
 from leaf_dagster.sql.predicates import readings
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_integer, let
 
@@ -91,6 +92,10 @@ def _binary(
             if shifted is not None:
                 return shifted
         a, b = _operands(tr, node)
+        if sign < 0:
+            difference = dates.timestamp_difference(a, b)
+            if difference is not None:
+                return difference
         if sign and SqlType.DAY in (a.type, b.type):
             return dates.day_arithmetic(tr, node, a, b, sign)
         if SqlType.DATE in (a.type, b.type):
@@ -118,7 +123,11 @@ def _no_dates(result: Any, *args: Typed) -> Any:
     if not unknown:
         return result
     is_date = [{"$eq": [{"$type": e}, "date"]} for e in unknown]
-    failure = {"$toInt": "date arithmetic needs timestamp +/- INTERVAL"}
+    message = (
+        "date arithmetic on fields of unknown type: timestamp - timestamp (an interval) needs"
+        " CAST(... AS TIMESTAMP) or a catalog; number + timestamp does not exist"
+    )
+    failure = runtime_error(message, unknown[0])
     return {"$cond": [is_date[0] if len(is_date) == 1 else {"$or": is_date}, failure, result]}
 
 

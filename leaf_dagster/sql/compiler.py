@@ -47,12 +47,13 @@ def compile_sql(
     ctx = Context.create(parsed.source, Scope(), params, now, as_catalog(catalog))
     result = guarded(parsed.source, lambda: compile_query(parsed.tree, ctx))
     check_depth(result.stages, parsed)
+    _check_output_types(result.types, parsed)
     return CompiledQuery(result.collection, result.stages, result.columns)
 
 
-# MongoDB rejects commands nested deeper than 200 levels (BSONDepth::kDefaultMaxAllowableDepth); the
-# aggregate command and the pipeline list take a few of them.
-MAX_PIPELINE_DEPTH = 180
+# MongoDB documents at most 100 levels of nesting for BSON documents, and an aggregate command is
+# one: the command, its pipeline list and a stage take 4 of them. (The embedded server accepts more.)
+MAX_PIPELINE_DEPTH = 96
 _T = TypeVar("_T")
 
 
@@ -60,6 +61,20 @@ def guarded(source: Source, compile_: Callable[[], _T]) -> _T:
     """Runs a compilation step with room for deep expressions (see ``deep_recursion``)."""
     with deep_recursion():
         return compile_()
+
+
+def _check_output_types(types: Mapping[str, SqlType], parsed: Parsed) -> None:
+    """An interval has no BSON type: it can be compared or EXTRACTed, not output."""
+    for name, type_ in types.items():
+        if type_ != SqlType.INTERVAL:
+            continue
+        message = (
+            f"column {name!r} is an interval, which MongoDB cannot store:"
+            " output EXTRACT(EPOCH FROM ...) (seconds) or compare it with an INTERVAL"
+        )
+        items = parsed.tree.expressions if isinstance(parsed.tree, exp.Select) else []
+        node = next((e for e in items if e.alias_or_name == name), None)
+        raise parsed.source.error(message, node) if node is not None else LeafSQLError(message)
 
 
 def check_depth(stages: list[dict[str, Any]], parsed: Parsed) -> None:

@@ -172,6 +172,10 @@ def _extract(tr: Translator, node: exp.Expr) -> Typed:
     if part not in dates.EXTRACT_PARTS:
         raise tr.error(f"EXTRACT part {part!r} is not supported", node)
     value = tr.translate(node.expression)
+    if value.type == SqlType.INTERVAL:
+        if part not in dates.INTERVAL_PARTS:
+            raise tr.error(f"EXTRACT part {part!r} of an interval is not supported", node)
+        return dates.extract_interval(part, value)
     if value.type not in (SqlType.DATE, SqlType.DAY, SqlType.ANY, SqlType.NULL):
         raise tr.error(f"EXTRACT does not apply to {value.type.value}", node)
     return dates.extract(part, value)
@@ -186,7 +190,13 @@ def _current_timestamp(tr: Translator, node: exp.Expr) -> Typed:
 
 
 def _interval(tr: Translator, node: exp.Expr) -> Typed:
-    raise tr.error("an interval can only be added to or subtracted from a timestamp", node, "INTERVAL")
+    """A constant interval, compared with timestamp differences (as milliseconds, a month = 30 days)."""
+    unit = node.args.get("unit")
+    text = node.this.name if isinstance(node.this, exp.Literal) else None
+    parsed = dates.parse_interval(text, unit.name if unit else None) if text is not None else None
+    if parsed is None:
+        raise tr.error("malformed or unsupported interval", node, "INTERVAL")
+    return const(dates.interval_millis(parsed), SqlType.INTERVAL)
 
 
 def _cardinality(value: Typed) -> Typed:

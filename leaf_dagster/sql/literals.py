@@ -93,6 +93,15 @@ def parse_day(text: str) -> dt.datetime:
     return value.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def _interval(text: str) -> int:
+    from leaf_dagster.sql.dates import parse_interval_millis
+
+    try:
+        return parse_interval_millis(text)
+    except ValueError as exc:
+        raise Unreadable(str(exc)) from None
+
+
 def _number(text: str) -> int | float:
     """A number literal as the compiler's numeric constants are: int when integral, else float."""
     if INTEGER.match(text):
@@ -108,6 +117,7 @@ STATIC: dict[SqlType, Callable[[str], Any]] = {
     SqlType.BOOL: parse_bool,
     SqlType.DATE: parse_timestamp,
     SqlType.DAY: parse_day,
+    SqlType.INTERVAL: _interval,
 }
 
 
@@ -162,6 +172,11 @@ def resolve(value: Typed, others: Sequence[Typed], fail: Callable[[str], Excepti
     return per_value(text, subject)
 
 
+def argument(value: Typed, type_: SqlType, fail: Callable[[str], Exception]) -> Typed:
+    """A function argument declared as ``type_`` (``SUBSTRING(s FROM '2')`` reads '2' as an integer)."""
+    return resolve(value, [Typed(None, type_)], fail)
+
+
 def resolve_all(values: Sequence[Typed], fail: Callable[[str], Exception]) -> list[Typed]:
     """Each member of a list (CASE branches, COALESCE, GREATEST, IN) typed against the rest."""
     return [resolve(v, [o for o in values if o is not v], fail) for v in values]
@@ -169,8 +184,8 @@ def resolve_all(values: Sequence[Typed], fail: Callable[[str], Exception]) -> li
 
 def _static(text: str, type_: SqlType, fail: Callable[[str], Exception]) -> Typed:
     try:
-        if type_ == SqlType.INT:
-            return const(parse_integer(text, "bigint"), SqlType.INT)
+        if type_ == SqlType.INT:  # integer or bigint: PostgreSQL names integer when the syntax is wrong
+            return const(parse_integer(text, "bigint" if INTEGER.match(text) else "integer"), SqlType.INT)
         return const(STATIC[type_](text), type_)
     except Unreadable as exc:
         raise fail(str(exc)) from None

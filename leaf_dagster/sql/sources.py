@@ -56,8 +56,8 @@ def plan_from(
     if isinstance(base, exp.Unnest):
         raise ctx.source.error("UNNEST as the first FROM item is not supported", base, "UNNEST")
     alias = _alias(base, ctx)
-    collection, head, columns, _ = _relation(base, ctx, compile_query)
-    relations: list[Relation] = [Relation(alias, "", columns, types=_types(ctx, collection, head, columns))]
+    collection, head, columns, _, types = _relation(base, ctx, compile_query)
+    relations: list[Relation] = [Relation(alias, "", columns, types=types)]
     stages: Stages = []
     outer, bindings = enclosing if enclosing is not None else (None, None)
 
@@ -90,28 +90,23 @@ def _alias(item: exp.Expr, ctx: Context) -> str:
 
 def _relation(
     item: exp.Expr, ctx: Context, compile_query: CompileQuery
-) -> tuple[str, Stages, tuple[str, ...] | None, Definition | None]:
-    """The collection a relation reads, the stages computing its rows, its known columns and query."""
+) -> tuple[str, Stages, tuple[str, ...] | None, Definition | None, Mapping[str, SqlType]]:
+    """The collection a relation reads, the stages computing its rows, its known columns and query,
+    and the static types of its fields (the catalog's for a collection, a CTE's kept column types)."""
     if isinstance(item, exp.Subquery):
         plan = compile_query(item.this, ctx)
-        return plan.collection, plan.stages, _known(plan.columns, item, ctx), Definition(item.this, ctx.ctes)
+        columns = _known(plan.columns, item, ctx)
+        return plan.collection, plan.stages, columns, Definition(item.this, ctx.ctes), plan.types
     if not isinstance(item, exp.Table) or not isinstance(item.this, exp.Identifier):
         raise ctx.source.error("FROM must name a collection, a CTE or a subquery", item)
     if item.args.get("db") or item.args.get("catalog"):
         raise ctx.source.error("FROM must name a collection of the current database", item)
     definition = ctx.ctes.get(item.name)
     if definition is None:
-        return item.name, [], None, None
+        return item.name, [], None, None, ctx.catalog.get(item.name, {})
     # A CTE is compiled where it is used (twice if used twice), seeing only the CTEs before it.
     plan = compile_query(definition.query, replace(ctx, ctes=definition.visible))
-    return plan.collection, plan.stages, _known(plan.columns, item, ctx), definition
-
-
-def _types(
-    ctx: Context, collection: str, head: Stages, columns: tuple[str, ...] | None
-) -> Mapping[str, SqlType]:
-    """The catalog's field types for a collection read as it is (not through a CTE or subquery)."""
-    return ctx.catalog.get(collection, {}) if not head and columns is None else {}
+    return plan.collection, plan.stages, _known(plan.columns, item, ctx), definition, plan.types
 
 
 def _known(columns: list[str], item: exp.Expr, ctx: Context) -> tuple[str, ...]:
@@ -145,8 +140,7 @@ def _join(
         return _unnest(item, alias, ctx, left=side == "LEFT", on=on)
     if side not in ("", "LEFT"):
         raise ctx.source.error(f"{side} JOIN is not supported", join, "JOIN")
-    collection, head, columns, query = _relation(item, ctx, compile_query)
-    types = _types(ctx, collection, head, columns)
+    collection, head, columns, query, types = _relation(item, ctx, compile_query)
     prefix = JOIN_PREFIX + alias
     if on is None:
         # A cross product: an uncorrelated $lookup (the server runs its pipeline once).

@@ -13,6 +13,7 @@ from sqlglot import exp
 
 from leaf_dagster.sql.casts import to_text
 from leaf_dagster.sql.errors import runtime_error
+from leaf_dagster.sql.literals import argument
 from leaf_dagster.sql.values import SqlType, Typed, const, let, null_if_any_null
 
 if TYPE_CHECKING:
@@ -70,8 +71,13 @@ def _change_case(op: str) -> Callable[[Translator, exp.Expr], Typed]:
     return handle
 
 
+def _integer(tr: Translator, node: exp.Expr) -> Typed:
+    """An integer argument: a quoted literal is read as an integer, as PostgreSQL does."""
+    return argument(tr.translate(node), SqlType.INT, tr.conditions.failure(node))
+
+
 def _left_right(tr: Translator, node: exp.Expr) -> Typed:
-    text, count = tr.translate(node.this), tr.translate(node.expression)
+    text, count = tr.translate(node.this), _integer(tr, node.expression)
     if not count.is_const or not isinstance(count.value, int | type(None)):
         raise tr.error(f"{node.key.upper()} needs a constant length", node)
     if count.value is None:
@@ -97,8 +103,8 @@ def _length(tr: Translator, node: exp.Expr) -> Typed:
 
 def _substring(tr: Translator, node: exp.Expr) -> Typed:
     text = tr.translate(node.this)
-    start = tr.translate(node.args["start"]) if node.args.get("start") else const(1)
-    length = tr.translate(node.args["length"]) if node.args.get("length") else None
+    start = _integer(tr, node.args["start"]) if node.args.get("start") else const(1)
+    length = _integer(tr, node.args["length"]) if node.args.get("length") else None
     args = [text, start] + ([length] if length else [])
     if start.is_const and (length is None or length.is_const):
         if length is not None and length.value is not None and length.value < 0:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from bson.decimal128 import Decimal128
 from pymongo.database import Database
 from pymongo.errors import OperationFailure
 
@@ -89,3 +90,39 @@ def test_negative_substring_length_and_a_trailing_like_escape_fail_as_in_postgre
     for pattern in ("'ab\\'", "'a#' ESCAPE '#'"):
         with pytest.raises(LeafSQLError, match="LIKE pattern must not end with escape character"):
             compile_sql(f"SELECT _id FROM ev WHERE name LIKE {pattern}")
+
+
+def test_timestamp_minus_timestamp_is_an_interval_also_on_cte_columns(events: Database[Any]) -> None:
+    cte = (
+        'WITH spans AS (SELECT _id, CAST(ts AS TIMESTAMP) AS started, CAST("end" AS TIMESTAMP) AS ended'
+        " FROM ev WHERE ts IS NOT NULL)"
+    )
+    got = rows(
+        events,
+        f"{cte} SELECT _id, EXTRACT(EPOCH FROM ended - started) AS secs, EXTRACT(DAY FROM ended - started) AS d,"
+        " EXTRACT(HOUR FROM ended - started) AS h, ended - started > INTERVAL '1 day' AS long,"
+        " ended - started >= '11 hours' AS over FROM spans ORDER BY _id",
+    )
+    assert got == [
+        {"_id": 1, "secs": Decimal128("126870"), "d": 1, "h": 11, "long": True, "over": True},
+        {"_id": 2, "secs": Decimal128("0"), "d": 0, "h": 0, "long": False, "over": False},
+    ]
+    stamped = rows(events, "SELECT _id FROM ev WHERE \"end\" - CAST(ts AS TIMESTAMP) < INTERVAL '1 hour'")
+    assert stamped == [{"_id": 2}]
+    with pytest.raises(LeafSQLError, match="is an interval"):
+        compile_sql(f"{cte} SELECT ended - started AS span FROM spans")
+
+
+def test_a_catalog_types_cte_columns_of_declared_timestamps(events: Database[Any]) -> None:
+    catalog = {"ev": {"ts": "timestamp", "end": "timestamp"}}
+    sql = (
+        'WITH spans AS (SELECT _id, ts AS started, "end" AS ended FROM ev WHERE ts IS NOT NULL)'
+        " SELECT _id, EXTRACT(EPOCH FROM ended - started) AS secs FROM spans ORDER BY _id"
+    )
+    assert run_sql(events, sql, catalog=catalog) == [
+        {"_id": 1, "secs": Decimal128("126870")},
+        {"_id": 2, "secs": Decimal128("0")},
+    ]
+    # Without types, a difference of two dates would have to be output as a number: refused on the server.
+    with pytest.raises(OperationFailure, match="timestamp - timestamp"):
+        run_sql(events, 'SELECT "end" - ts AS d FROM ev')

@@ -7,6 +7,7 @@ missing values); the expected rows come from the literal read as that type, as P
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 from collections.abc import Callable
@@ -227,3 +228,30 @@ def test_every_kind_and_position_compiles_without_recursion() -> None:
     ]
     for lit, template in itertools.product(lits, shapes):
         compile_sql(template.format(l=lit))
+
+
+FUNCTIONS = [
+    "LENGTH({l})", "UPPER({l})", "SUBSTRING(name FROM {l} FOR {l})", "SUBSTRING(name, {l})", "LEFT(name, {l})",
+    "RIGHT(name, {l})", "ROUND(x, {l})", "ABS({l})", "x + {l}", "{l} + x", "x * {l}", "x / {l}", "x % {l}",
+    "DATE_TRUNC('day', {l})", "DATE_TRUNC({l}, ts)", "EXTRACT(year FROM {l})", "POSITION({l} IN name)",
+    "REPLACE(name, {l}, {l})", "TRIM({l})", "CONCAT(name, {l})", "name || {l}", "CAST({l} AS INTEGER)", "{l}::date",
+    "POWER(x, {l})", "ts + INTERVAL '1 day' > {l}", "COALESCE({l}, {l})", "GREATEST({l}, {l})", "NULLIF({l}, x)",
+    "CASE {l} WHEN x THEN 1 END", "tags[{l}]", "x IN ({l}, 1.5)", "{l} LIKE name", "ts - ts > {l}",
+]  # fmt: skip
+
+
+def test_function_arguments_compile_or_raise_leaf_errors_only() -> None:
+    for template, lit in itertools.product(
+        FUNCTIONS, ["'2'", "'abc'", "'2024-01-01'", "'1.5'", "'on'", "''"]
+    ):
+        with contextlib.suppress(LeafSQLError):  # anything else (TypeError, ...) fails the test
+            compile_sql(f"SELECT {template.format(l=lit)} AS v FROM t")
+
+
+def test_integer_arguments_read_quoted_literals_as_integers(typed: Database[Any]) -> None:
+    got = run_sql(
+        typed, "SELECT SUBSTRING(v FROM '2' FOR '2') AS s, LEFT(v, '1') AS l FROM texts WHERE _id = 3"
+    )
+    assert got == [{"s": "bc", "l": "a"}]
+    with pytest.raises(LeafSQLError, match='invalid input syntax for type integer: "x"'):
+        compile_sql("SELECT SUBSTRING(v FROM 'x') AS s FROM texts")
