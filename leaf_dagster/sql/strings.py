@@ -13,7 +13,7 @@ from sqlglot import exp
 
 from leaf_dagster.sql.casts import to_text
 from leaf_dagster.sql.errors import runtime_error
-from leaf_dagster.sql.literals import argument
+from leaf_dagster.sql.literals import argument, is_unknown
 from leaf_dagster.sql.values import SqlType, Typed, const, let, null_if_any_null
 
 if TYPE_CHECKING:
@@ -103,8 +103,16 @@ def _length(tr: Translator, node: exp.Expr) -> Typed:
 
 def _substring(tr: Translator, node: exp.Expr) -> Typed:
     text = tr.translate(node.this)
-    start = _integer(tr, node.args["start"]) if node.args.get("start") else const(1)
-    length = _integer(tr, node.args["length"]) if node.args.get("length") else None
+    for part in ("start", "length"):
+        arg = node.args.get(part)
+        if arg is not None and is_unknown(tr.translate(arg)):
+            # PostgreSQL reads SUBSTRING(s FROM '2') as substring(text, text): a regular expression.
+            raise tr.error(
+                "SUBSTRING with a quoted pattern (a regular expression) is not supported: write the position as a number",
+                node,
+            )
+    start = tr.translate(node.args["start"]) if node.args.get("start") else const(1)
+    length = tr.translate(node.args["length"]) if node.args.get("length") else None
     args = [text, start] + ([length] if length else [])
     if start.is_const and (length is None or length.is_const):
         if length is not None and length.value is not None and length.value < 0:

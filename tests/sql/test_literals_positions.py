@@ -144,9 +144,7 @@ SHAPE_READ = {"coalesce", "case_branch", "greatest", "least"}
 def test_value_positions(
     typed: Database[Any], kind: str, text: str, reading: Any, with_catalog: bool
 ) -> None:
-    positions = dict(VALUE_POSITIONS)
-    if kind != "flags":  # PostgreSQL has no GREATEST of booleans
-        positions.update(EXTREMA)
+    positions = {**VALUE_POSITIONS, **EXTREMA}
     catalog = CATALOG if with_catalog else None
     for name, (template, expect) in positions.items():
         sql = f"SELECT _id, {template.format(lit=quoted(text))} AS x FROM {kind} ORDER BY _id"
@@ -249,9 +247,10 @@ def test_function_arguments_compile_or_raise_leaf_errors_only() -> None:
 
 
 def test_integer_arguments_read_quoted_literals_as_integers(typed: Database[Any]) -> None:
-    got = run_sql(
-        typed, "SELECT SUBSTRING(v FROM '2' FOR '2') AS s, LEFT(v, '1') AS l FROM texts WHERE _id = 3"
-    )
-    assert got == [{"s": "bc", "l": "a"}]
+    got = run_sql(typed, "SELECT LEFT(v, '1') AS l, RIGHT(v, ' 2 ') AS r FROM texts WHERE _id = 3")
+    assert got == [{"l": "a", "r": "bc"}]
     with pytest.raises(LeafSQLError, match='invalid input syntax for type integer: "x"'):
-        compile_sql("SELECT SUBSTRING(v FROM 'x') AS s FROM texts")
+        compile_sql("SELECT LEFT(v, 'x') AS s FROM texts")
+    # PostgreSQL reads a quoted SUBSTRING position as substring(text, text), a regular expression.
+    with pytest.raises(LeafSQLError, match="regular expression"):
+        compile_sql("SELECT SUBSTRING(v FROM '2' FOR '2') AS s FROM texts")
