@@ -178,8 +178,38 @@ def argument(value: Typed, type_: SqlType, fail: Callable[[str], Exception]) -> 
 
 
 def resolve_all(values: Sequence[Typed], fail: Callable[[str], Exception]) -> list[Typed]:
-    """Each member of a list (CASE branches, COALESCE, GREATEST, IN) typed against the rest."""
-    return [resolve(v, [o for o in values if o is not v], fail) for v in values]
+    """Each member of a list (CASE branches, COALESCE, GREATEST) typed against the rest.
+
+    PostgreSQL fails for a literal its column type cannot read whatever the rows hold, so a value
+    of such a BSON type fails here when it is evaluated (even where the literal itself is not).
+    """
+    resolved = [resolve(v, [o for o in values if o is not v], fail) for v in values]
+    texts = [v.value for v, r in zip(values, resolved, strict=True) if is_unknown(v) and not r.is_const]
+    bad = sorted({t for text in texts for t in unreadable_types(text)})
+    if not bad:
+        return resolved
+    return [r if r.is_const or r.type in STATIC or is_unknown(v) else _failing(r, bad, texts[0])
+            for v, r in zip(values, resolved, strict=True)]  # fmt: skip
+
+
+def _failing(value: Typed, bson_types: list[str], text: str) -> Typed:
+    message = f'invalid input syntax for the type of {text!r}: the literal "{text}" cannot be read as it'
+    for kind in KINDS:
+        if kind.bson[0] in bson_types:
+            try:
+                kind.read(text)
+            except Unreadable as exc:
+                message = str(exc)
+                break
+    expr = value.expr
+    check = {"$in": [{"$type": expr}, bson_types]}
+    return Typed({"$cond": [check, runtime_error(message, expr), expr]}, value.type, non_null=value.non_null)
+
+
+def unreadable_types(text: str) -> list[str]:
+    """The BSON types of values a literal cannot be read as (int and long for '30.5', ...)."""
+    _, bad = readings_by_kind(text)
+    return [t for kind, _ in bad for t in kind.bson]
 
 
 def _static(text: str, type_: SqlType, fail: Callable[[str], Exception]) -> Typed:

@@ -22,7 +22,14 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from leaf_dagster.sql.errors import LeafSQLError
-from leaf_dagster.sql.literals import STATIC, is_unknown, match_guard, reading_groups, resolve
+from leaf_dagster.sql.literals import (
+    STATIC,
+    is_unknown,
+    match_guard,
+    reading_groups,
+    resolve,
+    unreadable_types,
+)
 from leaf_dagster.sql.values import SqlType, Typed, const, not_null, parse_iso
 
 if TYPE_CHECKING:
@@ -391,12 +398,19 @@ class Conditions:
         if op == "$eq":
             ors: list[dict[str, Any]] = [{path: {"$in": [v for _, v in groups]}}]
         elif op == "$ne":
-            ors = [{path: {"$nin": [*(v for _, v in groups), None]}}]
+            ors = [{path: self._not_unreadable({"$nin": [*(v for _, v in groups), None]}, text)}]
         else:
             ors = [{path: {"$type": types, op: v}} for types, v in groups]
         guard = match_guard(path, text)
         ors += [guard] if guard is not None else []
         return ors[0] if len(ors) == 1 else {"$or": ors}
+
+    @staticmethod
+    def _not_unreadable(condition: dict[str, Any], *texts: str) -> dict[str, Any]:
+        """``condition`` for values of the BSON types every literal can be read as: the others must
+        reach the failing branch (a ``$ne`` would otherwise match them first)."""
+        bad = sorted({t for text in texts for t in unreadable_types(text)})
+        return {**condition, "$not": {"$type": bad}} if bad else condition
 
     def _match_in(self, node: exp.In, want: bool) -> dict[str, Any] | None:
         if node.args.get("query") is not None:
@@ -427,7 +441,8 @@ class Conditions:
         elif len(present) != len(values):
             return NEVER  # x NOT IN (..., NULL) is never true
         else:
-            main = {value.path: {"$nin": [*present, None]}}
+            texts = [i.value for i in items if is_unknown(i) and value.type not in STATIC]
+            main = {value.path: self._not_unreadable({"$nin": [*present, None]}, *texts)}
         return {"$or": [main, *guards]} if guards else main
 
     def _match_like(self, node: exp.Expr, want: bool) -> dict[str, Any] | None:

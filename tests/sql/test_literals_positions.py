@@ -187,6 +187,10 @@ def test_a_literal_the_column_type_cannot_read_fails_like_postgresql(
         f"SELECT CASE WHEN v <= {lit} THEN 1 END AS b FROM {kind}",
         f"SELECT GREATEST(v, {lit}) AS b FROM {kind}",
         f"SELECT _id FROM {kind} WHERE v IS NOT DISTINCT FROM {lit}",
+        f"SELECT _id FROM {kind} WHERE v <> {lit}",
+        f"SELECT _id FROM {kind} WHERE v NOT IN ({lit})",
+        f"SELECT COALESCE(v, {lit}) AS b FROM {kind}",
+        f"SELECT CASE WHEN v IS NULL THEN {lit} ELSE v END AS b FROM {kind}",
     ]
     for sql in templates:
         with pytest.raises(OperationFailure, match=r"invalid input syntax|out of range"):
