@@ -73,6 +73,8 @@ class Translator:
         self.lookups: list[dict[str, Any]] = []
         self.lookup_names: dict[str, str] = {}  # the same subquery translated twice reads one $lookup
         self._chain_done: dict[int, Typed] = {}  # links of a long chain already translated
+        # The type a node's context requires (a CASE used as a condition is boolean), by node id.
+        self.context_types: dict[int, SqlType] = {}
 
     @property
     def conditions(self) -> Conditions:

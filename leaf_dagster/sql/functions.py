@@ -38,7 +38,7 @@ def _case(tr: Translator, node: exp.Expr) -> Typed:
         values.append(tr.translate(branch.args["true"]))
     default = node.args.get("default")
     values.append(tr.translate(default) if default is not None else const(None))
-    values = resolve_all(values, tr.conditions.failure(node))
+    values = resolve_all(values, tr.conditions.failure(node), tr.context_types.get(id(node)))
     branches = [{"case": test, "then": then.expr} for test, then in zip(tests, values, strict=False)]
     return Typed({"$switch": {"branches": branches, "default": values[-1].expr}}, _merge_types(values))
 
@@ -47,14 +47,16 @@ def _if(tr: Translator, node: exp.Expr) -> Typed:
     then = tr.translate(node.args["true"])
     false = node.args.get("false")
     otherwise = tr.translate(false) if false is not None else const(None)
-    then, otherwise = resolve_all([then, otherwise], tr.conditions.failure(node))
+    then, otherwise = resolve_all(
+        [then, otherwise], tr.conditions.failure(node), tr.context_types.get(id(node))
+    )
     test = tr.conditions.truth(node.this, True)
     return Typed({"$cond": [test, then.expr, otherwise.expr]}, _merge_types([then, otherwise]))
 
 
 def _coalesce(tr: Translator, node: exp.Expr) -> Typed:
     args = [tr.translate(a) for a in [node.this, *node.expressions]]
-    args = resolve_all(args, tr.conditions.failure(node))
+    args = resolve_all(args, tr.conditions.failure(node), tr.context_types.get(id(node)))
     kept: list[Typed] = []
     for arg in args:
         if arg.is_null_const:
@@ -110,7 +112,7 @@ def _extremum(op: str) -> Callable[[Translator, exp.Expr], Typed]:
 
     def handle(tr: Translator, node: exp.Expr) -> Typed:
         args = [tr.translate(a) for a in [node.this, *node.expressions]]
-        args = resolve_all(args, tr.conditions.failure(node))
+        args = resolve_all(args, tr.conditions.failure(node), tr.context_types.get(id(node)))
         return Typed({op: [a.expr for a in args]}, _merge_types(args))
 
     return handle

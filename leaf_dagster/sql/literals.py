@@ -177,13 +177,16 @@ def argument(value: Typed, type_: SqlType, fail: Callable[[str], Exception]) -> 
     return resolve(value, [Typed(None, type_)], fail)
 
 
-def resolve_all(values: Sequence[Typed], fail: Callable[[str], Exception]) -> list[Typed]:
+def resolve_all(
+    values: Sequence[Typed], fail: Callable[[str], Exception], context: SqlType | None = None
+) -> list[Typed]:
     """Each member of a list (CASE branches, COALESCE, GREATEST) typed against the rest.
 
     PostgreSQL fails for a literal its column type cannot read whatever the rows hold, so a value
     of such a BSON type fails here when it is evaluated (even where the literal itself is not).
     """
-    resolved = [resolve(v, [o for o in values if o is not v], fail) for v in values]
+    required = [Typed(None, context)] if context is not None else []
+    resolved = [resolve(v, [*required, *(o for o in values if o is not v)], fail) for v in values]
     texts = [v.value for v, r in zip(values, resolved, strict=True) if is_unknown(v) and not r.is_const]
     bad = sorted({t for text in texts for t in unreadable_types(text)})
     if not bad:

@@ -303,7 +303,13 @@ class Conditions:
         return and_([not_null(value.expr), test if want else {"$not": [test]}])
 
     def _boolean_truth(self, node: exp.Expr, want: bool) -> Any:
-        value = self.tr.translate(node)
+        # A condition is boolean: the quoted branches of a CASE/COALESCE standing for it are read
+        # as booleans (PostgreSQL would reject any other type here).
+        self.tr.context_types[id(node)] = SqlType.BOOL
+        try:
+            value = self.tr.translate(node)
+        finally:
+            self.tr.context_types.pop(id(node), None)
         if value.type not in (SqlType.BOOL, SqlType.ANY, SqlType.NULL):
             raise self.tr.error(f"a condition must be boolean, not {value.type.value}", node)
         if value.is_const:

@@ -258,3 +258,14 @@ def test_integer_arguments_read_quoted_literals_as_integers(typed: Database[Any]
     # PostgreSQL reads a quoted SUBSTRING position as substring(text, text), a regular expression.
     with pytest.raises(LeafSQLError, match="regular expression"):
         compile_sql("SELECT SUBSTRING(v FROM '2' FOR '2') AS s FROM texts")
+
+
+def test_a_case_or_coalesce_used_as_a_condition_reads_its_literals_as_booleans(typed: Database[Any]) -> None:
+    def ids(where: str) -> list[int]:
+        return sorted(r["_id"] for r in run_sql(typed, f"SELECT _id FROM flags WHERE {where}"))
+
+    assert ids("COALESCE(v, 'yes')") == [0, 2, 3]
+    assert ids("NOT COALESCE(CASE WHEN v THEN v END, '0')") == [1, 2, 3]
+    assert ids("CASE WHEN _id = 1 THEN 'on' ELSE v END") == [0, 1]
+    with pytest.raises(LeafSQLError, match="invalid input syntax for type boolean"):
+        compile_sql("SELECT _id FROM flags WHERE COALESCE(v, 'abc')")
