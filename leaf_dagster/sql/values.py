@@ -16,6 +16,7 @@ class SqlType(Enum):
     TEXT = "text"
     BOOL = "bool"
     DATE = "timestamp"
+    DAY = "date"  # a calendar date: a BSON date at midnight UTC, printed without a time
     INTERVAL = "interval"
     ARRAY = "array"
     NULL = "null"
