@@ -11,6 +11,7 @@ from sqlglot import exp
 
 from leaf_dagster.sql.columns import STAR
 from leaf_dagster.sql.context import Context
+from leaf_dagster.sql.coverage import check_consumed
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.expressions import Translator
 from leaf_dagster.sql.parsing import parse_fragment, parse_statement
@@ -35,6 +36,7 @@ def compile_sql(
 ) -> CompiledQuery:
     """A PostgreSQL SELECT as a MongoDB aggregation pipeline on the collection it reads first."""
     parsed = parse_statement(sql)
+    check_consumed(parsed.tree, parsed.source)  # nothing the compiler does not read is dropped
     result = compile_query(parsed.tree, Context.create(parsed.source, Scope(), params, now))
     return CompiledQuery(result.collection, result.stages, result.columns)
 
@@ -68,6 +70,7 @@ def _fragment_translator(
     if not isinstance(text, str):
         raise LeafSQLError(f"expected SQL text, got {type(text).__name__}")
     parsed = parse_fragment(text)
+    check_consumed(parsed.tree, parsed.source, statement=False)
     for node in parsed.tree.walk():
         if isinstance(node, exp.Subquery | exp.Exists):
             # A subquery needs a $lookup stage, which a lone expression or filter cannot carry.

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bson import MaxKey
 from sqlglot import exp
 
 from leaf_dagster.sql.columns import STAR, Column, output_reference, select_columns, star_relation
@@ -32,6 +33,8 @@ from leaf_dagster.sql.subqueries import (
 )
 from leaf_dagster.sql.values import Typed, project_value
 from leaf_dagster.sql.windows import window_stages
+
+Stages = list[dict[str, Any]]
 
 
 @dataclass
@@ -55,6 +58,63 @@ def const_int(tr: Translator, node: exp.Expr | None, what: str) -> int | None:
     ):
         raise tr.error(f"{what} must be a non-negative integer constant or parameter", node)
     return int(value.value)
+
+
+def row_limit_stages(query: exp.Query, tr: Translator, keys: list[SortKey]) -> Stages:
+    """OFFSET, then LIMIT n / LIMIT ALL / FETCH FIRST n ROWS ONLY, or WITH TIES: the first n rows
+    and every later row that ties with the nth on the ORDER BY keys (``keys``, already sorted)."""
+    stages: Stages = []
+    offset_node = query.args.get("offset")
+    offset = const_int(tr, offset_node.expression if offset_node is not None else None, "OFFSET")
+    if offset:
+        stages.append({"$skip": offset})
+    count, with_ties = _row_count(query, tr)
+    if count is None:
+        return stages
+    if count == 0:
+        return [*stages, {"$match": {"$expr": False}}]
+    if not with_ties:
+        return [*stages, {"$limit": count}]
+    if not keys:
+        return stages  # ORDER BY constants only: every row ties with the nth
+    # A row ties with or precedes the nth exactly when fewer than n rows sort strictly before it,
+    # that is when its rank is at most n. NULL and missing are one value (peers), as in ORDER BY.
+    tie_keys: dict[str, Any] = {}
+    sort_by: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        nulls_high = key.nulls_first == key.descending and not key.non_null
+        name = f"{HELPER_PREFIX}t{i}"
+        tie_keys[name] = {"$ifNull": [f"${key.field}", MaxKey() if nulls_high else None]}
+        sort_by[name] = -1 if key.descending else 1
+    rank = f"{HELPER_PREFIX}rank"
+    return [
+        *stages,
+        {"$set": tie_keys},
+        {"$setWindowFields": {"sortBy": sort_by, "output": {rank: {"$rank": {}}}}},
+        {"$match": {rank: {"$lte": count}}},
+        {"$unset": [*tie_keys, rank]},
+    ]
+
+
+def _row_count(query: exp.Query, tr: Translator) -> tuple[int | None, bool]:
+    """The row count LIMIT or FETCH keeps (None: all rows), and whether ties with the last are kept."""
+    limit = query.args.get("limit")
+    if limit is None:
+        return None, False
+    if isinstance(limit, exp.Fetch):
+        options = limit.args.get("limit_options")
+        if options is not None and options.args.get("percent"):
+            raise tr.error("FETCH FIRST … PERCENT is not supported", limit, "FETCH")
+        with_ties = options is not None and bool(options.args.get("with_ties"))
+        if with_ties and query.args.get("order") is None:
+            raise tr.error("WITH TIES cannot be specified without ORDER BY clause", limit, "FETCH")
+        count = limit.args.get("count")
+        # FETCH FIRST ROW ONLY: the count defaults to one row.
+        return (1 if count is None else const_int(tr, count, "FETCH FIRST")), with_ties
+    value = limit.expression
+    if isinstance(value, exp.Var) and value.name.upper() == "ALL":
+        return None, False
+    return const_int(tr, value, "LIMIT"), False
 
 
 def plan(select: exp.Select, ctx: Context, collection: str, frm: FromPlan | None = None) -> Plan:
@@ -107,21 +167,15 @@ def plan(select: exp.Select, ctx: Context, collection: str, frm: FromPlan | None
     if columns is None:
         if distinct:
             raise ctx.source.error("SELECT DISTINCT * is not supported", select.args["distinct"], "DISTINCT")
-        ordered, finish = _star_tail(order_items, ctx, pre)
+        ordered, finish, keys = _star_tail(order_items, ctx, pre)
         finish = [*finish, *whole_rows(star_relation(select, ctx), ctx.scope)]
         names = [STAR]
     else:
-        ordered, finish = _columns_tail(columns, order_items, ctx, tr, distinct)
+        ordered, finish, keys = _columns_tail(columns, order_items, ctx, tr, distinct)
         names = [c.name for c in columns]
     stages.extend(take_lookups(tr if columns is not None else pre))
     stages.extend(ordered)
-
-    offset = const_int(pre, select.args["offset"].expression if select.args.get("offset") else None, "OFFSET")
-    limit = const_int(pre, select.args["limit"].expression if select.args.get("limit") else None, "LIMIT")
-    if offset:
-        stages.append({"$skip": offset})
-    if limit is not None:
-        stages.append({"$limit": limit} if limit > 0 else {"$match": {"$expr": False}})
+    stages.extend(row_limit_stages(select, pre, keys))
     # The output columns are computed last, for the rows that remain after LIMIT.
     stages.extend(finish)
     check_lookup_order(stages, select, pre)
@@ -144,13 +198,10 @@ def _output_index(
     return None
 
 
-Stages = list[dict[str, Any]]
-
-
 def _columns_tail(
     columns: list[Column], order_items: list[exp.Ordered], ctx: Context, tr: Translator, distinct: bool
-) -> tuple[Stages, Stages]:
-    """The stages before LIMIT (DISTINCT, sort) and after it (the output projection)."""
+) -> tuple[Stages, Stages, list[SortKey]]:
+    """The stages before LIMIT (DISTINCT, sort), after it (the output projection) and the sort keys."""
     grouped = tr.column_exprs if isinstance(tr, GroupedTranslator) else None
     exprs = grouped if grouped is not None else [tr.translate(c.node) for c in columns]
     project: dict[str, Any] = {}
@@ -188,16 +239,18 @@ def _columns_tail(
         final.update(helpers)
         ordered: Stages = [{"$project": project}, {"$group": {"_id": ids}}, {"$project": final}]
         if sort is None:
-            return ordered, []
-        return [*ordered, sort], [{"$unset": sorted(helpers)}] if helpers else []
+            return ordered, [], keys
+        return [*ordered, sort], [{"$unset": sorted(helpers)}] if helpers else [], keys
     if sort is None:
-        return [], [{"$project": project}]
+        return [], [{"$project": project}], keys
     # Sort helpers, then their NULL flags (which read them), then the sort; columns after LIMIT.
     computed = [{"$set": stage} for stage in (helpers, flags) if stage]
-    return [*computed, sort], [{"$project": project}]
+    return [*computed, sort], [{"$project": project}], keys
 
 
-def _star_tail(order_items: list[exp.Ordered], ctx: Context, tr: Translator) -> tuple[Stages, Stages]:
+def _star_tail(
+    order_items: list[exp.Ordered], ctx: Context, tr: Translator
+) -> tuple[Stages, Stages, list[SortKey]]:
     keys: list[SortKey] = []
     helpers: dict[str, Any] = {}
     for i, item in enumerate(order_items):
@@ -212,9 +265,9 @@ def _star_tail(order_items: list[exp.Ordered], ctx: Context, tr: Translator) -> 
             helpers[name] = typed.expr
         keys.append(SortKey(name, f"${name}", descending, nulls_first))
     if not keys:
-        return [], []
+        return [], [], keys
     flags: dict[str, Any] = {}
     sort = sort_stage(keys, flags)
     computed = {**helpers, **flags}
     stages = [{"$set": stage} for stage in (helpers, flags) if stage]
-    return [*stages, sort], [{"$unset": sorted(computed)}] if computed else []
+    return [*stages, sort], [{"$unset": sorted(computed)}] if computed else [], keys

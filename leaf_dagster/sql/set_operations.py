@@ -13,7 +13,7 @@ from sqlglot import exp
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.expressions import Translator
 from leaf_dagster.sql.ordering import SortKey, sort_stage
-from leaf_dagster.sql.planner import Plan, const_int
+from leaf_dagster.sql.planner import Plan, row_limit_stages
 from leaf_dagster.sql.sources import Enclosing
 
 CompileQuery = Callable[[exp.Expr, Context, Enclosing | None], Plan]
@@ -59,13 +59,7 @@ def _order_and_limit(node: exp.SetOperation, ctx: Context, columns: list[str]) -
         flags: dict[str, Any] = {}
         sort = sort_stage(keys, flags)
         stages.extend([*([{"$set": flags}] if flags else []), sort])
-    tr = Translator(ctx)
-    offset = const_int(tr, node.args["offset"].expression if node.args.get("offset") else None, "OFFSET")
-    limit = const_int(tr, node.args["limit"].expression if node.args.get("limit") else None, "LIMIT")
-    if offset:
-        stages.append({"$skip": offset})
-    if limit is not None:
-        stages.append({"$limit": limit} if limit > 0 else {"$match": {"$expr": False}})
+    stages.extend(row_limit_stages(node, Translator(ctx), keys))
     if keys and flags:
         stages.append({"$unset": sorted(flags)})
     return stages
