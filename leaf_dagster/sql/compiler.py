@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlglot import exp
@@ -17,6 +17,7 @@ from leaf_dagster.sql.expressions import Translator
 from leaf_dagster.sql.parsing import parse_fragment, parse_statement
 from leaf_dagster.sql.query import compile_query
 from leaf_dagster.sql.scope import Scope
+from leaf_dagster.sql.subqueries import run_once
 from leaf_dagster.sql.values import project_value
 
 
@@ -25,6 +26,10 @@ class CompiledQuery:
     collection: str
     pipeline: list[dict[str, Any]]
     columns: list[str]  # output names in SELECT order; ["*"] for SELECT *
+    # The same rows from stages that stream the collection's documents: a $match put before them
+    # filters the query's input (rollups add their partition window so). Uncorrelated subqueries
+    # there run once per document; ``pipeline`` runs each of them once (``subqueries.run_once``).
+    streaming_pipeline: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def is_star(self) -> bool:
@@ -38,7 +43,8 @@ def compile_sql(
     parsed = parse_statement(sql)
     check_consumed(parsed.tree, parsed.source)  # nothing the compiler does not read is dropped
     result = compile_query(parsed.tree, Context.create(parsed.source, Scope(), params, now))
-    return CompiledQuery(result.collection, result.stages, result.columns)
+    once = run_once(result.collection, result.stages)
+    return CompiledQuery(result.collection, once, result.columns, result.stages)
 
 
 def compile_expression(
