@@ -197,7 +197,7 @@ def check_consumed(tree: exp.Expr, source: Source, *, statement: bool = True) ->
     """Raise ``LeafSQLError`` for the first node or argument of ``tree`` the compiler does not read.
 
     ``statement``: ``tree`` is a whole statement (else one expression or condition)."""
-    if statement and not isinstance(tree, exp.Select | exp.SetOperation):
+    if statement and not isinstance(tree, exp.Select | exp.SetOperation | exp.Subquery):
         keyword = tree.key.upper() if tree.key else None
         raise source.error("only SELECT statements are supported", tree, keyword)
     for node in tree.walk():

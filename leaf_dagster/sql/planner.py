@@ -10,6 +10,7 @@ The WHERE comes first so that indexes serve it; the columns are computed for the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,7 @@ from leaf_dagster.sql.eager import distinct_in_two_phases, eager_aggregation
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.expressions import Translator
 from leaf_dagster.sql.grouping import GroupedTranslator, contains_aggregate, expression_key, group_stages
-from leaf_dagster.sql.ordering import HELPER_PREFIX, SortKey, sort_stage
+from leaf_dagster.sql.ordering import HELPER_PREFIX, SortKey, may_be_array, sort_stage, sort_value
 from leaf_dagster.sql.pushdown import where_around_joins
 from leaf_dagster.sql.sources import FromPlan, whole_rows
 from leaf_dagster.sql.subqueries import (
@@ -163,15 +164,25 @@ def plan(select: exp.Select, ctx: Context, collection: str, frm: FromPlan | None
     tr, windowed_stages = window_stages(select, window_items, ctx, tr)
     stages.extend(windowed_stages)
 
-    distinct = select.args.get("distinct") is not None
+    distinct_node = select.args.get("distinct")
+    on = distinct_node.args.get("on") if distinct_node is not None else None
+    on_items: list[exp.Expr] | None = list(on.expressions) if on is not None else None
+    distinct = distinct_node is not None and on_items is None
     if columns is None:
         if distinct:
             raise ctx.source.error("SELECT DISTINCT * is not supported", select.args["distinct"], "DISTINCT")
         ordered, finish, keys = _star_tail(order_items, ctx, pre)
+        if on_items is not None:
+            ordered = _distinct_on(on_items, order_items, ordered, ctx, pre, lambda e: pre.translate(e))
         finish = [*finish, *whole_rows(star_relation(select, ctx), ctx.scope)]
         names = [STAR]
     else:
         ordered, finish, keys = _columns_tail(columns, order_items, ctx, tr, distinct)
+        if on_items is not None:
+            exprs = tr.column_exprs if isinstance(tr, GroupedTranslator) else None
+            values = exprs if exprs is not None else [tr.translate(c.node) for c in columns]
+            translate = _column_translator(columns, ctx, tr, values)
+            ordered = _distinct_on(on_items, order_items, ordered, ctx, tr, translate)
         names = [c.name for c in columns]
     stages.extend(take_lookups(tr if columns is not None else pre))
     stages.extend(ordered)
@@ -180,6 +191,48 @@ def plan(select: exp.Select, ctx: Context, collection: str, frm: FromPlan | None
     stages.extend(finish)
     check_lookup_order(stages, select, pre)
     return Plan(collection, names, distinct_in_two_phases(eager_aggregation(stages)))
+
+
+def _column_translator(
+    columns: list[Column], ctx: Context, tr: Translator, exprs: list[Typed]
+) -> Callable[[exp.Expr], Typed]:
+    """Translate an ORDER BY/DISTINCT ON item: an output column (name or position) or an expression."""
+
+    def translate(node: exp.Expr) -> Typed:
+        index = _output_index(node, columns, ctx, tr, exprs)
+        return exprs[index] if index is not None else tr.translate(node)
+
+    return translate
+
+
+def _distinct_on(
+    on_items: list[exp.Expr],
+    order_items: list[exp.Ordered],
+    ordered: Stages,
+    ctx: Context,
+    tr: Translator,
+    translate: Callable[[exp.Expr], Typed],
+) -> Stages:
+    """``SELECT DISTINCT ON (…)``: the first row of each key in ORDER BY's order (``$first`` after the
+    ``$sort``), then that order again for the kept rows. NULL keys are equal, as in PostgreSQL."""
+    on_values = [translate(item) for item in on_items]
+    on_keys = {expression_key(v) for v in on_values}
+    # PostgreSQL: ORDER BY starts with the DISTINCT ON expressions (in any order) until all appear.
+    remaining = set(on_keys)
+    for item in order_items:
+        if not remaining:
+            break
+        key = expression_key(translate(item.this))
+        if key not in on_keys:
+            raise ctx.source.error(
+                "SELECT DISTINCT ON expressions must match initial ORDER BY expressions", item.this
+            )
+        remaining.discard(key)
+    group_key = {f"d{i}": {"$ifNull": [v.expr, None]} for i, v in enumerate(on_values)}
+    row = f"{HELPER_PREFIX}row"
+    first: Stages = [{"$group": {"_id": group_key, row: {"$first": "$$ROOT"}}}, {"$replaceWith": f"${row}"}]
+    resort = [stage for stage in ordered if "$sort" in stage]
+    return [*ordered, *first, *resort]
 
 
 def _output_index(
@@ -220,15 +273,18 @@ def _columns_tail(
                     "for SELECT DISTINCT, ORDER BY expressions must appear in the select list", item.this
                 )
             name = columns[index].name
+            if may_be_array(exprs[index]):
+                name = f"{HELPER_PREFIX}s{i}"
+                helpers[name] = sort_value(f"$_id.c{index}")
             keys.append(SortKey(name, f"$_id.c{index}", descending, nulls_first, exprs[index].non_null))
             continue
         typed = exprs[index] if index is not None else tr.translate(item.this)
         if typed.is_const:
             continue
         field = typed.path
-        if field is None:
+        if field is None or may_be_array(typed):
             field = f"{HELPER_PREFIX}s{i}"
-            helpers[field] = typed.expr
+            helpers[field] = sort_value(typed.expr) if may_be_array(typed) else typed.expr
         keys.append(SortKey(field, f"${field}", descending, nulls_first, typed.non_null))
     flags: dict[str, Any] = {}
     sort = sort_stage(keys, helpers if distinct else flags) if keys else None
@@ -260,9 +316,9 @@ def _star_tail(
         if typed.is_const:
             continue
         descending, nulls_first = bool(item.args.get("desc")), bool(item.args.get("nulls_first"))
-        name = typed.path or f"{HELPER_PREFIX}s{i}"
-        if typed.path is None:
-            helpers[name] = typed.expr
+        name = typed.path if typed.path is not None and not may_be_array(typed) else f"{HELPER_PREFIX}s{i}"
+        if name != typed.path:
+            helpers[name] = sort_value(typed.expr) if may_be_array(typed) else typed.expr
         keys.append(SortKey(name, f"${name}", descending, nulls_first))
     if not keys:
         return [], [], keys

@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.expressions import Translator
-from leaf_dagster.sql.ordering import SortKey, sort_stage
+from leaf_dagster.sql.ordering import HELPER_PREFIX, SortKey, sort_stage, sort_value
 from leaf_dagster.sql.planner import Plan, row_limit_stages
 from leaf_dagster.sql.sources import Enclosing
 
@@ -51,17 +51,20 @@ def _order_and_limit(node: exp.SetOperation, ctx: Context, columns: list[str]) -
     stages: list[dict[str, Any]] = []
     order = node.args.get("order")
     keys: list[SortKey] = []
-    for item in order.expressions if order is not None else []:
+    helpers: dict[str, Any] = {}  # output columns have no known type: any may hold an array
+    for i, item in enumerate(order.expressions if order is not None else []):
         name = _output_column(item.this, ctx, columns)
         desc, nulls_first = bool(item.args.get("desc")), bool(item.args.get("nulls_first"))
-        keys.append(SortKey(name, f"${name}", desc, nulls_first))
+        helper = f"{HELPER_PREFIX}s{i}"
+        helpers[helper] = sort_value(f"${name}")
+        keys.append(SortKey(helper, f"${name}", desc, nulls_first))
+    flags: dict[str, Any] = {}
     if keys:
-        flags: dict[str, Any] = {}
         sort = sort_stage(keys, flags)
-        stages.extend([*([{"$set": flags}] if flags else []), sort])
+        stages.extend([{"$set": helpers}, *([{"$set": flags}] if flags else []), sort])
     stages.extend(row_limit_stages(node, Translator(ctx), keys))
-    if keys and flags:
-        stages.append({"$unset": sorted(flags)})
+    if keys:
+        stages.append({"$unset": sorted({**helpers, **flags})})
     return stages
 
 

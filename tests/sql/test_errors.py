@@ -27,7 +27,7 @@ UNSUPPORTED = [
     ("SELECT ARRAY_AGG(DISTINCT a ORDER BY b) FROM t", "DISTINCT, ORDER BY", 1, 8),
     ("SELECT FOO(a) FROM t", "unknown function FOO", 1, 8),
     ("SELECT a FROM t WHERE\n  a = 1 AND MYFUNC(b) > 2", "unknown function MYFUNC", 2, 13),
-    ("SELECT DISTINCT ON (a) a FROM t", "DISTINCT ON", 1, 17),
+    ("SELECT DISTINCT ON (a) b FROM t ORDER BY b", "DISTINCT ON", 1, 42),
     ("SELECT * , a FROM t", "'*' together", 1, 8),
     ("SELECT a FROM db.t", "current database", 1, 15),
     ("SELECT 1", "FROM clause", 1, 1),

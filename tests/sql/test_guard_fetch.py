@@ -57,6 +57,18 @@ CASES = [
     ("SELECT * FROM t ORDER BY k DESC NULLS LAST FETCH FIRST 2 ROWS WITH TIES", None),
     ("SELECT k FROM t UNION ALL SELECT k FROM t ORDER BY k FETCH FIRST 1 ROWS WITH TIES", [1, 1, 1, 1]),
     ("SELECT k FROM t UNION SELECT k FROM t ORDER BY 1 OFFSET 1 ROWS FETCH NEXT 2 ROWS ONLY", [2, 3]),
+    # Parenthesized set-operation members with their own ORDER BY / LIMIT.
+    (
+        "(SELECT _id AS x FROM t ORDER BY k DESC NULLS LAST, _id LIMIT 3) UNION ALL "
+        "(SELECT _id FROM t WHERE _id > 6) ORDER BY 1",
+        [1, 3, 6, 7, 8],
+    ),
+    (
+        "(SELECT _id AS x FROM t ORDER BY _id DESC LIMIT 2) UNION (SELECT k FROM t ORDER BY k LIMIT 2) "
+        "ORDER BY 1 LIMIT 3",
+        [1, 7, 8],
+    ),
+    ("((SELECT _id FROM t ORDER BY _id LIMIT 2))", [1, 2]),
 ]
 
 
