@@ -19,7 +19,7 @@ UNSUPPORTED = [
     ("SELECT a FROM t WHERE a > (SELECT * FROM u)", "exactly one column", 1, 28),
     ("SELECT SUM(a) OVER (ORDER BY a GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t", "GROUPS", 1, 15),
     ("SELECT LAG(a, 1, b) OVER (ORDER BY a) FROM t", "default must be a constant", 1, 18),
-    ("SELECT a FROM t INTERSECT SELECT a FROM u", "INTERSECT", 1, 17),
+    ("SELECT a FROM t INTERSECT SELECT a, b FROM u", "INTERSECT query must have the same number", 1, 17),
     ("SELECT a FROM t UNION SELECT a, b FROM u", "same number of columns", 1, 17),
     ("SELECT x FROM t LEFT JOIN UNNEST(t.xs) AS x ON x > 1", "only ON true", 1, 48),
     ("SELECT COUNT(*) FILTER (WHERE SUM(a) > 1) FROM t", "not allowed in FILTER", 1, 31),
