@@ -9,7 +9,7 @@ from typing import Any
 import click
 from bson import json_util
 
-from leaf_dagster.cli.common import EXIT_BAD_INPUT, connection_options, open_database
+from leaf_dagster.cli.common import EXIT_BAD_INPUT, connection_options, fail, open_database
 from leaf_dagster.cli.errors import CommandError
 from leaf_dagster.sql import CompiledQuery, LeafSQLError, compile_sql
 from leaf_dagster.sql.catalog import Catalog

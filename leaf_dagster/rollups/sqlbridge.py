@@ -38,4 +38,5 @@ def compile_rollup_sql(
         compiled = compile_sql(sql, params=params, now=now, catalog=catalog)
     except LeafSQLError as exc:
         raise RollupSQLError(str(exc), getattr(exc, "line", None), getattr(exc, "col", None)) from exc
-    return CompiledRollupSQL(compiled.collection, list(compiled.pipeline), tuple(compiled.columns))
+    # The streaming form: the rollup puts its partition window's $match in front of it.
+    return CompiledRollupSQL(compiled.collection, list(compiled.streaming_pipeline), tuple(compiled.columns))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlglot import exp
@@ -12,11 +12,13 @@ from sqlglot import exp
 from leaf_dagster.sql.catalog import as_catalog
 from leaf_dagster.sql.columns import STAR
 from leaf_dagster.sql.context import Context
+from leaf_dagster.sql.coverage import check_consumed
 from leaf_dagster.sql.errors import LeafSQLError, Source, deep_recursion
 from leaf_dagster.sql.expressions import Translator
 from leaf_dagster.sql.parsing import Parsed, parse_fragment, parse_statement
 from leaf_dagster.sql.query import compile_query
 from leaf_dagster.sql.scope import Scope
+from leaf_dagster.sql.subqueries import run_once
 from leaf_dagster.sql.values import SqlType, project_value
 
 
@@ -25,6 +27,10 @@ class CompiledQuery:
     collection: str
     pipeline: list[dict[str, Any]]
     columns: list[str]  # output names in SELECT order; ["*"] for SELECT *
+    # The same rows from stages that stream the collection's documents: a $match put before them
+    # filters the query's input (rollups add their partition window so). Uncorrelated subqueries
+    # there run once per document; ``pipeline`` runs each of them once (``subqueries.run_once``).
+    streaming_pipeline: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def is_star(self) -> bool:
@@ -44,11 +50,14 @@ def compile_sql(
     in ``leaf_dagster.schema``): a quoted literal then takes the field's type at compile time.
     """
     parsed = parse_statement(sql)
+    check_consumed(parsed.tree, parsed.source)  # nothing the compiler does not read is dropped
     ctx = Context.create(parsed.source, Scope(), params, now, as_catalog(catalog))
     result = guarded(parsed.source, lambda: compile_query(parsed.tree, ctx), parsed.tree)
-    check_depth(result.stages, parsed)
     _check_output_types(result.types, parsed)
-    return CompiledQuery(result.collection, result.stages, result.columns)
+    once = run_once(result.collection, result.stages)
+    check_depth(once, parsed)
+    check_depth(result.stages, parsed)
+    return CompiledQuery(result.collection, once, result.columns, result.stages)
 
 
 # MongoDB documents at most 100 levels of nesting for BSON documents, and an aggregate command is
@@ -151,6 +160,7 @@ def _fragment_translator(
     if not isinstance(text, str):
         raise LeafSQLError(f"expected SQL text, got {type(text).__name__}")
     parsed = parse_fragment(text)
+    check_consumed(parsed.tree, parsed.source, statement=False)
     for node in parsed.tree.walk():
         if isinstance(node, exp.Subquery | exp.Exists):
             # A subquery needs a $lookup stage, which a lone expression or filter cannot carry.

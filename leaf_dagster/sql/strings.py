@@ -154,6 +154,8 @@ def _trim(tr: Translator, node: exp.Expr) -> Typed:
 
 
 def _replace(tr: Translator, node: exp.Expr) -> Typed:
+    if node.args.get("replacement") is None:
+        raise tr.error("REPLACE takes three arguments", node)
     text, find = tr.translate(node.this), tr.translate(node.expression)
     replacement = tr.translate(node.args["replacement"])
     if find.is_const and find.value == "":
