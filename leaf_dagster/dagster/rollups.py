@@ -91,7 +91,21 @@ def _code_version(spec: RollupSpec) -> str:
     return hashlib.sha256(repr(spec).encode()).hexdigest()[:16]
 
 
-def _result_metadata(result: RollupResult) -> dict[str, Any]:
+def _partition_figures(spec: RollupSpec, result: RollupResult) -> dict[str, dict[str, Any]]:
+    """Each partition of a ranged run: its own documents written and window, by partition key."""
+    partitions = partitions_for(spec)
+    if partitions is None:
+        return {}
+    return {
+        partitions.get_partition_key_for_timestamp(window.start.timestamp()): {
+            "documents_written": written,
+            "window": window.as_dict(),
+        }
+        for window, written in result.partitions
+    }
+
+
+def _result_metadata(result: RollupResult, spec: RollupSpec) -> dict[str, Any]:
     metadata: dict[str, Any] = {
         "documents_written": result.documents_written,
         "documents_removed": result.documents_removed,
@@ -112,6 +126,10 @@ def _result_metadata(result: RollupResult) -> dict[str, Any]:
         )
     if result.extra:
         metadata.update({key: str(value) for key, value in result.extra.items()})
+    if result.partitions:
+        # Dagster records one materialization for every partition of a ranged run (its metadata
+        # cannot differ per partition), so each partition's own figures are listed here.
+        metadata["partitions"] = dg.MetadataValue.json(_partition_figures(spec, result))
     return metadata
 
 
@@ -246,7 +264,20 @@ def rollup_asset(
                     f"{spec.name}: {result.documents_written} documents written to {spec.target}, "
                     f"{result.documents_removed} removed, in {result.duration_s:.2f}s ({result.mode})"
                 )
-                return dg.MaterializeResult(metadata=_result_metadata(result))
+                if len(result.partitions) > 1:
+                    how = (
+                        "its SQL reads :partition_start/:partition_end, so it ran once per partition"
+                        if spec.binds_window
+                        else "in one aggregation over the whole range"
+                    )
+                    figures = ", ".join(
+                        f"{key}: {f['documents_written']}"
+                        for key, f in _partition_figures(spec, result).items()
+                    )
+                    context.log.info(
+                        f"{spec.name}: {len(result.partitions)} partitions, {how}; documents per partition: {figures}"
+                    )
+                return dg.MaterializeResult(metadata=_result_metadata(result, spec))
 
     except dg.DagsterInvalidDefinitionError as exc:
         raise LeafRollupConfigError(

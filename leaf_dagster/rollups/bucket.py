@@ -35,6 +35,7 @@ from leaf_dagster.rollups.runs import (
     TimeWindow,
     aware,
     check_shard_key,
+    documents_per_partition,
     ensure_index,
     new_run_id,
     record_run,
@@ -271,6 +272,7 @@ def _run_bucket(
     )
     result.documents_written = written.matched_count
     result.documents_removed = removed.deleted_count
+    result.partitions = documents_per_partition(target, spec, run_id, "bucketDate", window)
     result.watermark = aware(latest[0]["at"]) if latest else None
     result.duration_s = time.perf_counter() - clock
     record_run(db, result, started_at)

@@ -52,9 +52,11 @@ from leaf_dagster.rollups.runs import (
     aware,
     check_shard_key,
     commit_watermark,
+    documents_per_partition,
     ensure_index,
     ensure_merge_index,
     new_run_id,
+    partition_windows,
     read_watermark,
     record_run,
     source_high_water_mark,
@@ -62,7 +64,7 @@ from leaf_dagster.rollups.runs import (
     utc_now,
     write_pending,
 )
-from leaf_dagster.rollups.spec import PARTITION_PERIOD, RollupSpec
+from leaf_dagster.rollups.spec import RollupSpec
 
 
 def _metadata_stage(
@@ -147,19 +149,6 @@ def computed_pipeline(
         }
     )
     return stages
-
-
-def partition_windows(spec: RollupSpec, window: TimeWindow) -> list[TimeWindow]:
-    """``window`` cut into the rollup's partitions (one window when it is a single partition)."""
-    assert spec.partition is not None
-    period = PARTITION_PERIOD[spec.partition]
-    out: list[TimeWindow] = []
-    start = window.start
-    while start < window.end:
-        end = min(start + period, window.end)
-        out.append(TimeWindow(start, end))
-        start = end
-    return out
 
 
 def window_param_values(window: TimeWindow) -> dict[str, dt.datetime]:
@@ -358,6 +347,8 @@ def _run_computed(
     duration_ms = round((time.perf_counter() - clock) * 1000)
     written = target.update_many({f"{meta}.runId": run_id}, {"$set": {f"{meta}.durationMs": duration_ms}})
     result.documents_written = written.matched_count
+    if window is not None and spec.output_time_column:
+        result.partitions = documents_per_partition(target, spec, run_id, spec.output_time_column, window)
     moves_watermark = window is None and time_field and watermark is not None
     if moves_watermark and not commit_watermark(db, spec.name, watermark, run_id, fence=epoch):
         raise held.lost_error()
@@ -404,6 +395,7 @@ def _run_partitions(
         sources=spec.sources,
         params=last.params,
         extra={"partitions_run": len(parts), "leaf_run_ids": ", ".join(part.run_id for part in parts)},
+        partitions=[(part.window, part.documents_written) for part in parts if part.window is not None],
     )
     result.duration_s = time.perf_counter() - clock
     return result

@@ -25,6 +25,7 @@ from pymongo.write_concern import WriteConcern
 
 from leaf_dagster.connection import Document
 from leaf_dagster.rollups.errors import LeafRollupConfigError
+from leaf_dagster.rollups.spec import PARTITION_PERIOD, RollupSpec
 
 RUNS_COLLECTION = "_leaf_rollup_runs"
 WATERMARKS_COLLECTION = "_leaf_watermarks"
@@ -70,10 +71,51 @@ class RollupResult:
     # the SQL parameters bound for the run (``partition_start``/``partition_end``), if any
     params: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    # a run over several partitions (a backfill range): each partition's window and documents written
+    partitions: list[tuple[TimeWindow, int]] = field(default_factory=list)
 
     def pipeline_json(self) -> list[Any]:
         """The pipeline as plain JSON (dates and ObjectIds in extended-JSON form)."""
         return json.loads(json_util.dumps(self.pipeline, json_options=json_util.RELAXED_JSON_OPTIONS))
+
+
+def partition_windows(spec: RollupSpec, window: TimeWindow) -> list[TimeWindow]:
+    """``window`` cut into the rollup's partitions (one window when it is a single partition)."""
+    assert spec.partition is not None
+    period = PARTITION_PERIOD[spec.partition]
+    out: list[TimeWindow] = []
+    start = window.start
+    while start < window.end:
+        end = min(start + period, window.end)
+        out.append(TimeWindow(start, end))
+        start = end
+    return out
+
+
+def documents_per_partition(
+    target: Collection[Document], spec: RollupSpec, run_id: str, time_column: str, window: TimeWindow
+) -> list[tuple[TimeWindow, int]]:
+    """For a run over several partitions: how many of its documents each partition holds (one
+    ``$bucket`` over the run's documents); empty for a single partition."""
+    windows = partition_windows(spec, window)
+    if len(windows) < 2:
+        return []
+    boundaries = [part.start for part in windows] + [windows[-1].end]
+    rows = target.aggregate(
+        [
+            {"$match": {f"{spec.metadata_field}.runId": run_id}},
+            {
+                "$bucket": {
+                    "groupBy": f"${time_column}",
+                    "boundaries": boundaries,
+                    "default": "outside",
+                    "output": {"n": {"$sum": 1}},
+                }
+            },
+        ]
+    )
+    counts = {aware(row["_id"]): row["n"] for row in rows if row["_id"] != "outside"}
+    return [(part, counts.get(part.start, 0)) for part in windows]
 
 
 def new_run_id() -> str:

@@ -10,19 +10,74 @@ ended with a target different from one clean run, and the document counts seen.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import random
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
+from bson import ObjectId
 from pymongo import MongoClient
+from pymongo.database import Database
 
+from leaf_dagster.connection import Document
 from leaf_dagster.embedded import EmbeddedServer
 from leaf_dagster.rollups import load_rollup_file, run_bucket_rollup, run_computed_rollup
 from tests.rollups import test_overlap as overlap
 from tests.rollups.conftest import BUCKET_ROLLUP, make_events
+
+
+def incremental_trials(uri: str, db: Database[Document], tmp: Path, trials: int, rng: random.Random) -> None:
+    """Two incremental runs 20-60 ms apart while a writer inserts reviews; after each pair, the
+    summed counts must equal the reviews at or before the committed watermark."""
+    path = tmp / "product_review_summary.sql"
+    sql = overlap.REVIEW_SUMMARY
+    if not (overlap.ROOT / "leaf_dagster" / "rollups" / "fencing.py").exists():
+        sql = sql.replace("watermark_lag: 1 second\n", "")  # the key is newer than that checkout
+    path.write_text(sql)
+    products = [ObjectId() for _ in range(150)]
+    db.products.insert_many([{"_id": p} for p in products])
+    db.reviews.create_index("createdAt")
+    old = dt.datetime(2024, 9, 1, tzinfo=dt.UTC)
+    db.reviews.insert_many(
+        [
+            {
+                "productId": rng.choice(products),
+                "rating": rng.randint(1, 5),
+                "createdAt": old + dt.timedelta(minutes=i),
+            }
+            for i in range(1000)
+        ]
+    )
+    overlap.Worker(uri, db, path).result(timeout=600)
+    writer = overlap.ReviewWriter(db, products, rng.randrange(1 << 30))
+    writer.start()
+    wrong, diffs = 0, []
+    started = time.perf_counter()
+    try:
+        for _ in range(trials):
+            first = overlap.Worker(uri, db, path)
+            second = overlap.Worker(uri, db, path, delay_s=rng.uniform(0.02, 0.06))
+            first.result(timeout=600), second.result(timeout=600)
+            state = db["_leaf_watermarks"].find_one({"_id": "product_review_summary"}) or {}
+            counted = sum(
+                d["reviews"]["summary"]["count"]
+                for d in db.products.find({"reviews.summary.count": {"$exists": True}})
+            )
+            expected = db.reviews.count_documents({"createdAt": {"$lte": state.get("watermark")}})
+            diffs.append(counted - expected)
+            wrong += counted != expected
+    finally:
+        writer.stop.set()
+        writer.join()
+    print(
+        f"incremental: {wrong} of {trials} trials counted a different number of reviews than lie at or "
+        f"before the watermark (counted - expected: {diffs}); {time.perf_counter() - started:.0f}s",
+        flush=True,
+    )
 
 
 def main() -> int:
@@ -31,6 +86,7 @@ def main() -> int:
     parser.add_argument("--customers", type=int, default=600)
     parser.add_argument("--root", type=Path, default=overlap.ROOT)
     parser.add_argument("--seed", type=int, default=overlap.SEED)
+    parser.add_argument("--patterns", default="computed,bucket,incremental")
     args = parser.parse_args()
     worker_dir = args.root / "tests" / "rollups"
     if not (worker_dir / "overlap_worker.py").exists():
@@ -41,7 +97,7 @@ def main() -> int:
     server = EmbeddedServer(tmp / "data")
     server.start()
     try:
-        client: MongoClient[dict[str, object]] = MongoClient(server.uri)
+        client: MongoClient[Document] = MongoClient(server.uri)
         db = client["overlap"]
         db.orders.create_index("createdAt")
         db.orders.insert_many(overlap._orders(args.customers))
@@ -69,9 +125,11 @@ def main() -> int:
         ]
         rng = random.Random(args.seed)
         for name, spec, window, clean in cases:
+            if name not in args.patterns:
+                continue
             clean()
             expected = overlap.snapshot(db, spec.target, spec.metadata_field)
-            window_args = {"start": window.start.isoformat(), "end": window.end.isoformat()}
+            window_args: dict[str, Any] = {"start": window.start.isoformat(), "end": window.end.isoformat()}
             wrong, counts, exits = 0, [], []
             started = time.perf_counter()
             for trial in range(args.trials):
@@ -91,6 +149,8 @@ def main() -> int:
                 f"{time.perf_counter() - started:.0f}s",
                 flush=True,
             )
+        if "incremental" in args.patterns:
+            incremental_trials(server.uri, client["incremental"], tmp, args.trials, rng)
         client.close()
     finally:
         server.stop()
