@@ -305,13 +305,13 @@ def _zombie(
         mongo_uri,
         db,
         path,
-        env={ENV_TTL: "1"},
+        env={ENV_TTL: "3"},
         start=window.start.isoformat(),
         end=window.end.isoformat(),
         stop_after_check=True,
     )
     zombie.wait_for_line("stopping")
-    time.sleep(1.6)  # > the zombie's 1 s lease
+    time.sleep(3.6)  # > the zombie's 3 s lease (short, yet long enough for its heartbeat on a busy machine)
     rerun()
     expected = snapshot(db, spec.target, spec.metadata_field)
     epoch = read_epoch(db, spec.target)
