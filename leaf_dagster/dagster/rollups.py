@@ -225,7 +225,10 @@ def rollup_asset(
                     f"{spec.name}: {result.documents_written} documents written to {spec.target}, "
                     f"{result.documents_removed} removed, in {result.duration_s:.2f}s ({result.mode})"
                 )
-                return dg.MaterializeResult(metadata=_result_metadata(result))
+                metadata = _result_metadata(result)
+                # the target's documents after the run, for the catalog (the metadata count: no scan)
+                metadata["dagster/row_count"] = mongo.get_database()[spec.target].estimated_document_count()
+                return dg.MaterializeResult(metadata=metadata)
 
     except dg.DagsterInvalidDefinitionError as exc:
         raise LeafRollupConfigError(
