@@ -61,7 +61,7 @@ from pipelines import datagen
 ROLLUPS_DIR = Path(__file__).parent / "rollups"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SERVER_DIR = Path(".leaf/server")
-SERVER_PORT = 27117
+SERVER_PORT = int(os.environ.get("LEAF_PORT", "27117"))  # make server, make demo and make ui agree
 SINGLE_HOURLY_RUNS = 2  # then ranged runs of a day each; each run validates its buckets per partition
 HOURS_PER_RANGED_RUN = 24  # what the rollup's backfill policy puts in one run
 LOG_LEVEL = "WARNING"
