@@ -29,9 +29,9 @@ ENV_PORT = "DAGSTER_UI_PORT"
 GRACE_S = 4.0  # then SIGKILL: the whole stop stays inside 10 s, on a loaded machine too
 # Dagster's defs-folder loader warns about its own re-wrapping of asset checks in every process it
 # starts (see leaf_dagster/dagster/component.py); the filter goes to them all through the environment.
+# (-W takes only a builtin category at startup; the message prefix is what makes it this one warning.)
 QUIET_WARNINGS = (
-    "ignore:Parameter `execution_type` of function `AssetsDefinition.__init__` is currently in beta"
-    ":dagster_shared.utils.warnings.BetaWarning"
+    "ignore:Parameter `execution_type` of function `AssetsDefinition.__init__` is currently in beta:Warning"
 )
 
 
@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
                 "DAGSTER_HOME": str(home),
                 "DAGSTER_DISABLE_TELEMETRY": "1",
                 "GX_ANALYTICS_ENABLED": "false",
+                "VIRTUAL_ENV": sys.prefix,  # dg warns when the project's .venv is not the active one
                 "PYTHONWARNINGS": ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"), QUIET_WARNINGS])),
             }
             command = [
