@@ -3,12 +3,16 @@ hooks, and the columns, lineage and sources it describes."""
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from leaf_dagster.dagster import LeafAsset, LeafProject
 from leaf_dagster.dagster.migrations import PENDING_JOB
+from pipelines import datagen
 from pipelines.definitions import defs
 
 PIPELINES = Path(__file__).resolve().parents[2] / "pipelines"
@@ -128,3 +132,19 @@ def test_key_prefix_groups_and_partition_start_from_attributes() -> None:
     partitions = assets["shop/customer_daily_orders"].partitions_def
     assert isinstance(partitions, dg.DailyPartitionsDefinition)
     assert partitions.get_first_partition_key() == "2026-01-01"
+
+
+def test_the_sample_is_live_by_default_and_anchored_on_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(datagen.ENV_START, raising=False)
+    today = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    size = datagen.SampleSize(users=4, events_per_user_day=3)
+    assert size.first == today - dt.timedelta(days=14) and size.days == 14
+    events = list(datagen.activity_events(size, random.Random(size.seed)))
+    assert min(e["timestamp"] for e in events) >= size.first
+    assert max(e["timestamp"] for e in events) < today  # it ends where today begins
+    assert events == list(
+        datagen.activity_events(datagen.SampleSize(users=4, events_per_user_day=3), random.Random(size.seed))
+    )
+    assert datagen.sample_start() == size.first.strftime("%Y-%m-%d")  # where the partitions start
+    monkeypatch.setenv(datagen.ENV_START, "2024-09-14")
+    assert datagen.SampleSize().first == datagen.ANCHOR
