@@ -264,10 +264,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     # SIGTERM (kill, a supervisor) stops the server too, as Ctrl-C does, instead of orphaning it.
     signal.signal(signal.SIGTERM, _interrupt)
-    server.start()
-    server.mark_as_ours()  # so that make demo reuses (and reseeds) this server, and no other
-    print(f"embedded server ready: export LEAF_MONGODB_URI='{server.uri}'  (Ctrl-C stops it)", flush=True)
-    try:
+    try:  # a signal while it starts stops the server process too
+        server.start()
+        server.mark_as_ours()  # so that make demo reuses (and reseeds) this server, and no other
+        print(f"embedded server ready: export LEAF_MONGODB_URI='{server.uri}'  (Ctrl-C stops it)", flush=True)
         while server.process is not None and server.process.poll() is None:
             time.sleep(0.5)
     except KeyboardInterrupt:

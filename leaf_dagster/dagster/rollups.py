@@ -277,7 +277,10 @@ def rollup_asset(
                     context.log.info(
                         f"{spec.name}: {len(result.partitions)} partitions, {how}; documents per partition: {figures}"
                     )
-                return dg.MaterializeResult(metadata=_result_metadata(result, spec))
+                metadata = _result_metadata(result, spec)
+                # the target's documents after the run, for the catalog (the metadata count: no scan)
+                metadata["dagster/row_count"] = mongo.get_database()[spec.target].estimated_document_count()
+                return dg.MaterializeResult(metadata=metadata)
 
     except dg.DagsterInvalidDefinitionError as exc:
         raise LeafRollupConfigError(
