@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from leaf_dagster.sql import dates
-from leaf_dagster.sql.casts import round_constant, round_half_away
+from leaf_dagster.sql.casts import round_constant, round_value
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_null, let, null_if_any_null
 
 if TYPE_CHECKING:
@@ -84,9 +84,7 @@ def _round(tr: Translator, node: exp.Expr) -> Typed:
         raise tr.error(f"ROUND does not apply to {value.type.value}", node)
     if value.is_const:
         return const(None if value.value is None else round_constant(value.value, digits))
-    if value.type == SqlType.INT and digits >= 0:
-        return value
-    return Typed(round_half_away(value.expr, digits), SqlType.FLOAT if digits_node else value.type)
+    return round_value(value, digits if digits_node is not None else None)
 
 
 def _math(op: str) -> Callable[[Translator, exp.Expr], Typed]:

@@ -1,4 +1,9 @@
-"""Running a compiled query: one dict per row, keyed by the output columns in SELECT order."""
+"""Running a compiled query: one dict per row, keyed by the output columns in SELECT order.
+
+Values come back as Python values of their SQL type: integer and bigint as ``int``, double precision
+as ``float``, numeric as ``decimal.Decimal`` (the server stores ``Decimal128``), text as ``str``,
+timestamp as a naive UTC ``datetime``, boolean as ``bool``; arrays and documents hold the same.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from bson import Decimal128
 from pymongo.database import Database
 
 from leaf_dagster.sql.compiler import CompiledQuery, compile_sql
@@ -21,14 +27,26 @@ def run_sql(
     now: dt.datetime | None = None,
 ) -> list[dict[str, Any]]:
     query = compile_sql(sql, params=params, now=now)
-    return rows(query, db[query.collection].aggregate(query.pipeline))
+    found = rows(query, db[query.collection].aggregate(query.pipeline))
+    return [{k: python_value(v) for k, v in row.items()} for row in found]
 
 
 def rows(query: CompiledQuery, documents: Any) -> list[dict[str, Any]]:
-    """Output rows from pipeline documents (a dotted column name reads its nested output field)."""
+    """Output rows from pipeline documents (a dotted column name reads its nested output field), as BSON."""
     if query.is_star:
         return [dict(doc) for doc in documents]
     return [{name: _read(doc, name) for name in query.columns} for doc in documents]
+
+
+def python_value(value: Any) -> Any:
+    """A BSON value as its SQL type's Python value: ``Decimal128`` (numeric) becomes ``Decimal``."""
+    if isinstance(value, Decimal128):
+        return value.to_decimal()
+    if isinstance(value, list):
+        return [python_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: python_value(v) for k, v in value.items()}
+    return value
 
 
 def _read(doc: Mapping[str, Any], name: str) -> Any:
