@@ -380,8 +380,12 @@ def _typed_switch(value: Typed, cases: dict[str, Callable[[Any], Any]]) -> Any:
 
 
 def sum_input(value: Typed) -> Any:
-    """What SUM adds per row: an integer as bigint, a bigint as numeric (SUM(bigint) is numeric)."""
-    return _typed_switch(value, {INT32: lambda x: {"$toLong": x}, INT64: lambda x: {"$toDecimal": x}})
+    """What SUM adds per row: a bigint as numeric (SUM(bigint) is numeric), others as they are.
+
+    A sum of integers that leaves int32 becomes int64 on the server: SUM(integer) is bigint, and
+    ``bigint`` gives the result its width when it still fits int32.
+    """
+    return _typed_switch(value, {INT64: lambda x: {"$toDecimal": x}})
 
 
 def sum_type(value: Typed) -> SqlType:
@@ -436,3 +440,38 @@ def per_kind(
     (x,), variables = _bound([value], ["v"])
     branches = [{"case": type_is(x, kind), "then": make(x)} for kind, make in cases.items()]
     return _with(variables, {"$switch": {"branches": branches, "default": default(x) if default else x}})
+
+
+# -- comparisons --------------------------------------------------------------------------------
+
+
+def compare(op: str, a: Typed, b: Typed) -> Any | None:
+    """``a op b`` where a double may meet a numeric (PostgreSQL compares in double precision then).
+
+    None when that cannot happen, or when neither side's type is known (two fields: compared as
+    they are, exactly).
+    """
+    ka, kb = kinds(a), kinds(b)
+    if not ((DOUBLE in ka and DECIMAL in kb) or (DECIMAL in ka and DOUBLE in kb)):
+        return None
+    if not any(k in (frozenset({DECIMAL}), frozenset({DOUBLE})) for k in (ka, kb)):
+        return None
+    (x, y), variables = _bound([a, b], ["x", "y"])
+    either_double = _any([_is(x, ka, frozenset({DOUBLE})), _is(y, kb, frozenset({DOUBLE}))])
+    as_doubles = {op: [as_double(a, x), as_double(b, y)]}
+    return _with(variables, _cond(either_double, as_doubles, {op: [x, y]}))
+
+
+def match_filter(path: str, op: str, value: decimal.Decimal) -> dict[str, Any]:
+    """A query filter for ``path op <numeric constant>``: a double field compares with the double."""
+    from bson import Decimal128
+
+    exact, double = Decimal128(value), float(value)
+    if op == "$eq":
+        return {path: {"$in": [exact, double]}}
+    return {
+        "$or": [
+            {path: {op: double, "$type": DOUBLE}},
+            {path: {op: exact, "$type": [INT32, INT64, DECIMAL]}},
+        ]
+    }

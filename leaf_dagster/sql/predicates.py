@@ -16,10 +16,12 @@ as 30. One exception keeps time ranges on an index: in a plain ``$match``, ``<``
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
+from leaf_dagster.sql import numeric
 from leaf_dagster.sql.values import SqlType, Typed, const, not_null, parse_iso
 
 if TYPE_CHECKING:
@@ -157,7 +159,7 @@ class Conditions:
         low_const = b if op in ("$gt", "$gte") else a if op in ("$lt", "$lte") else None
         exempt = low_const is not None and low_const.is_const and not low_const.is_null_const
         checks = [not_null(x.expr) for x in (a, b) if not x.is_const and not exempt]
-        return and_([*checks, {op: [a.expr, b.expr]}])
+        return and_([*checks, numeric.compare(op, a, b) or {op: [a.expr, b.expr]}])
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -330,10 +332,12 @@ class Conditions:
             return None
         if b.value is None:
             return NEVER
-        if not isinstance(b.value, SCALARS) and not _is_datetime(b.value):
+        if not isinstance(b.value, (*SCALARS, Decimal)) and not _is_datetime(b.value):
             return None
         if not want:
             op = NEGATE[op]
+        if isinstance(b.value, Decimal):
+            return numeric.match_filter(a.path, op, b.value)
         found = readings(b)
         if op not in ("$eq", "$ne") and any(kind == "date" for kind, _ in found):
             # A range against an ISO date literal stays one index-friendly range on the date.

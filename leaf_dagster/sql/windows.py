@@ -27,7 +27,7 @@ from leaf_dagster.sql import dates, numeric
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.expressions import Translator
 from leaf_dagster.sql.ordering import HELPER_PREFIX
-from leaf_dagster.sql.values import SqlType, Typed, is_null, to_bson
+from leaf_dagster.sql.values import SqlType, Typed, is_null
 
 PREFIX = f"{HELPER_PREFIX}w"
 WHOLE = None  # the frame "the whole partition"
@@ -336,7 +336,9 @@ class _Builder:
                 raise self.ctx.source.error(
                     "a RANGE frame offset must be a non-negative numeric constant", value
                 )
-            return to_bson(-number if side_text == "PRECEDING" else number)
+            # A window's range bound must be an int or a double here (Decimal128 is refused).
+            bound = float(number) if isinstance(number, Decimal) else number
+            return -bound if side_text == "PRECEDING" else bound
         return -offset if side_text == "PRECEDING" else offset
 
     def _const_int(self, node: exp.Expr | None, window: exp.Window, what: str, minimum: int) -> int:
