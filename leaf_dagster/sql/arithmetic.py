@@ -173,8 +173,11 @@ def _neg(tr: Translator, node: exp.Expr) -> Typed:
     value = tr.translate(node.this)
     _check_numeric(tr, node, value)
     if value.is_const:
+        if isinstance(value.value, int) and -value.value not in numeric.INT64_RANGE:
+            raise tr.error("bigint out of range", node)
         return const(None if value.value is None else -value.value, value.type)
-    return Typed({"$subtract": [0, value.expr]}, value.type)
+    # 0 - x: an int32 minimum negated leaves int32, which is an error as in PostgreSQL.
+    return Typed(numeric.arithmetic("$subtract", const(0), value), value.type, scale=value.scale)
 
 
 HANDLERS: dict[type[exp.Expr], Callable[[Translator, exp.Expr], Typed]] = {

@@ -9,7 +9,7 @@ from sqlglot import exp
 
 from leaf_dagster.sql import dates
 from leaf_dagster.sql.casts import round_constant, round_value
-from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_null, let, null_if_any_null
+from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_null, let, null_if_any_null, to_bson
 
 if TYPE_CHECKING:
     from leaf_dagster.sql.expressions import Translator
@@ -138,9 +138,15 @@ def _trunc(tr: Translator, node: exp.Expr) -> Typed:
     digits = tr.translate(digits_node) if digits_node is not None else const(0)
     if not digits.is_const or not isinstance(digits.value, int):
         raise tr.error("TRUNC digits must be a constant integer", node)
-    return Typed(
-        {"$trunc": [value.expr, digits.value]}, SqlType.FLOAT if digits_node is not None else value.type
-    )
+    # PostgreSQL: trunc(double) and trunc(integer) are double, trunc(numeric [, n]) and
+    # trunc(integer, n) numeric; trunc(double, n), which PostgreSQL lacks, stays a double.
+    x = value.expr
+    if value.type == SqlType.INT:
+        if digits_node is None:
+            return Typed({"$toDouble": x}, SqlType.FLOAT)
+        x = {"$toDecimal": x}
+    type_ = {SqlType.INT: SqlType.DECIMAL, SqlType.DECIMAL: SqlType.DECIMAL, SqlType.FLOAT: SqlType.FLOAT}
+    return Typed({"$trunc": [x, digits.value]}, type_.get(value.type, SqlType.NUMBER))
 
 
 def _unit(tr: Translator, node: exp.Expr, arg: exp.Expr | None) -> str:
@@ -217,7 +223,7 @@ def _document(tr: Translator, node: exp.Expr, fields: list[tuple[str, exp.Expr]]
             raise tr.error(f"duplicate document key {key!r}", node)
         value = tr.translate(value_node)
         # Constants are wrapped so that $project never reads them as inclusion flags.
-        doc[key] = {"$literal": value.value} if value.is_const else {"$ifNull": [value.expr, None]}
+        doc[key] = {"$literal": to_bson(value.value)} if value.is_const else {"$ifNull": [value.expr, None]}
     return Typed(doc if doc else {"$literal": {}}, SqlType.ANY)
 
 

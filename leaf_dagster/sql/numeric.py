@@ -284,6 +284,9 @@ def round_half_away_decimal(value: Any, places: Any) -> Any:
     nudged = let(
         {"v": value}, {"$add": ["$$v", {"$cond": [{"$lt": ["$$v", 0]}, {"$multiply": [-1, half]}, half]}]}
     )
+    if isinstance(places, int) and places < 0:
+        # Truncating to tens leaves an exponent (1.2E+3, -0E+1); adding an integer 0 writes it out.
+        return {"$add": [{"$trunc": [nudged, places]}, ZERO]}
     return {"$trunc": [nudged, places]}
 
 
@@ -296,6 +299,7 @@ def decimal_literal(value: decimal.Decimal) -> Any:
 TEN = decimal_literal(decimal.Decimal(10))
 TEN_THOUSAND = decimal_literal(decimal.Decimal(10000))
 HALF = decimal_literal(decimal.Decimal("0.5"))
+ZERO = decimal_literal(decimal.Decimal(0))
 
 
 # -- constants ----------------------------------------------------------------------------------

@@ -224,3 +224,22 @@ def test_engagement_score_hits_thresholds_exactly(db: Database[Document]) -> Non
     )
     # PostgreSQL: avg = 19.3750000000000000 (numeric), percentile_cont = 11.899999999999999 (double).
     assert stats == [{"a": Decimal("19.3750000000000000"), "p50": pytest.approx(11.9)}]
+
+
+def test_trunc_negation_and_documents_keep_numeric(t: Database[Document]) -> None:
+    rows = run_sql(
+        t,
+        "SELECT TRUNC(x, 1) AS tx, TRUNC(d) AS td, TRUNC(n, 1) AS tn, -x AS nx, "
+        "JSON_BUILD_OBJECT('k', 0.25, 'v', x * 2) AS doc FROM t WHERE _id = 2",
+    )
+    assert rows == [
+        {
+            "tx": Decimal("2.5"),
+            "td": 2.0,
+            "tn": Decimal(3),
+            "nx": Decimal("-2.5"),
+            "doc": {"k": Decimal("0.25"), "v": Decimal("5.0")},
+        }
+    ]
+    with pytest.raises(OperationFailure, match="integer out of range"):
+        run_sql(t, "SELECT -(n - 2000000000 - 2147483647 - 1) AS v FROM t WHERE _id = 3")
