@@ -20,7 +20,11 @@ def _merge_types(values: list[Typed]) -> SqlType:
     if len(types) == 1:
         return types.pop()
     if types and types <= NUMERIC:
-        return SqlType.FLOAT if SqlType.FLOAT in types else SqlType.NUMBER
+        # PostgreSQL's common type: double precision over numeric over integer. A branch keeps its
+        # own BSON type; the operators convert by the static type (see ``numeric``).
+        if SqlType.FLOAT in types:
+            return SqlType.FLOAT
+        return SqlType.DECIMAL if types <= {SqlType.INT, SqlType.DECIMAL} else SqlType.NUMBER
     return SqlType.ANY if types else SqlType.NULL
 
 

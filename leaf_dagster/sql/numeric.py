@@ -130,7 +130,8 @@ def as_double(value: Typed, expr: Any) -> Any:
 
 
 def as_decimal(value: Typed, expr: Any) -> Any:
-    if kinds(value) == frozenset({DECIMAL}):
+    # A static numeric may hold an integer at run time (a CASE of 1 and 0.5), so non-constants convert.
+    if value.is_const and kinds(value) == frozenset({DECIMAL}):
         return expr
     return {"$toDecimal": expr}
 

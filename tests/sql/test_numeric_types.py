@@ -243,3 +243,9 @@ def test_trunc_negation_and_documents_keep_numeric(t: Database[Document]) -> Non
     ]
     with pytest.raises(OperationFailure, match="integer out of range"):
         run_sql(t, "SELECT -(n - 2000000000 - 2147483647 - 1) AS v FROM t WHERE _id = 3")
+
+
+def test_case_of_integer_and_numeric_is_numeric(t: Database[Document]) -> None:
+    # PostgreSQL: CASE's common type is numeric, so 1 / 2 is 0.5, not an integer division.
+    got = column(t, "SELECT CASE WHEN n > 5 THEN 1 ELSE 0.5 END / 2 AS v FROM t ORDER BY _id", "v")
+    assert got == [Decimal("0.50000000000000000000"), Decimal("0.25"), Decimal("0.5"), Decimal("0.25")]
