@@ -3,20 +3,46 @@
 Values come back as Python values of their SQL type: integer and bigint as ``int``, double precision
 as ``float``, numeric as ``decimal.Decimal`` (the server stores ``Decimal128``), text as ``str``,
 timestamp as a naive UTC ``datetime``, boolean as ``bool``; arrays and documents hold the same.
+
+An error PostgreSQL raises while running a query (integer out of range, division by zero, a
+subquery returning two rows…) is raised by the server; ``run_sql`` raises it as ``SqlRuntimeError``
+(an ``OperationFailure``) whose message is PostgreSQL's, without the server's wrapping.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from bson import Decimal128
 from pymongo.database import Database
+from pymongo.errors import OperationFailure
 
 from leaf_dagster.sql.compiler import CompiledQuery, compile_sql
 
 _MISSING = object()
+# How the server reports the failures the compiler plants (``values.runtime_error``) and its own.
+_PLANTED = re.compile(r"Failed to parse number '(?P<message>[^']+)' in \$convert")
+_SERVER = {re.compile(r"can't \$(divide|mod) by zero|\$mod by 0|divide by zero", re.I): "division by zero"}
+
+
+class SqlRuntimeError(OperationFailure):
+    """An error PostgreSQL raises while running the query, raised by the server (see the module)."""
+
+
+def sql_runtime_error(exc: OperationFailure) -> OperationFailure:
+    """``exc`` as a ``SqlRuntimeError`` with PostgreSQL's message when it is one, else ``exc``."""
+    text = str(exc)
+    found = _PLANTED.search(text)
+    message = found.group("message") if found else None
+    for pattern, meaning in _SERVER.items():
+        if message is None and pattern.search(text):
+            message = meaning
+    if message is None:
+        return exc
+    return SqlRuntimeError(message, exc.code, exc.details)
 
 
 def run_sql(
@@ -27,7 +53,10 @@ def run_sql(
     now: dt.datetime | None = None,
 ) -> list[dict[str, Any]]:
     query = compile_sql(sql, params=params, now=now)
-    found = rows(query, db[query.collection].aggregate(query.pipeline))
+    try:
+        found = rows(query, db[query.collection].aggregate(query.pipeline))
+    except OperationFailure as exc:
+        raise sql_runtime_error(exc) from exc
     return [{k: python_value(v) for k, v in row.items()} for row in found]
 
 

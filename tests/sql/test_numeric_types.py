@@ -16,6 +16,7 @@ from pymongo.errors import OperationFailure
 
 from leaf_dagster.connection import Document
 from leaf_dagster.sql import LeafSQLError, run_sql
+from leaf_dagster.sql.runner import SqlRuntimeError
 
 ROWS = [
     {"_id": 1, "k": "a", "n": 7, "b": Int64(10), "d": 664.5, "x": Decimal128("0.10")},
@@ -249,3 +250,16 @@ def test_case_of_integer_and_numeric_is_numeric(t: Database[Document]) -> None:
     # PostgreSQL: CASE's common type is numeric, so 1 / 2 is 0.5, not an integer division.
     got = column(t, "SELECT CASE WHEN n > 5 THEN 1 ELSE 0.5 END / 2 AS v FROM t ORDER BY _id", "v")
     assert got == [Decimal("0.50000000000000000000"), Decimal("0.25"), Decimal("0.5"), Decimal("0.25")]
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("SELECT n * 100000000000000000 AS v FROM t", "bigint out of range"),
+        ("SELECT n / (n - n) AS v FROM t", "division by zero"),
+        ("SELECT x / (n - n) AS v FROM t", "division by zero"),
+    ],
+)
+def test_runtime_errors_carry_postgresql_message(t: Database[Document], sql: str, message: str) -> None:
+    with pytest.raises(SqlRuntimeError, match=f"^{message}"):
+        run_sql(t, sql)
