@@ -105,3 +105,26 @@ def test_integer_overflow_fails_exactly_when_postgresql_does(scratch: Any, a: in
         with pytest.raises(OperationFailure, match="integer out of range"):
             results(scratch, "a * b")
     assert results(scratch, "CAST(a AS BIGINT) * b") == [product]
+
+
+halves = st.builds(lambda n, neg: (-1 if neg else 1) * (n + 0.5), st.integers(0, 10**6), st.booleans())
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(halves | st.floats(-1e9, 1e9), decimals(max_digits=9, max_scale=3)), min_size=1, max_size=30
+    )
+)
+def test_rounding_by_type(scratch: Any, rows: list[Any]) -> None:
+    from decimal import ROUND_HALF_UP
+
+    load(scratch, [{"d": d, "x": Decimal128(x)} for d, x in rows])
+    got = run_sql(
+        scratch,
+        "SELECT ROUND(d) AS rd, CAST(d AS BIGINT) AS cd, ROUND(x) AS rx, ROUND(x, 1) AS rx1 FROM p ORDER BY _id",
+    )
+    for row, (d, x) in zip(got, rows, strict=True):
+        assert row["rd"] == float(round(d)) and row["cd"] == round(d)  # half to even
+        assert row["rx"] == x.quantize(Decimal(1), rounding=ROUND_HALF_UP)  # half away from zero
+        assert row["rx1"] == x.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
