@@ -55,30 +55,57 @@ class Accumulators:
     _by_key: dict[str, str] = field(default_factory=dict)
     # Fields the WHERE already restricts to non-NULL values: their SUM needs no NULL check.
     non_null_paths: frozenset[str] = frozenset()
+    pending_checks: list[Any] = field(default_factory=list)
 
     def _sum(self, arg: Typed) -> Typed:
         total = f"${self.add({'$sum': numeric.sum_input(arg)}, None)}"
-        result = numeric.bigint(total)
-        if arg.path is None or arg.path not in self.non_null_paths:
-            # NULL when no value was seen (``$sum`` of nothing is 0): the count of values tells.
-            result = {"$cond": [{"$eq": [self._value_count(arg), 0]}, None, result]}
-        return Typed(result, numeric.sum_type(arg), scale=numeric.scale_of(arg))
+        type_, scale = numeric.sum_type(arg), numeric.scale_of(arg)
+        if arg.path is not None and arg.path in self.non_null_paths:
+            return Typed(numeric.bigint(total), type_, scale=scale)
+        # NULL when no value was seen (``$sum`` of nothing is 0): an accumulator of the same argument
+        # that is NULL or 0 exactly then tells (a count, $max, $min); else a $max is added.
+        seen = self._seen(arg.expr)
+        if seen is None:
+            self.pending_checks.append(arg.expr)
+            return Typed(None, type_)  # a first pass only collects; see ``finish``
+        return Typed({"$cond": [seen, None, numeric.bigint(total)]}, type_, scale=scale)
+
+    def _seen(self, expr: Any) -> Any:
+        """A test, true when no value of ``expr`` was seen, from an accumulator the query already has."""
+        count = self._by_key.get(self._key(self._count_spec(expr)))
+        if count is not None:
+            return {"$eq": [f"${count}", 0]}
+        for op in ("$max", "$min"):
+            found = self._by_key.get(self._key({op: expr}))
+            if found is not None:
+                return {"$eq": [{"$ifNull": [f"${found}", None]}, None]}
+        return None
+
+    @staticmethod
+    def _count_spec(expr: Any) -> dict[str, Any]:
+        return {"$sum": {"$cond": [is_null(expr), 0, 1]}}
+
+    @staticmethod
+    def _key(spec: Any) -> str:
+        return json.dumps(spec, sort_keys=True, default=str)
 
     def _avg(self, arg: Typed) -> Typed:
         if arg.type == SqlType.FLOAT:
             return self._ref(self.add({"$avg": arg.expr}, None), SqlType.FLOAT)
         # The same accumulators as SUM and COUNT of the argument, shared when the query has them.
         total = f"${self.add({'$sum': numeric.sum_input(arg)}, None)}"
-        return Typed(numeric.avg_result(total, self._value_count(arg), arg), numeric.avg_type(arg))
-
-    def _value_count(self, arg: Typed) -> str:
-        return f"${self.add({'$sum': {'$cond': [is_null(arg.expr), 0, 1]}}, 0)}"
+        count = f"${self.add(self._count_spec(arg.expr), 0)}"
+        return Typed(numeric.avg_result(total, count, arg), numeric.avg_type(arg))
 
     def finish(self) -> None:
-        """After a first pass over the query (nothing is left to add: kept for the planner's call)."""
+        """After a first pass over the query: add what SUM's NULL checks still need."""
+        for expr in self.pending_checks:
+            if self._seen(expr) is None:
+                self.add({"$max": expr}, None)
+        self.pending_checks.clear()
 
     def add(self, spec: Any, seed: Any) -> str:
-        key = json.dumps(spec, sort_keys=True, default=str)
+        key = self._key(spec)
         name = self._by_key.get(key)
         if name is None:
             name = f"a{len(self.specs)}"
