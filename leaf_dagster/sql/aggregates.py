@@ -35,6 +35,14 @@ SIMPLE = {
     exp.Stddev: ("$stdDevSamp", SqlType.FLOAT),
 }
 VARIANCE = {exp.VariancePop: "$stdDevPop", exp.Variance: "$stdDevSamp"}
+# STDDEV/VARIANCE: (sample?, square root?)
+SPREAD: dict[type[exp.Expr], tuple[bool, bool]] = {
+    exp.StddevPop: (False, True),
+    exp.StddevSamp: (True, True),
+    exp.Stddev: (True, True),
+    exp.VariancePop: (False, False),
+    exp.Variance: (True, False),
+}
 NAMES: dict[type[exp.Expr], str] = {
     exp.GroupConcat: "string_agg",
     exp.LogicalAnd: "bool_and",
@@ -96,6 +104,18 @@ class Accumulators:
         total = f"${self.add({'$sum': numeric.sum_input(arg)}, None)}"
         count = f"${self.add(self._count_spec(arg.expr), 0)}"
         return Typed(numeric.avg_result(total, count, arg), numeric.avg_type(arg))
+
+    def _spread(self, node: exp.AggFunc, arg: Typed) -> Typed:
+        """STDDEV/VARIANCE of integers or numerics: numeric, exact, as PostgreSQL computes them."""
+        sample, root = SPREAD[type(node)]
+        x, squared = numeric.spread_inputs(arg)
+        total = f"${self.add({'$sum': x}, None)}"
+        squares = f"${self.add({'$sum': squared}, None)}"
+        count = f"${self.add(self._count_spec(arg.expr), 0)}"
+        result = numeric.spread_result(total, squares, count, arg, sample=sample, root=root)
+        return Typed(
+            result, SqlType.DECIMAL if arg.type in (SqlType.INT, SqlType.DECIMAL) else SqlType.NUMBER
+        )
 
     def finish(self) -> None:
         """After a first pass over the query: add what SUM's NULL checks still need."""
@@ -179,6 +199,8 @@ class Accumulators:
             return self._ref(
                 self.add({"$min" if isinstance(node, exp.LogicalAnd) else "$max": x}, None), SqlType.BOOL
             )
+        if type(node) in SPREAD and arg.type != SqlType.FLOAT:
+            return self._spread(node, arg)
         for kind, (op, type_) in SIMPLE.items():
             if type(node) is kind:
                 return self._ref(self.add({op: x}, None), type_)

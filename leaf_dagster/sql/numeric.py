@@ -233,11 +233,12 @@ def _integer_div(x: Any, kx: frozenset[str], y: Any, ky: frozenset[str]) -> Any:
     return {"$toLong": exact}
 
 
-def numeric_div(n: Any, d: Any, n_scale: int, d_scale: int) -> Any:
+def numeric_div(n: Any, d: Any, n_scale: int, d_scale: int, *, root: bool = False) -> Any:
     """Decimal128 ``n / d`` rounded as PostgreSQL's numeric division rounds it (``select_div_scale``).
 
     The result scale is ``16 - 4 * qweight`` at least, where ``qweight`` estimates the quotient's
     weight in base-10000 digits from both operands' first digits, and at least each operand's scale.
+    With ``root``, the square root of that quotient, rounded to the same scale (PostgreSQL's stddev).
     """
     first = _weight_and_digit("$$n")
     second = _weight_and_digit("$$d")
@@ -255,9 +256,14 @@ def numeric_div(n: Any, d: Any, n_scale: int, d_scale: int) -> Any:
     }
     body = let(
         {"wn": first[0], "fn": first[1], "wd": second[0], "fd": second[1]},
-        let({"s": scale}, round_half_away_decimal({"$divide": ["$$n", "$$d"]}, "$$s")),
+        let({"s": scale}, _quotient(root)),
     )
     return let({"n": n, "d": d}, body)
+
+
+def _quotient(root: bool) -> Any:
+    quotient = round_half_away_decimal({"$divide": ["$$n", "$$d"]}, "$$s")
+    return round_half_away_decimal({"$sqrt": quotient}, "$$s") if root else quotient
 
 
 def _weight_and_digit(v: Any) -> tuple[Any, Any]:
@@ -483,3 +489,45 @@ def match_filter(path: str, op: str, value: decimal.Decimal) -> dict[str, Any]:
             {path: {op: exact, "$type": [INT32, INT64, DECIMAL]}},
         ]
     }
+
+
+# -- standard deviation and variance --------------------------------------------------------------
+
+
+def spread_inputs(value: Typed) -> tuple[Any, Any]:
+    """Per row, what STDDEV/VARIANCE sum: the value and its square, integers as numeric."""
+    to_decimal: Callable[[Any], Any] = lambda x: {"$toDecimal": x}  # noqa: E731
+    x = _typed_switch(value, {INT32: to_decimal, INT64: to_decimal})
+    return x, let({"q": x}, {"$multiply": ["$$q", "$$q"]})
+
+
+def spread_result(total: Any, squares: Any, count: Any, value: Typed, *, sample: bool, root: bool) -> Any:
+    """PostgreSQL's variance/stddev from the sums: ``(N*Σx² - (Σx)²) / (N*(N-1))`` (or ``N*N``).
+
+    Exact numeric for integers and numerics (rounded as a numeric division, the root to the same
+    scale); for doubles the same formula in double precision. NULL below 2 values (1 for _POP).
+    """
+    denominator = {"$multiply": ["$$c", {"$subtract": ["$$c", 1]} if sample else "$$c"]}
+    numerator = {"$subtract": [{"$multiply": ["$$c", "$$s2"]}, {"$multiply": ["$$s1", "$$s1"]}]}
+    scale = 2 * (scale_of(value) or 0)
+    exact = let(
+        {"num": {"$toDecimal": numerator}},
+        {
+            "$cond": [
+                {"$lte": ["$$num", 0]},
+                ZERO,
+                numeric_div("$$num", {"$toDecimal": denominator}, scale, 0, root=root),
+            ]
+        },
+    )
+    double_ratio = {"$max": [0, {"$divide": [numerator, denominator]}]}
+    double = {"$sqrt": double_ratio} if root else double_ratio
+    possible = kinds(value)
+    if possible == frozenset({DOUBLE}):
+        body: Any = double
+    elif DOUBLE in possible:
+        body = {"$cond": [type_is("$$s1", DOUBLE), double, exact]}
+    else:
+        body = exact
+    too_few = {"$lt": ["$$c", 2 if sample else 1]}
+    return let({"s1": total, "s2": squares, "c": count}, {"$cond": [too_few, None, body]})

@@ -264,6 +264,18 @@ class _Builder:
             total = numeric.bigint(f"${name}s")
             final = {"$cond": [{"$eq": [f"${name}c", 0]}, None, total]}
             return self._final(name, final, numeric.sum_type(value), scale=numeric.scale_of(value))
+        if type(func) in SPREAD and value.type != SqlType.FLOAT:
+            # Integers and numerics: numeric, exact, from the frame's sums (as the aggregate).
+            sample = SPREAD[type(func)][0] == "$stdDevSamp"
+            plain, squared_value = numeric.spread_inputs(replace(value, expr=x))
+            group.output[f"{name}s"] = {"$sum": plain, **framing}
+            group.output[f"{name}q"] = {"$sum": squared_value, **framing}
+            group.output[f"{name}c"] = {"$sum": {"$cond": [is_null(x), 0, 1]}, **framing}
+            final = numeric.spread_result(
+                f"${name}s", f"${name}q", f"${name}c", value, sample=sample, root=not SPREAD[type(func)][1]
+            )
+            exact = value.type in (SqlType.INT, SqlType.DECIMAL)
+            return self._final(name, final, SqlType.DECIMAL if exact else SqlType.NUMBER)
         if type(func) in SPREAD:
             op, squared = SPREAD[type(func)]
             group.output[name] = {op: x, **framing}

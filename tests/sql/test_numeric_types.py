@@ -263,3 +263,25 @@ def test_case_of_integer_and_numeric_is_numeric(t: Database[Document]) -> None:
 def test_runtime_errors_carry_postgresql_message(t: Database[Document], sql: str, message: str) -> None:
     with pytest.raises(SqlRuntimeError, match=f"^{message}"):
         run_sql(t, sql)
+
+
+def test_stddev_and_variance_of_integers_are_exact_numeric(t: Database[Document]) -> None:
+    # PostgreSQL 15's values, digits included.
+    rows = run_sql(
+        t,
+        "SELECT STDDEV_POP(n) AS p, STDDEV_SAMP(n) AS s, VAR_POP(n) AS vp, VARIANCE(n) AS v, "
+        "STDDEV(x) AS sx, VARIANCE(x) AS vx, STDDEV(d) AS sd FROM t",
+    )
+    assert rows == [
+        {
+            "p": Decimal(942809039),
+            "s": Decimal(1154700535),
+            "vp": Decimal(888888884444444453),
+            "v": Decimal(1333333326666666679),
+            "sx": Decimal("2.5006665778014736"),
+            "vx": Decimal("6.2533333333333333"),
+            "sd": pytest.approx(383.3657957269184),
+        }
+    ]
+    window = column(t, "SELECT STDDEV(n) OVER (PARTITION BY k) AS s FROM t ORDER BY _id", "s")
+    assert window == [Decimal("2.8284271247461901"), Decimal("2.8284271247461901"), None, None]
