@@ -395,14 +395,18 @@ def run_rollups(db: Database[Any], docs: int, rounds: int) -> None:
             f"{title}: compiled {statistics.median(compiled_times) * 1000:.0f} ms, "
             f"hand-written {statistics.median(hand_times) * 1000:.0f} ms, ratio {ratio:.3f} (target <= 1.10)"
         )
-    for range_sql in (
-        "SELECT COUNT(*) AS n FROM events WHERE ts >= :since AND ts < :until",
-        "SELECT COUNT(*) AS n FROM events WHERE ts BETWEEN '2024-03-01' AND '2024-03-08'",
+    quoted = "SELECT COUNT(*) AS n FROM events WHERE ts BETWEEN '2024-03-01' AND '2024-03-08'"
+    for range_sql, catalog, note in (
+        ("SELECT COUNT(*) AS n FROM events WHERE ts >= :since AND ts < :until", None, ""),
+        (quoted, {"events": {"ts": "timestamp"}}, ", with a catalog"),
+        # Without one, a quoted literal is read per BSON type: an $or, which this server never
+        # serves from an index (MongoDB plans each branch on it).
+        (quoted, None, ", without a catalog"),
     ):
         params = {"since": SINCE, "until": SINCE + dt.timedelta(days=7)}
-        pipeline = compile_sql(range_sql, params=params).pipeline
+        pipeline = compile_sql(range_sql, params=params, catalog=catalog).pipeline
         found = "IXSCAN" if uses_index(db, pipeline) else "NO IXSCAN"
-        print(f"index scan for a WHERE on an indexed time range: {found} ({range_sql})")
+        print(f"index scan for a WHERE on an indexed time range{note}: {found} ({range_sql})")
     print(f"worst ratio {worst:.3f}: {'PASS' if worst <= 1.10 else 'FAIL'}")
 
 

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from leaf_dagster.sql import dates, numeric
+from leaf_dagster.sql.errors import runtime_error
 from leaf_dagster.sql.predicates import readings
-from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, runtime_error
+from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const
 
 if TYPE_CHECKING:
     from leaf_dagster.sql.expressions import Translator
@@ -70,7 +71,7 @@ def _date_shift(tr: Translator, node: exp.Expr, sign: int) -> Typed | None:
             raise tr.error("an interval can only be added to or subtracted from a timestamp", node)
         return None
     date = tr.translate(left)
-    if date.type not in (SqlType.DATE, SqlType.ANY, SqlType.NULL):
+    if date.type not in (SqlType.DATE, SqlType.DAY, SqlType.ANY, SqlType.NULL):
         raise tr.error(f"cannot add an interval to {date.type.value}", node)
     interval = _interval(tr, right)
     return dates.shift_expression(date, interval if sign > 0 else interval.negated())
@@ -85,6 +86,12 @@ def _binary(
             if shifted is not None:
                 return shifted
         a, b = _operands(tr, node)
+        if sign < 0:
+            difference = dates.timestamp_difference(a, b)
+            if difference is not None:
+                return difference
+        if sign and SqlType.DAY in (a.type, b.type):
+            return dates.day_arithmetic(tr, node, a, b, sign)
         if SqlType.DATE in (a.type, b.type):
             raise tr.error("date arithmetic other than timestamp ± interval is not supported", node)
         _check_numeric(tr, node, a, b)
@@ -113,7 +120,11 @@ def _no_dates(result: Any, *args: Typed) -> Any:
     if not unknown:
         return result
     is_date = [{"$eq": [{"$type": e}, "date"]} for e in unknown]
-    failure = runtime_error("date arithmetic needs timestamp +/- INTERVAL", unknown[0])
+    message = (
+        "date arithmetic on fields of unknown type: timestamp - timestamp (an interval) needs"
+        " CAST(... AS TIMESTAMP) or a catalog; number + timestamp does not exist"
+    )
+    failure = runtime_error(message, unknown[0])
     return {"$cond": [is_date[0] if len(is_date) == 1 else {"$or": is_date}, failure, result]}
 
 

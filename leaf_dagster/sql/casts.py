@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
 from leaf_dagster.sql import numeric
-from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, let, parse_iso, runtime_error
+from leaf_dagster.sql.errors import runtime_error
+from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, let, parse_iso
 
 if TYPE_CHECKING:
     from leaf_dagster.sql.expressions import Translator
@@ -32,6 +34,7 @@ TIMESTAMP_TYPES = {DType.TIMESTAMP, DType.TIMESTAMPTZ, DType.TIMESTAMPLTZ, DType
 TRUE_WORDS = ["t", "true", "y", "yes", "on", "1"]
 FALSE_WORDS = ["f", "false", "n", "no", "off", "0"]
 TEXT_FORMAT = "%Y-%m-%d %H:%M:%S"
+DATE_FORMAT = "%Y-%m-%d"
 
 
 def round_half_away(expr: Any, digits: int = 0) -> Any:
@@ -100,9 +103,13 @@ def to_text(value: Typed) -> Typed:
     if value.type in (SqlType.TEXT, SqlType.NULL):
         return value
     if value.is_const:
+        if value.type == SqlType.DAY and value.value is not None:
+            return const(value.value.strftime(DATE_FORMAT), SqlType.TEXT)
         return const(_text_constant(value.value), SqlType.TEXT)
     if value.type == SqlType.DATE:
         return Typed(timestamp_text(value.expr), SqlType.TEXT)
+    if value.type == SqlType.DAY:
+        return Typed({"$dateToString": {"format": DATE_FORMAT, "date": value.expr}}, SqlType.TEXT)
     if value.type in NUMERIC or value.type == SqlType.BOOL:
         return Typed({"$toString": value.expr}, SqlType.TEXT)
     body = {"$cond": [{"$eq": [{"$type": "$$v"}, "date"]}, timestamp_text("$$v"), {"$toString": "$$v"}]}
@@ -127,6 +134,11 @@ def _text_constant(value: Any) -> str | None:
 
 
 def _cast(tr: Translator, node: exp.Expr) -> Typed:
+    # A cast value has a type of its own: '30'::text stays text next to a number.
+    return replace(_cast_value(tr, node), untyped=False)
+
+
+def _cast_value(tr: Translator, node: exp.Expr) -> Typed:
     assert isinstance(node, exp.Cast)
     to = node.to
     value = tr.translate(node.this)
@@ -298,16 +310,18 @@ def _to_timestamp(value: Typed, *, day: bool) -> Typed:
     if value.is_const:
         v = value.value
         if v is None:
-            return const(None, SqlType.DATE)
+            return const(None, SqlType.DAY if day else SqlType.DATE)
         parsed = parse_iso(v) if isinstance(v, str) else v if isinstance(v, dt.datetime) else None
         if parsed is None:
             raise ValueError(f"{v!r} is not a date")
         if day:
-            parsed = parsed.replace(hour=0, minute=0, second=0, microsecond=0)
+            return const(parsed.replace(hour=0, minute=0, second=0, microsecond=0), SqlType.DAY)
         return const(parsed, SqlType.DATE)
-    e = value.expr if value.type == SqlType.DATE else {"$toDate": value.expr}
+    e = value.expr if value.type in (SqlType.DATE, SqlType.DAY) else {"$toDate": value.expr}
     if day:
-        e = {"$dateTrunc": {"date": e, "unit": "day"}}
+        return Typed(
+            e if value.type == SqlType.DAY else {"$dateTrunc": {"date": e, "unit": "day"}}, SqlType.DAY
+        )
     return Typed(e, SqlType.DATE)
 
 

@@ -61,6 +61,11 @@ CONDITION_NODES = (
 )
 
 
+# Binary operators whose long left-deep chains are translated bottom-up (see _translate_chain).
+CHAIN_NODES = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.DPipe)
+LONG_CHAIN = 64
+
+
 class Translator:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -68,6 +73,7 @@ class Translator:
         # The $lookup stages the subqueries translated so far need, placed by the planner.
         self.lookups: list[dict[str, Any]] = []
         self.lookup_names: dict[str, str] = {}  # the same subquery translated twice reads one $lookup
+        self._chain_done: dict[int, Typed] = {}  # links of a long chain already translated
 
     @property
     def conditions(self) -> Conditions:
@@ -88,6 +94,39 @@ class Translator:
         raise self.error("aggregate functions are not allowed here", node)
 
     def translate(self, node: exp.Expr) -> Typed:
+        while isinstance(node, exp.Paren):
+            node = node.this
+        done = self._chain_done.get(id(node))
+        if done is not None:
+            return done
+        if isinstance(node, CHAIN_NODES) and not self._chain_done:
+            return self._translate_chain(node)
+        return self._translate(node)
+
+    def _translate_chain(self, node: exp.Expr) -> Typed:
+        """A long left-deep chain (``a + b + c + …``) bottom-up, so recursion stays shallow."""
+        spine: list[exp.Expr] = []
+        inner = node.this
+        while isinstance(inner, (*CHAIN_NODES, exp.Paren)):
+            if not isinstance(inner, exp.Paren):
+                spine.append(inner)
+            inner = inner.this
+        if len(spine) < LONG_CHAIN:
+            return self._translate(node)
+        try:
+            for link in reversed(spine):
+                self._chain_done[id(link)] = self._translate(link)
+            return self._translate(node)
+        finally:
+            self._chain_done.clear()
+
+    def _translate(self, node: exp.Expr) -> Typed:
+        if node is None:
+            raise LeafSQLError("malformed SQL: a value is missing")
+        if isinstance(node, exp.Func):
+            missing = [k for k, required in node.arg_types.items() if required and node.args.get(k) is None]
+            if missing:
+                raise self.error(f"{node.sql_name()} is missing an argument", node)
         found = self.substitute(node)
         if found is not None:
             return found

@@ -26,7 +26,8 @@ import decimal
 from collections.abc import Callable
 from typing import Any
 
-from leaf_dagster.sql.values import SqlType, Typed, let, runtime_error
+from leaf_dagster.sql.errors import runtime_error
+from leaf_dagster.sql.values import SqlType, Typed, let
 
 INT32, INT64, DOUBLE, DECIMAL = "int", "long", "double", "decimal"
 INTEGERS = frozenset({INT32, INT64})

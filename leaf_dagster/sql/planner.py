@@ -30,7 +30,7 @@ from leaf_dagster.sql.subqueries import (
     has_subquery,
     take_lookups,
 )
-from leaf_dagster.sql.values import Typed, project_value
+from leaf_dagster.sql.values import SqlType, Typed, project_value
 from leaf_dagster.sql.windows import window_stages
 
 
@@ -39,6 +39,8 @@ class Plan:
     collection: str
     columns: list[str]
     stages: list[dict[str, Any]] = field(default_factory=list)
+    # Static types of output columns that readers must keep (timestamps, dates, intervals).
+    types: dict[str, SqlType] = field(default_factory=dict)
 
 
 def const_int(tr: Translator, node: exp.Expr | None, what: str) -> int | None:
@@ -108,11 +110,13 @@ def plan(select: exp.Select, ctx: Context, collection: str, frm: FromPlan | None
         if distinct:
             raise ctx.source.error("SELECT DISTINCT * is not supported", select.args["distinct"], "DISTINCT")
         ordered, finish = _star_tail(order_items, ctx, pre)
+        types = {}
         finish = [*finish, *whole_rows(star_relation(select, ctx), ctx.scope)]
         names = [STAR]
     else:
-        ordered, finish = _columns_tail(columns, order_items, ctx, tr, distinct)
+        ordered, finish, exprs = _columns_tail(columns, order_items, ctx, tr, distinct)
         names = [c.name for c in columns]
+        types = {c.name: e.type for c, e in zip(columns, exprs, strict=True) if e.type in KEPT_TYPES}
     stages.extend(take_lookups(tr if columns is not None else pre))
     stages.extend(ordered)
 
@@ -125,7 +129,7 @@ def plan(select: exp.Select, ctx: Context, collection: str, frm: FromPlan | None
     # The output columns are computed last, for the rows that remain after LIMIT.
     stages.extend(finish)
     check_lookup_order(stages, select, pre)
-    return Plan(collection, names, distinct_in_two_phases(eager_aggregation(stages)))
+    return Plan(collection, names, distinct_in_two_phases(eager_aggregation(stages)), types)
 
 
 def _output_index(
@@ -145,12 +149,15 @@ def _output_index(
 
 
 Stages = list[dict[str, Any]]
+# Column types a reading query keeps (a CTE's timestamp column stays a timestamp): the ones whose
+# values always have that one BSON type or NULL.
+KEPT_TYPES = {SqlType.DATE, SqlType.DAY, SqlType.INTERVAL}
 
 
 def _columns_tail(
     columns: list[Column], order_items: list[exp.Ordered], ctx: Context, tr: Translator, distinct: bool
-) -> tuple[Stages, Stages]:
-    """The stages before LIMIT (DISTINCT, sort) and after it (the output projection)."""
+) -> tuple[Stages, Stages, list[Typed]]:
+    """The stages before LIMIT (DISTINCT, sort), after it (the output projection), and the columns."""
     grouped = tr.column_exprs if isinstance(tr, GroupedTranslator) else None
     exprs = grouped if grouped is not None else [tr.translate(c.node) for c in columns]
     project: dict[str, Any] = {}
@@ -188,13 +195,13 @@ def _columns_tail(
         final.update(helpers)
         ordered: Stages = [{"$project": project}, {"$group": {"_id": ids}}, {"$project": final}]
         if sort is None:
-            return ordered, []
-        return [*ordered, sort], [{"$unset": sorted(helpers)}] if helpers else []
+            return ordered, [], exprs
+        return [*ordered, sort], [{"$unset": sorted(helpers)}] if helpers else [], exprs
     if sort is None:
-        return [], [{"$project": project}]
+        return [], [{"$project": project}], exprs
     # Sort helpers, then their NULL flags (which read them), then the sort; columns after LIMIT.
     computed = [{"$set": stage} for stage in (helpers, flags) if stage]
-    return [*computed, sort], [{"$project": project}]
+    return [*computed, sort], [{"$project": project}], exprs
 
 
 def _star_tail(order_items: list[exp.Ordered], ctx: Context, tr: Translator) -> tuple[Stages, Stages]:

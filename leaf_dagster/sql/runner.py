@@ -51,8 +51,10 @@ def run_sql(
     *,
     params: Mapping[str, Any] | None = None,
     now: dt.datetime | None = None,
+    catalog: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    query = compile_sql(sql, params=params, now=now)
+    """Compiles ``sql`` (see ``compile_sql``, also for ``catalog``) and runs it on ``db``."""
+    query = compile_sql(sql, params=params, now=now, catalog=catalog)
     try:
         found = rows(query, db[query.collection].aggregate(query.pipeline))
     except OperationFailure as exc:

@@ -39,6 +39,7 @@ class SqlType(Enum):
     TEXT = "text"
     BOOL = "bool"
     DATE = "timestamp"
+    DAY = "date"  # a calendar date: a BSON date at midnight UTC, printed without a time
     INTERVAL = "interval"
     ARRAY = "array"
     NULL = "null"
@@ -145,17 +146,6 @@ def null_if_any_null(args: list[Typed], expr: Any) -> Any:
 
 def is_integer(expr: Any) -> Any:
     return {"$in": [{"$type": expr}, ["int", "long"]]}
-
-
-def runtime_error(message: str, witness: Any) -> Any:
-    """An expression that makes the server fail with ``message`` when it is evaluated.
-
-    Converting the text to a number fails and the server's error quotes it. ``witness`` (any
-    expression, evaluated at run time) keeps the server from folding the failure at parse time,
-    where it would fail even on a branch that is never taken.
-    """
-    suffix = {"$substrCP": [{"$type": witness}, 0, 0]}
-    return {"$toInt": {"$concat": [message, suffix]}}
 
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$")

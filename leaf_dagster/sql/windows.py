@@ -42,7 +42,7 @@ SPREAD: dict[type[exp.Expr], tuple[str, bool]] = {
 }
 FRAMED_AGGREGATES: tuple[type[exp.Expr], ...] = (exp.Sum, exp.Avg, exp.Count, exp.Min, exp.Max, *SPREAD)
 Stages = list[dict[str, Any]]
-NOT_SUMMABLE = {SqlType.TEXT, SqlType.BOOL, SqlType.DATE, SqlType.ARRAY, SqlType.INTERVAL}
+NOT_SUMMABLE = {SqlType.TEXT, SqlType.BOOL, SqlType.DATE, SqlType.DAY, SqlType.ARRAY, SqlType.INTERVAL}
 
 
 def window_nodes(node: exp.Expr | None) -> list[exp.Window]:
@@ -390,7 +390,7 @@ class _Builder:
             raise self.ctx.source.error("a RANGE frame with offsets needs exactly one ORDER BY key", node)
         typed = self.tr.translate(order[0].this)
         if on_dates:
-            if typed.type not in (SqlType.DATE, SqlType.ANY):
+            if typed.type not in (SqlType.DATE, SqlType.DAY, SqlType.ANY):
                 raise self.ctx.source.error("a RANGE frame with interval offsets needs a timestamp key", node)
             # A key that is not a timestamp becomes text, which the range window rejects loudly.
             key: Any = {

@@ -51,9 +51,9 @@ def test_integer_division_and_modulo(one: Database[Any]) -> None:
 def test_division_by_zero_and_date_arithmetic_fail_on_the_server(one: Database[Any]) -> None:
     with pytest.raises(OperationFailure):
         run_sql(one, "SELECT i / z AS q FROM one")
-    with pytest.raises(OperationFailure, match="INTERVAL"):
+    with pytest.raises(OperationFailure, match="date arithmetic"):
         run_sql(one, "SELECT ts - sun AS d FROM one")  # PostgreSQL gives an interval: not supported
-    with pytest.raises(OperationFailure, match="INTERVAL"):
+    with pytest.raises(OperationFailure, match="date arithmetic"):
         run_sql(one, "SELECT ts + 1 AS d FROM one")
 
 
@@ -99,7 +99,7 @@ def test_dates(one: Database[Any]) -> None:
         one,
         "EXTRACT(dow FROM sun) AS dow, EXTRACT(isodow FROM sun) AS iso, EXTRACT(year FROM ts) AS y, "
         "EXTRACT(epoch FROM sun) AS ep, DATE_PART('month', ts) AS m, EXTRACT(quarter FROM ts) AS q",
-    ) == {"dow": 0, "iso": 7, "y": 2024, "ep": 1704009600, "m": 1, "q": 1}
+    ) == {"dow": 0, "iso": 7, "y": 2024, "ep": Decimal("1704009600"), "m": 1, "q": 1}
     assert row(
         one,
         "DATE_TRUNC('week', sun) AS w, DATE_TRUNC('month', ts) AS mo, ts + INTERVAL '1 month' AS next, "
