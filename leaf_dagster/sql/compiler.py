@@ -45,7 +45,7 @@ def compile_sql(
     """
     parsed = parse_statement(sql)
     ctx = Context.create(parsed.source, Scope(), params, now, as_catalog(catalog))
-    result = guarded(parsed.source, lambda: compile_query(parsed.tree, ctx))
+    result = guarded(parsed.source, lambda: compile_query(parsed.tree, ctx), parsed.tree)
     check_depth(result.stages, parsed)
     _check_output_types(result.types, parsed)
     return CompiledQuery(result.collection, result.stages, result.columns)
@@ -57,10 +57,31 @@ MAX_PIPELINE_DEPTH = 96
 _T = TypeVar("_T")
 
 
-def guarded(source: Source, compile_: Callable[[], _T]) -> _T:
-    """Runs a compilation step with room for deep expressions (see ``deep_recursion``)."""
-    with deep_recursion():
-        return compile_()
+def guarded(source: Source, compile_: Callable[[], _T], tree: exp.Expr | None = None) -> _T:
+    """Runs a compilation step; running out of Python's stack becomes a positioned ``LeafSQLError``."""
+    try:
+        with deep_recursion():
+            return compile_()
+    except LeafSQLError as error:
+        if tree is None or "nested too deeply" not in error.message:
+            raise
+        raise source.error(error.message, deepest(tree)) from None
+
+
+def deepest(tree: exp.Expr) -> exp.Expr:
+    """The most deeply nested node of an expression tree (walked without recursion)."""
+    found, depth = tree, 0
+    stack = [(tree, 0)]
+    while stack:
+        node, level = stack.pop()
+        if level > depth:
+            found, depth = node, level
+        stack.extend((child, level + 1) for child in node.iter_expressions())
+    while (
+        isinstance(found, exp.Literal | exp.Column | exp.Identifier | exp.Paren) and found.parent is not None
+    ):
+        found = found.parent  # the operator or function around the innermost value names the construct
+    return found
 
 
 def _check_output_types(types: Mapping[str, SqlType], parsed: Parsed) -> None:
@@ -80,12 +101,11 @@ def _check_output_types(types: Mapping[str, SqlType], parsed: Parsed) -> None:
 def check_depth(stages: list[dict[str, Any]], parsed: Parsed) -> None:
     depth = _depth(stages)
     if depth > MAX_PIPELINE_DEPTH:
-        raise LeafSQLError(
+        message = (
             f"expression nested too deeply for MongoDB ({depth} levels, at most {MAX_PIPELINE_DEPTH}):"
-            " split it into a CTE or flatten its parentheses",
-            line=1,
-            col=1,
+            " split it into a CTE or flatten its parentheses"
         )
+        raise parsed.source.error(message, deepest(parsed.tree))
 
 
 def _depth(value: Any) -> int:
