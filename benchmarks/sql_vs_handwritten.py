@@ -455,6 +455,7 @@ def main() -> None:
         db = client["leaf_bench_sql"]
         if not args.skip_rollups:
             run_rollups(db, args.docs, args.rounds)
+            run_numeric(db, args.rounds)
         run_issue3(db, args.join_docs, args.rounds)
         client.drop_database("leaf_bench_sql")
         client.close()
@@ -485,6 +486,45 @@ def run_issue3(db: Database[Any], orders: int, rounds: int) -> None:
         f"ratio {ratio:.3f} (each subquery runs once; before issue 14 the inner AVG ran per order per user)"
     )
     print(f"$lookup with an indexed join key: {lookup_examined(db)}")
+
+
+# Issue 10: a numeric-heavy rollup computed exactly (Decimal128 score, numeric AVG of integers, SUM
+# of doubles decided per value) against the hand-written pipeline that does it all in doubles.
+NUMERIC_ROLLUP = (
+    "SELECT userId, SUM(pageViews) * 0.1 + COUNT(*) * 0.6 AS score, AVG(pageViews) AS mean_views, "
+    "SUM(amount) AS total FROM events GROUP BY userId"
+)
+NUMERIC_HAND: list[dict[str, Any]] = [
+    {
+        "$group": {
+            "_id": "$userId",
+            "views": {"$sum": "$pageViews"},
+            "n": {"$sum": 1},
+            "mean_views": {"$avg": "$pageViews"},
+            "total": {"$sum": "$amount"},
+        }
+    },
+    {
+        "$project": {
+            "_id": 0,
+            "userId": "$_id",
+            "score": {"$add": [{"$multiply": ["$views", 0.1]}, {"$multiply": ["$n", 0.6]}]},
+            "mean_views": 1,
+            "total": 1,
+        }
+    },
+]
+
+
+def run_numeric(db: Database[Any], rounds: int) -> None:
+    """The exact-numeric row (on the ``events`` loaded by ``run_rollups``): the cost of exactness."""
+    compiled_s, hand_s, ratio = compare(
+        db, compile_sql(NUMERIC_ROLLUP).pipeline, NUMERIC_HAND, rounds, "events"
+    )
+    print(
+        f"exact numeric rollup (Decimal128 score, numeric AVG): compiled {compiled_s * 1000:.0f} ms, "
+        f"hand-written in doubles {hand_s * 1000:.0f} ms, ratio {ratio:.3f} (the cost of exact NUMERIC)"
+    )
 
 
 if __name__ == "__main__":

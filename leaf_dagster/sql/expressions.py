@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from leaf_dagster.sql import arithmetic, casts, functions, strings
+from leaf_dagster.sql import arithmetic, casts, functions, numeric, strings
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.paths import PATH_NODES, resolve
@@ -159,12 +160,14 @@ def _literal(tr: Translator, node: exp.Expr) -> Typed:
     if node.is_string:
         return replace(const(node.this, SqlType.TEXT), untyped=True)
     text = str(node.this)
-    if any(c in text for c in ".eE"):
-        return const(float(text), SqlType.FLOAT)
-    value = int(text)
-    if not -(2**63) <= value < 2**63:
-        raise tr.error("integer literal out of the 64-bit range of BSON", node)
-    return const(value, SqlType.INT)
+    # PostgreSQL: a number with a point or an exponent, or too big for bigint, is numeric.
+    value = int(text) if not any(c in text for c in ".eE") else None
+    if value is not None and -(2**63) <= value < 2**63:
+        return const(value, SqlType.INT)
+    number = Decimal(text)
+    if len(number.as_tuple().digits) > numeric.DECIMAL_DIGITS:
+        raise tr.error("numeric literal with more than the 34 digits of Decimal128", node)
+    return const(number, SqlType.DECIMAL)
 
 
 def _boolean(tr: Translator, node: exp.Expr) -> Typed:

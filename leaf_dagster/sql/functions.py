@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from leaf_dagster.sql import dates
-from leaf_dagster.sql.casts import round_constant, round_half_away
+from leaf_dagster.sql.casts import round_constant, round_value
 from leaf_dagster.sql.literals import resolve_all
-from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_null, let, null_if_any_null
+from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_null, let, null_if_any_null, to_bson
 
 if TYPE_CHECKING:
     from leaf_dagster.sql.expressions import Translator
@@ -21,7 +21,11 @@ def _merge_types(values: list[Typed]) -> SqlType:
     if len(types) == 1:
         return types.pop()
     if types and types <= NUMERIC:
-        return SqlType.FLOAT if SqlType.FLOAT in types else SqlType.NUMBER
+        # PostgreSQL's common type: double precision over numeric over integer. A branch keeps its
+        # own BSON type; the operators convert by the static type (see ``numeric``).
+        if SqlType.FLOAT in types:
+            return SqlType.FLOAT
+        return SqlType.DECIMAL if types <= {SqlType.INT, SqlType.DECIMAL} else SqlType.NUMBER
     return SqlType.ANY if types else SqlType.NULL
 
 
@@ -89,9 +93,7 @@ def _round(tr: Translator, node: exp.Expr) -> Typed:
         raise tr.error(f"ROUND does not apply to {value.type.value}", node)
     if value.is_const:
         return const(None if value.value is None else round_constant(value.value, digits))
-    if value.type == SqlType.INT and digits >= 0:
-        return value
-    return Typed(round_half_away(value.expr, digits), SqlType.FLOAT if digits_node else value.type)
+    return round_value(value, digits if digits_node is not None else None)
 
 
 def _math(op: str) -> Callable[[Translator, exp.Expr], Typed]:
@@ -146,9 +148,15 @@ def _trunc(tr: Translator, node: exp.Expr) -> Typed:
     digits = tr.translate(digits_node) if digits_node is not None else const(0)
     if not digits.is_const or not isinstance(digits.value, int):
         raise tr.error("TRUNC digits must be a constant integer", node)
-    return Typed(
-        {"$trunc": [value.expr, digits.value]}, SqlType.FLOAT if digits_node is not None else value.type
-    )
+    # PostgreSQL: trunc(double) and trunc(integer) are double, trunc(numeric [, n]) and
+    # trunc(integer, n) numeric; trunc(double, n), which PostgreSQL lacks, stays a double.
+    x = value.expr
+    if value.type == SqlType.INT:
+        if digits_node is None:
+            return Typed({"$toDouble": x}, SqlType.FLOAT)
+        x = {"$toDecimal": x}
+    type_ = {SqlType.INT: SqlType.DECIMAL, SqlType.DECIMAL: SqlType.DECIMAL, SqlType.FLOAT: SqlType.FLOAT}
+    return Typed({"$trunc": [x, digits.value]}, type_.get(value.type, SqlType.NUMBER))
 
 
 def _unit(tr: Translator, node: exp.Expr, arg: exp.Expr | None) -> str:
@@ -235,7 +243,7 @@ def _document(tr: Translator, node: exp.Expr, fields: list[tuple[str, exp.Expr]]
             raise tr.error(f"duplicate document key {key!r}", node)
         value = tr.translate(value_node)
         # Constants are wrapped so that $project never reads them as inclusion flags.
-        doc[key] = {"$literal": value.value} if value.is_const else {"$ifNull": [value.expr, None]}
+        doc[key] = {"$literal": to_bson(value.value)} if value.is_const else {"$ifNull": [value.expr, None]}
     return Typed(doc if doc else {"$literal": {}}, SqlType.ANY)
 
 

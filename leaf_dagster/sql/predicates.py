@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
+from leaf_dagster.sql import numeric
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.literals import (
     STATIC,
@@ -187,7 +189,7 @@ class Conditions:
         low = b if op in ("$gt", "$gte") else a if op in ("$lt", "$lte") else None
         exempt = low is not None and low.non_null
         checks = [not_null(x.expr) for x in (a, b) if not x.non_null and not exempt]
-        return and_([*checks, {op: [a.expr, b.expr]}])
+        return and_([*checks, numeric.compare(op, a, b) or {op: [a.expr, b.expr]}])
 
     def typed_pair(self, a: Typed, b: Typed, node: exp.Expr | None) -> tuple[Typed, Typed]:
         """Both operands, an untyped literal taking the type of the other (PostgreSQL's rule)."""
@@ -382,6 +384,8 @@ class Conditions:
         b = resolve(b, [a], self.failure(node))
         if b.value is None:
             return NEVER
+        if isinstance(b.value, Decimal):
+            return numeric.match_filter(a.path, op, b.value)
         if not isinstance(b.value, SCALARS) and not _is_datetime(b.value):
             return None
         values = [b.value] if typed else [value for _, value in readings(b)]

@@ -20,6 +20,7 @@ from leaf_dagster.connection import ENV_URI, Document
 from leaf_dagster.dagster import MongoResource
 from leaf_dagster.rollups import load_rollup_file
 from leaf_dagster.sql import run_sql
+from leaf_dagster.sql.runner import python_value
 from pipelines import datagen
 from pipelines.demo import (
     APPLIED,
@@ -111,7 +112,8 @@ def _assert_engagement_is_the_seed_query(db: Database[Document]) -> None:
     params = {"partition_start": day, "partition_end": day + dt.timedelta(days=1)}
     for row in run_sql(db, spec.sql, params=params):
         doc = docs[row["user_id"]]
-        assert {k: doc[k] for k in row if k != "departments"} == {
+        # The target stores numeric as Decimal128; run_sql returns it as decimal.Decimal.
+        assert {k: python_value(doc[k]) for k in row if k != "departments"} == {
             k: v for k, v in row.items() if k != "departments"
         }
     hours: dict[Any, set[int]] = {}

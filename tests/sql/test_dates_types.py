@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
-from bson.decimal128 import Decimal128
 from pymongo.database import Database
 from pymongo.errors import OperationFailure
 
@@ -104,8 +104,8 @@ def test_timestamp_minus_timestamp_is_an_interval_also_on_cte_columns(events: Da
         " ended - started >= '11 hours' AS over FROM spans ORDER BY _id",
     )
     assert got == [
-        {"_id": 1, "secs": Decimal128("126870"), "d": 1, "h": 11, "long": True, "over": True},
-        {"_id": 2, "secs": Decimal128("0"), "d": 0, "h": 0, "long": False, "over": False},
+        {"_id": 1, "secs": Decimal("126870"), "d": 1, "h": 11, "long": True, "over": True},
+        {"_id": 2, "secs": Decimal("0"), "d": 0, "h": 0, "long": False, "over": False},
     ]
     stamped = rows(events, "SELECT _id FROM ev WHERE \"end\" - CAST(ts AS TIMESTAMP) < INTERVAL '1 hour'")
     assert stamped == [{"_id": 2}]
@@ -120,8 +120,8 @@ def test_a_catalog_types_cte_columns_of_declared_timestamps(events: Database[Any
         " SELECT _id, EXTRACT(EPOCH FROM ended - started) AS secs FROM spans ORDER BY _id"
     )
     assert run_sql(events, sql, catalog=catalog) == [
-        {"_id": 1, "secs": Decimal128("126870")},
-        {"_id": 2, "secs": Decimal128("0")},
+        {"_id": 1, "secs": Decimal("126870")},
+        {"_id": 2, "secs": Decimal("0")},
     ]
     # Without types, a difference of two dates would have to be output as a number: refused on the server.
     with pytest.raises(OperationFailure, match="timestamp - timestamp"):
