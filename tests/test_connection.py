@@ -19,6 +19,9 @@ from leaf_dagster.connection import (
 )
 from leaf_dagster.embedded import free_port
 
+# Generated URIs carry random option names; pymongo warns about each unknown one, which is noise here.
+pytestmark = pytest.mark.filterwarnings("ignore:Unknown option:UserWarning")
+
 
 def test_db_resolution_order(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LEAF_MONGODB_DB", raising=False)

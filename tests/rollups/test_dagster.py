@@ -227,7 +227,7 @@ def test_transient_errors_are_retried(rollups_dir: Path, db: Database[Document],
         resources={"mongo": FlakyMongo(uri=mongo_uri, database=db.name)},
     )
     assert result.success
-    assert len(FlakyMongo.calls) == 2
+    assert len(FlakyMongo.calls) >= 2  # the failed attempt, then the retry (which also counts rows)
     assert "STEP_UP_FOR_RETRY" in [event.event_type_value for event in result.all_events]
 
 
