@@ -44,7 +44,7 @@ from leaf_dagster.dagster.migrations import migration_definitions
 from leaf_dagster.dagster.resources import MongoResource
 from leaf_dagster.dagster.rollups import rollup_assets, rollup_job_and_schedule
 from leaf_dagster.rollups import RollupSpec, load_rollup_folder
-from leaf_dagster.schema import DocumentSchema, load_ddl
+from leaf_dagster.schema import DocumentSchema, load_ddl, sql_catalog
 
 # Dagster's own defs-folder loader re-wraps every asset check (to add its metadata) as a plain
 # AssetsDefinition, and the repository turns it back into an AssetChecksDefinition, which warns
@@ -139,7 +139,9 @@ class LeafProject(dg.Component, dg.Resolvable):
         if self.partitions_start:
             dt.datetime.strptime(self.partitions_start, "%Y-%m-%d")  # a clear error for a bad date
             specs = [dataclasses.replace(s, start=self.partitions_start) if s.partition else s for s in specs]
-        return specs
+        # the schemas' declared field types: quoted literals in the rollups' SQL take their field's type
+        catalog = sql_catalog(self.document_schemas)
+        return [dataclasses.replace(s, catalog=catalog) for s in specs]
 
     @cached_property
     def document_schemas(self) -> list[DocumentSchema]:

@@ -232,7 +232,7 @@ def _run_bucket(
     started_at = utc_now()
     clock = time.perf_counter()
     meta = spec.metadata_field
-    compiled = sqlbridge.compile_rollup_sql(spec.sql, now=started_at)
+    compiled = sqlbridge.compile_rollup_sql(spec.sql, now=started_at, catalog=spec.catalog)
     pipeline = bucket_pipeline(
         spec, compiled.pipeline, window, run_id=run_id, computed_at=started_at, fence=held.epoch
     )

@@ -226,7 +226,7 @@ def _run_computed(
     epoch = held.epoch
     sql, plan = _sql_for(spec)
     params = window_param_values(window) if window is not None and spec.binds_window else None
-    compiled = sqlbridge.compile_rollup_sql(sql, now=started_at, params=params)
+    compiled = sqlbridge.compile_rollup_sql(sql, now=started_at, params=params, catalog=spec.catalog)
     source = db[compiled.collection]
     meta = spec.metadata_field
     time_field = spec.time_field

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -82,6 +83,9 @@ class RollupSpec:
     window_params: tuple[str, ...] = ()
     upstream_lookback: dt.timedelta | None = None
     watermark_lag: dt.timedelta = DEFAULT_WATERMARK_LAG
+    # Declared field types of the collections the SQL reads (``leaf_dagster.schema.sql_catalog``): with
+    # them a quoted literal takes its field's type when compiled. Not part of the code version.
+    catalog: Mapping[str, Mapping[str, Any]] | None = field(default=None, compare=False, repr=False)
     # the file line of ``target:`` (or of the config block, when the target is the file name)
     target_line: int | None = field(default=None, compare=False, repr=False)
 

@@ -148,3 +148,19 @@ def test_the_sample_is_live_by_default_and_anchored_on_request(monkeypatch: pyte
     assert datagen.sample_start() == size.first.strftime("%Y-%m-%d")  # where the partitions start
     monkeypatch.setenv(datagen.ENV_START, "2024-09-14")
     assert datagen.SampleSize().first == datagen.ANCHOR
+
+
+def test_rollups_compile_with_the_schemas_declared_types() -> None:
+    """The component hands each rollup the catalog of its schemas: a quoted literal compared with a
+    declared TIMESTAMP field is one indexed range, not an ``$or`` over every BSON type it could meet."""
+    from leaf_dagster.rollups.sqlbridge import compile_rollup_sql
+    from leaf_dagster.sql.values import SqlType
+
+    specs = {spec.name: spec for spec in _project().rollup_specs}
+    catalog = specs["customer_daily_orders"].catalog
+    assert catalog is not None and catalog["orders"]["createdAt"] == SqlType.DATE
+    sql = "SELECT customerId, COUNT(*) AS n FROM orders WHERE createdAt >= '2024-09-14' GROUP BY customerId"
+    typed = compile_rollup_sql(sql, catalog=catalog).pipeline[0]
+    untyped = compile_rollup_sql(sql).pipeline[0]
+    assert typed == {"$match": {"createdAt": {"$gte": dt.datetime(2024, 9, 14)}}}
+    assert typed != untyped
