@@ -30,6 +30,8 @@ from tests.sql.datagen import Doc
 from tests.sql.datagen_multi import INDEXES, datasets
 from tests.sql.duck import ColType
 from tests.sql.harness import Env, Query, load_mongo
+from tests.sql.pg import PostgresServer
+from tests.sql.pgsql import loaded_pg
 
 ATTRIBUTE: dict[str, ColType] = {"key": "VARCHAR", "value": "VARCHAR", "type": "VARCHAR"}
 USERS: dict[str, ColType] = {
@@ -151,14 +153,18 @@ def connect(data: Mapping[str, list[Doc]]) -> duckdb.DuckDBPyConnection:
 
 
 @contextlib.contextmanager
-def loaded(client: MongoClient[Doc]) -> Iterator[Env]:
-    """Both engines holding the data set; the MongoDB database is dropped afterwards."""
+def loaded(client: MongoClient[Doc], pg_server: PostgresServer | None = None) -> Iterator[Env]:
+    """Every engine holding the data set (PostgreSQL too when given); all dropped afterwards."""
     data = datasets()
     name = f"leaf_sqlmulti_{uuid.uuid4().hex[:12]}"
     load(client[name], data)
     con = connect(data)
     try:
-        yield Env(con, client[name])
+        if pg_server is None:
+            yield Env(con, client[name])
+        else:
+            with loaded_pg(pg_server, SCHEMAS, data) as pg:
+                yield Env(con, client[name], pg)
     finally:
         con.close()
         client.drop_database(name)
@@ -290,7 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results: list[tuple[Query, str | None]] = []
         for q in queries:
             began = time.monotonic()
-            results.append((q, compare_multi(con, mongo_db, q)))
+            results.append((q, compare_multi(Env(con, mongo_db), q)))  # DuckDB as oracle
             if time.monotonic() - began > 1.0:
                 print(f"SLOW {q.id}: {time.monotonic() - began:.1f} s")
         elapsed = time.monotonic() - start

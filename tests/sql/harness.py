@@ -37,6 +37,8 @@ from sqlglot import exp
 
 from tests.sql import duck
 from tests.sql.datagen import Doc, datasets
+from tests.sql.oracle_cases import DUCKDB_ONLY
+from tests.sql.pgsql import Exact, PgDatabase, exact_value, pg_norm, run_pg
 
 REL_TOL = 1e-9
 ABS_TOL = 1e-9
@@ -62,6 +64,7 @@ class Query:
 class Env:
     duck: duckdb.DuckDBPyConnection
     db: Database[Doc]
+    pg: PgDatabase | None = None
 
 
 @dataclass
@@ -69,6 +72,7 @@ class Result:
     columns: list[str]
     types: list[str]
     rows: list[list[Any]]
+    oracle: str = "DuckDB"
 
 
 # ---------------------------------------------------------------------------------------- running
@@ -91,6 +95,14 @@ def run_duck(con: duckdb.DuckDBPyConnection, q: Query) -> Result:
     rows = [list(r) for r in cur.fetchall()]
     desc = cur.description or []
     return Result([d[0] for d in desc], [str(d[1]) for d in desc], rows)
+
+
+def run_oracle(env: Env, q: Query) -> Result:
+    """PostgreSQL's answer, or DuckDB's where the data cannot be loaded into PostgreSQL faithfully."""
+    if env.pg is None or q.id in DUCKDB_ONLY:
+        return run_duck(env.duck, q)
+    res = run_pg(env.pg.conn, q.sql, env.pg.documents, params=q.params, now=q.now)
+    return Result(res.columns, res.types, res.rows, oracle="PostgreSQL")
 
 
 def run_mongo(db: Database[Doc], q: Query) -> list[dict[str, Any]]:
@@ -133,7 +145,7 @@ def canon(v: Any) -> tuple[Any, ...]:
         return (0,)
     if isinstance(v, bool):
         return (1, v)
-    if isinstance(v, int | float):
+    if isinstance(v, int | float | Decimal | Exact):
         return (2, float(f"{float(v):.9g}"))
     if isinstance(v, str):
         return (3, v)
@@ -154,6 +166,8 @@ def same(expected: Any, got: Any) -> bool:
     """
     if expected is None or got is None:
         return expected is None and got is None
+    if isinstance(expected, Exact):
+        return expected.matches(got)
     if isinstance(expected, bool) or isinstance(got, bool):
         return isinstance(expected, bool) and isinstance(got, bool) and expected == got
     if isinstance(expected, int):
@@ -272,7 +286,7 @@ def _fmt(row: Sequence[Any], limit: int = 240) -> str:
 
 def compare(env: Env, q: Query) -> str | None:
     """None when both engines agree, else a short description of the first difference."""
-    expected = run_duck(env.duck, q)
+    expected = run_oracle(env, q)
     try:
         got_rows = run_mongo(env.db, q)
     except Exception as exc:
@@ -299,21 +313,32 @@ def diff(q: Query, expected: Result, got_rows: list[dict[str, Any]]) -> str | No
                     return f"column {i} is named {key!r}, expected {alias!r} (all: {list(row)})"
             got.append(list(row.values()))
 
-    exp_rows = [[norm(v) for v in r] for r in expected.rows]
-    if not q.exact_types:
-        exp_rows = [[_loosen(v) for v in r] for r in exp_rows]
-    got = [[norm(v) for v in r] for r in got]
+    if expected.oracle == "PostgreSQL":
+        # numeric columns compare exactly (Exact), double precision ones with the tolerance.
+        numeric = [t == "numeric" for t in expected.types]
+        exp_rows = [
+            [Exact(v) if exact and v is not None else pg_norm(v) for v, exact in zip(r, numeric, strict=True)]
+            for r in expected.rows
+        ]
+        got = [
+            [exact_value(v) if exact else norm(v) for v, exact in zip(r, numeric, strict=True)] for r in got
+        ]
+    else:
+        exp_rows = [[norm(v) for v in r] for r in expected.rows]
+        if not q.exact_types:
+            exp_rows = [[_loosen(v) for v in r] for r in exp_rows]
+        got = [[norm(v) for v in r] for r in got]
     for name, sep in q.unordered.items():
         i = cols.index(name)
         for r in exp_rows + got:
             r[i] = _unorder(r[i], sep)
 
     if len(exp_rows) != len(got):
-        return f"expected {len(exp_rows)} rows, got {len(got)}" + _sample(exp_rows, got)
+        return f"expected {len(exp_rows)} rows, got {len(got)}" + _sample(exp_rows, got, expected.oracle)
     exp_sorted = sorted(exp_rows, key=lambda r: tuple(canon(v) for v in r))
     got_sorted = sorted(got, key=lambda r: tuple(canon(v) for v in r))
     if not all(rows_same(e, g) for e, g in zip(exp_sorted, got_sorted, strict=True)):
-        return "rows differ" + _sample(exp_rows, got)
+        return "rows differ" + _sample(exp_rows, got, expected.oracle)
 
     positions = order_positions(q.sql, cols)
     if positions:
@@ -324,7 +349,7 @@ def diff(q: Query, expected: Result, got_rows: list[dict[str, Any]]) -> str | No
     return None
 
 
-def _sample(exp_rows: list[list[Any]], got: list[list[Any]]) -> str:
+def _sample(exp_rows: list[list[Any]], got: list[list[Any]], oracle: str = "DuckDB") -> str:
     """The first rows found only on one side (greedy multiset matching)."""
     unmatched = list(got)
     only_expected: list[list[Any]] = []
@@ -337,7 +362,7 @@ def _sample(exp_rows: list[list[Any]], got: list[list[Any]]) -> str:
             only_expected.append(e)
     parts = []
     if only_expected:
-        parts.append(f"; expected (DuckDB) only: {_fmt(only_expected[0])} (+{len(only_expected) - 1} more)")
+        parts.append(f"; expected ({oracle}) only: {_fmt(only_expected[0])} (+{len(only_expected) - 1} more)")
     if unmatched:
         parts.append(f"; got (Mongo) only: {_fmt(unmatched[0])} (+{len(unmatched) - 1} more)")
     return "".join(parts)

@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from tests.sql.harness import Env, Query, compare, diff, run_duck
+from tests.sql.oracle_cases import DUCKDB_ONLY, corpus_ids
 from tests.sql.queries import KNOWN_FAILURES, QUERIES
 
 
@@ -21,7 +22,8 @@ def test_corpus_is_well_formed() -> None:
     ids = Counter(q.id for q in QUERIES)
     assert [i for i, n in ids.items() if n > 1] == []
     assert len(QUERIES) >= 150
-    assert set(KNOWN_FAILURES) <= set(ids)
+    assert set(KNOWN_FAILURES) <= corpus_ids()
+    assert set(DUCKDB_ONLY) <= corpus_ids()
 
 
 def test_duckdb_side_runs(sql_env: Env) -> None:

@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 
 from tests.sql.harness import Env, Query, compare, run_duck
+from tests.sql.oracle_cases import DUCKDB_ONLY, corpus_ids
 from tests.sql.queries_windows import KNOWN_FAILURES, QUERIES
 
 
@@ -19,7 +20,8 @@ def _param(q: Query) -> object:
 def test_corpus_is_well_formed() -> None:
     ids = Counter(q.id for q in QUERIES)
     assert [i for i, n in ids.items() if n > 1] == []
-    assert set(KNOWN_FAILURES) <= set(ids)
+    assert set(KNOWN_FAILURES) <= corpus_ids()
+    assert set(DUCKDB_ONLY) <= corpus_ids()
 
 
 @pytest.mark.parametrize("query", [pytest.param(q, id=q.id) for q in QUERIES])
