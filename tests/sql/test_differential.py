@@ -1,4 +1,5 @@
-"""Every corpus query gives the same rows on MongoDB (compiled by leaf_dagster.sql) as on DuckDB."""
+"""Every corpus query gives the same rows on MongoDB (compiled by leaf_dagster.sql) as on PostgreSQL
+(DuckDB for the ``DUCKDB_ONLY`` cases of ``oracle_cases.py``)."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def test_duckdb_side_runs(sql_env: Env) -> None:
 
 
 @pytest.mark.parametrize("query", [_param(q) for q in QUERIES])
-def test_same_rows_as_duckdb(sql_env: Env, query: Query) -> None:
+def test_same_rows_as_the_oracle(sql_env: Env, query: Query) -> None:
     difference = compare(sql_env, query)
     assert difference is None, f"{query.id}: {query.sql}\n{difference}"
 

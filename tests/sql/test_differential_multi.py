@@ -1,4 +1,4 @@
-"""Issue 3: every multi-collection corpus query gives the same rows on MongoDB as on DuckDB.
+"""Issue 3: every multi-collection corpus query gives the same rows on MongoDB as on PostgreSQL.
 
 The comparison is the issue-2 harness's (multiset of rows, ORDER BY key sequence, float tolerance,
 integer and boolean types, column names). For UNION queries the harness cannot see the ORDER BY
@@ -75,6 +75,6 @@ def test_duckdb_side_runs(multi_env: Env, query: Query) -> None:
 
 
 @pytest.mark.parametrize("query", [_param(q) for q in QUERIES])
-def test_same_rows_as_duckdb(multi_env: Env, query: Query) -> None:
+def test_same_rows_as_the_oracle(multi_env: Env, query: Query) -> None:
     difference = compare_multi(multi_env, query)
     assert difference is None, f"{query.id}: {query.sql}\n{difference}"

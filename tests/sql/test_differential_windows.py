@@ -1,4 +1,4 @@
-"""Issue 3's aggregates and window functions give the same rows on MongoDB as on DuckDB."""
+"""Issue 3's aggregates and window functions give the same rows on MongoDB as on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -30,6 +30,6 @@ def test_duckdb_side_runs(sql_env: Env, query: Query) -> None:
 
 
 @pytest.mark.parametrize("query", [_param(q) for q in QUERIES])
-def test_same_rows_as_duckdb(sql_env: Env, query: Query) -> None:
+def test_same_rows_as_the_oracle(sql_env: Env, query: Query) -> None:
     difference = compare(sql_env, query)
     assert difference is None, f"{query.id}: {query.sql}\n{difference}"

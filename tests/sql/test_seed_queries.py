@@ -1,4 +1,4 @@
-"""The seed article's two analytics queries run on MongoDB exactly as on DuckDB (issue 3).
+"""The seed article's two analytics queries run on MongoDB exactly as on PostgreSQL (issue 3).
 
 ``tests/sql/seed_queries/`` holds them: ``user_engagement.sql`` (the WITH user_engagement AS (...),
 engagement_segments AS (...) SELECT ... block) and ``product_details.sql`` (the seven-join product
@@ -52,7 +52,7 @@ def _cases() -> list[Any]:
 
 
 @pytest.mark.parametrize("query", _cases())
-def test_seed_query_same_as_duckdb(seed_env: Env, query: Query) -> None:
+def test_seed_query_same_as_the_oracle(seed_env: Env, query: Query) -> None:
     difference = compare_multi(seed_env, query)
     assert difference is None, f"{query.id}\n{difference}"
 
