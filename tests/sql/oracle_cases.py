@@ -5,7 +5,7 @@ QueryLeaf extension PostgreSQL lacks), so DuckDB stays its oracle. Listed in the
 
 ``KNOWN_FAILURES``: real compiler bugs PostgreSQL found, owned by issue 10's other items. Each is an
 ``xfail(strict=True)``: once the compiler is fixed the case XPASSes and must be deleted from here.
-``python -m tests.sql.pg_report`` rewrites /work/coord/pg_failures.md (SQL, PostgreSQL's answer, ours).
+``python -m tests.sql.pg_report --out FILE`` writes them all (SQL, PostgreSQL's answer, ours).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Starts its own PostgreSQL and (unless ``LEAF_MONGODB_URI`` is set) its own embedded server, runs the
 single-collection, window and multi-collection corpora and the seed queries, and writes a Markdown
-report (default ``/work/coord/pg_failures.md``) listing each failing query with its SQL, PostgreSQL's
+report (default ``pg_failures.md``) listing each failing query with its SQL, PostgreSQL's
 answer and ours. ``--ids`` prints the failing ids only, to help keep ``oracle_cases`` current.
 """
 
@@ -26,7 +26,7 @@ from tests.sql.pg import PostgresServer
 from tests.sql.pgsql import loaded_pg
 from tests.sql.test_differential_multi import compare_multi
 
-DEFAULT_OUT = Path("/work/coord/pg_failures.md")
+DEFAULT_OUT = Path("pg_failures.md")
 
 
 def _corpora() -> tuple[list[Query], list[Query]]:
