@@ -43,6 +43,7 @@ KNOWN_CLASSES: dict[str, str] = {
     "server-error/exact-numeric": "items 3, 9: numeric/bigint arithmetic fails in the server",
     "wrong/round": "item 9: ROUND and CAST to integer ignore the type's rounding",
     "answers-error/overflow": "item 8: integer overflow gives a double instead of an error",
+    "crash/overflow": "item 8: integer overflow in constants ends in pymongo's OverflowError",
     "answers-error/runtime-error": "item 8: division by zero, negative SUBSTRING length, bad LIKE escape",
     "wrong/date-type": "item 5: DATE is not a type of its own",
     "server-error/date-type": "item 5: date arithmetic fails in the server",
@@ -250,7 +251,8 @@ def _array_values(tree: exp.Expr, o: Outcome) -> bool:
 def _decimal_arithmetic(tree: exp.Expr, o: Outcome) -> bool:
     decimal_literal = any("." in lit.this for lit in tree.find_all(exp.Literal) if not lit.is_string)
     numeric_column = any(_column_type(c) in ("num", "big") for c in tree.find_all(exp.Column))
-    return decimal_literal or numeric_column or bool(tree.find(exp.Avg, exp.Div, exp.Sum))
+    numeric_cast = _casts_to(tree, exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL)
+    return decimal_literal or numeric_column or numeric_cast or bool(tree.find(exp.Avg, exp.Div, exp.Sum))
 
 
 # (feature, issue 10 item, test): the first feature present in the minimal query names the class.
