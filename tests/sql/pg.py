@@ -20,6 +20,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -54,6 +55,18 @@ def _run_as() -> str | None:
     return OS_USER
 
 
+@dataclass(frozen=True)
+class PostgresAddress:
+    """Where a running server listens: picklable, so worker processes can connect to it."""
+
+    socket_dir: Path
+
+    def connect(self, dbname: str = "postgres", **kwargs: Any) -> psycopg.Connection[Any]:
+        return psycopg.connect(
+            f"host={self.socket_dir} port={PORT} user=postgres dbname={dbname}", autocommit=True, **kwargs
+        )
+
+
 class PostgresServer:
     """One ``postgres`` process on a unix socket, with its own data directory."""
 
@@ -71,10 +84,12 @@ class PostgresServer:
     def conninfo(self) -> str:
         return f"host={self.socket_dir} port={PORT} user=postgres dbname=postgres"
 
+    @property
+    def address(self) -> PostgresAddress:
+        return PostgresAddress(self.socket_dir)
+
     def connect(self, dbname: str = "postgres", **kwargs: Any) -> psycopg.Connection[Any]:
-        return psycopg.connect(
-            f"host={self.socket_dir} port={PORT} user=postgres dbname={dbname}", autocommit=True, **kwargs
-        )
+        return self.address.connect(dbname, **kwargs)
 
     def start(self) -> PostgresServer:
         if self.process is not None and self.process.poll() is None:

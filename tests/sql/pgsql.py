@@ -18,6 +18,7 @@ The SQL the user writes stays the MongoDB-side SQL; a copy is rewritten for Post
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import re
@@ -36,7 +37,7 @@ from sqlglot import exp
 
 from tests.sql.datagen import Doc
 from tests.sql.duck import ColType
-from tests.sql.pg import PostgresServer
+from tests.sql.pg import PostgresAddress, PostgresServer
 
 # DuckDB type names used by the schemas -> PostgreSQL types.
 PG_TYPES = {
@@ -179,9 +180,15 @@ def _one_based(node: exp.Bracket) -> exp.Bracket:
     return node
 
 
+@functools.lru_cache(maxsize=256)
+def parse_postgres(sql: str) -> exp.Expr:
+    """One parse per query text for the oracle's rewriting and the comparison. Read-only: copy to change."""
+    return sqlglot.parse_one(sql, read="postgres")
+
+
 def pg_sql(sql: str, documents: set[str], now: datetime | None = None, params: bool = False) -> str:
     """The PostgreSQL spelling of a corpus query (see the module docstring)."""
-    tree: exp.Expr = sqlglot.parse_one(sql, read="postgres")
+    tree = parse_postgres(sql)
     qualifiers = _qualifiers(tree)
 
     def visit(node: exp.Expr) -> exp.Expr:
@@ -308,7 +315,9 @@ def exact_value(v: Any) -> Any:
 
 @contextlib.contextmanager
 def loaded_pg(
-    server: PostgresServer, schemas: Mapping[str, Mapping[str, ColType]], data: Mapping[str, Sequence[Doc]]
+    server: PostgresServer | PostgresAddress,
+    schemas: Mapping[str, Mapping[str, ColType]],
+    data: Mapping[str, Sequence[Doc]],
 ) -> Iterator[PgDatabase]:
     """The documents in a schema of their own on its own connection, dropped afterwards."""
     with server.connect() as conn:

@@ -30,7 +30,7 @@ from sqlglot import exp
 from leaf_dagster.sql import LeafSQLError, run_sql
 from tests.sql.fuzz.grammar import COLUMN_TYPES
 from tests.sql.harness import Query, Result, diff
-from tests.sql.pgsql import PgDatabase, run_pg
+from tests.sql.pgsql import PgDatabase, parse_postgres, run_pg
 
 # Failure classes the compiler helpers are still fixing (issue 10 items). The in-suite run tolerates
 # a failure only if its minimal query falls in one of these; delete an entry once it is fixed.
@@ -123,7 +123,7 @@ def run_one(pg: PgDatabase, db: Database[Any], sql: str) -> Outcome:
 def _candidates(sql: str) -> Iterator[str]:
     """Smaller versions of a query: clauses dropped, projections dropped, a node by one of its children."""
     try:
-        tree = sqlglot.parse_one(sql, read="postgres")
+        tree = parse_postgres(sql)
     except sqlglot.errors.ParseError:
         return
     for key in ("limit", "offset", "having", "where", "order", "group", "distinct"):
@@ -169,7 +169,7 @@ _STRUCTURAL = (
 def valid(sql: str) -> bool:
     """A SELECT that parses, with at least one output column: a shrink candidate worth running."""
     try:
-        tree = sqlglot.parse_one(sql, read="postgres")
+        tree = parse_postgres(sql)
     except sqlglot.errors.SqlglotError:
         return False
     return isinstance(tree, exp.Select) and bool(tree.expressions) and tree.args.get("from_") is not None
@@ -296,7 +296,7 @@ ITEMS = {name: item for name, item, _ in FEATURES}
 def classify(sql: str, outcome: Outcome) -> str:
     """``kind/feature``: the failure kind and the first construct of ``FEATURES`` in the minimal query."""
     try:
-        tree = sqlglot.parse_one(sql, read="postgres")
+        tree = parse_postgres(sql)
     except sqlglot.errors.ParseError:
         return f"{outcome.kind}/unparsable"
     for name, _, present in FEATURES:
