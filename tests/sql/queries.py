@@ -1011,8 +1011,8 @@ ALL = (
     + SYNTAX
 )
 
-# Query id -> why it is expected to fail (compiler bug or missing construct), mirrored in
-# failing_queries.md. A fix makes the query XPASS, which fails (strict): then drop its entry here.
+# Query id -> why it is expected to fail (compiler bug or missing construct), as reported by
+# `python -m tests.sql.pg_report`. A fix makes the query XPASS, which fails (strict): drop it here.
 _GROUP_BY_NAME = (
     "compiler bug: a GROUP BY name resolves to the output alias; PostgreSQL prefers the input column"
 )

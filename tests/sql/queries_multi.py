@@ -2,7 +2,7 @@
 ordered aggregates, JSON_BUILD_OBJECT/ROW and window functions, read as PostgreSQL.
 
 Data: ``datagen_multi.py`` (users/user_activity_buckets/orders and the product catalogue).
-The id's first word is its construct group (``GROUPS``), which ``failing_queries_multi.md`` uses.
+The id's first word is its construct group (``GROUPS``, each with its owner).
 
 ``duck=`` gives the DuckDB spelling where DuckDB would not mean what PostgreSQL means:
 - JSON_BUILD_OBJECT is JSON text in DuckDB: the variant builds a struct (``{'k': v}``), which is how
