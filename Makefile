@@ -38,11 +38,13 @@ demo: install
 	$(BIN)/python -m pipelines.demo
 
 # Starts the embedded server in the foreground on a fixed port, data under .leaf/server.
+# `exec`: the shell gives way to the server, so make's SIGTERM and Ctrl-C reach it directly.
 server: install
-	$(BIN)/python -m leaf_dagster.embedded --port $${LEAF_PORT:-27117} --data .leaf/server
+	exec $(BIN)/python -m leaf_dagster.embedded --port $${LEAF_PORT:-27117} --data $${LEAF_DATA:-.leaf/server}
 
+# The Dagster UI (dg dev) on http://localhost:$${DAGSTER_UI_PORT:-3000}; stops every child on SIGINT/SIGTERM.
 ui: install
-	$(BIN)/python -m pipelines.ui
+	exec $(BIN)/python -m pipelines.ui
 
 bench: install
 	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done

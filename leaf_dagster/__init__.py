@@ -11,3 +11,19 @@ Capabilities live in subpackages with small public surfaces:
 """
 
 __version__ = "0.1.0"
+
+# ``leaf_dagster.LeafProject`` is the Dagster Component (``type: leaf_dagster.LeafProject`` in a
+# defs.yaml). It is imported on first use so that the engines can be imported without Dagster.
+_LAZY = {"LeafProject": "leaf_dagster.dagster.component", "LeafAsset": "leaf_dagster.dagster.component"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'leaf_dagster' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])

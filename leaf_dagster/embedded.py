@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import shutil
 import signal
 import socket
@@ -16,14 +17,17 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from types import FrameType, TracebackType
+from urllib.parse import quote_plus
 
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
 EXECUTABLE = "secantusd-py"
 HOST = "127.0.0.1"
+IDENTITY_DB, IDENTITY_COLLECTION = "_leaf_identity", "server"
 
 
 class EmbeddedServerError(RuntimeError):
@@ -74,6 +78,7 @@ class EmbeddedServer:
         sync_on_commit: bool = False,
         log_path: Path | str | None = None,
         startup_timeout: float = 60.0,
+        auth: bool = False,
     ) -> None:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if data_dir is None:
@@ -85,11 +90,16 @@ class EmbeddedServer:
         self.sync_on_commit = sync_on_commit
         self.log_path = Path(log_path) if log_path else self.data_dir.parent / f"{self.data_dir.name}.log"
         self.startup_timeout = startup_timeout
+        self.auth = auth
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def uri(self) -> str:
         return f"mongodb://{self.host}:{self.port}/?directConnection=true"
+
+    def uri_for(self, user: str, password: str) -> str:
+        """The URI with credentials, percent-encoded as RFC 3986 asks."""
+        return f"mongodb://{quote_plus(user)}:{quote_plus(password)}@{self.host}:{self.port}/?directConnection=true"
 
     def start(self) -> EmbeddedServer:
         if self.process is not None and self.process.poll() is None:
@@ -108,6 +118,8 @@ class EmbeddedServer:
         ]
         if self.sync_on_commit:
             cmd.append("--sync-on-commit")
+        if self.auth:
+            cmd.append("--auth")  # SCRAM-SHA-256 for every command but the handshake and ping
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
@@ -148,6 +160,80 @@ class EmbeddedServer:
             self.process.wait(20)
         self.process = None
 
+    # -- identity: is the server answering on this port the one started on this data directory? --
+
+    @property
+    def identity_file(self) -> Path:
+        return self.data_dir.parent / f"{self.data_dir.name}.identity.json"
+
+    def mark_as_ours(self) -> None:
+        """Write the identity marker: a token in the server's own data, and with the pid and port in
+        :attr:`identity_file` next to the data directory (``make server`` and ``make demo`` both do)."""
+        token = self._local_identity().get("token") or uuid.uuid4().hex
+        client: MongoClient[dict[str, object]] = MongoClient(self.uri, serverSelectionTimeoutMS=10_000)
+        try:
+            client[IDENTITY_DB][IDENTITY_COLLECTION].replace_one(
+                {"_id": "server"},
+                {"_id": "server", "token": token, "dataDir": str(self.data_dir.resolve())},
+                upsert=True,
+            )
+        finally:
+            client.close()
+        pid = self.process.pid if self.process is not None else None
+        self.identity_file.parent.mkdir(parents=True, exist_ok=True)
+        self.identity_file.write_text(
+            json.dumps(
+                {"token": token, "port": self.port, "pid": pid, "dataDir": str(self.data_dir.resolve())}
+            )
+        )
+
+    def is_ours(self) -> bool:
+        """Whether the server answering at :attr:`uri` holds this data directory's identity token."""
+        token = self._local_identity().get("token")
+        if not token:
+            return False
+        client: MongoClient[dict[str, object]] = MongoClient(self.uri, serverSelectionTimeoutMS=2000)
+        try:
+            marker = client[IDENTITY_DB][IDENTITY_COLLECTION].find_one({"_id": "server"})
+        except PyMongoError:  # e.g. a server requiring authentication: certainly not ours
+            return False
+        finally:
+            client.close()
+        return marker is not None and marker.get("token") == token
+
+    def _local_identity(self) -> dict[str, object]:
+        try:
+            found = json.loads(self.identity_file.read_text())
+        except (OSError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def create_user(self, user: str, password: str, roles: tuple[str, ...] = ("root",)) -> None:
+        """Provision a user in ``admin``. SecantusDB takes ``createUser`` only without ``--auth``, so
+        a running ``--auth`` server is restarted without it for the call, then with it again."""
+        restart_with_auth = self.auth and self.process is not None
+        if restart_with_auth:
+            self.restart(auth=False)
+        elif self.process is None:
+            raise EmbeddedServerError("start the server before creating users")
+        client: MongoClient[dict[str, object]] = MongoClient(self.uri, serverSelectionTimeoutMS=10_000)
+        try:
+            client.admin.command("createUser", user, pwd=password, roles=list(roles))
+        finally:
+            client.close()
+        if restart_with_auth:
+            self.restart(auth=True)
+
+    def restart(self, *, auth: bool | None = None) -> None:
+        """Stop the process (the data directory stays) and start it again, with or without ``--auth``."""
+        proc, self.process = self.process, None
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            proc.wait(20)
+        if auth is not None:
+            self.auth = auth
+        self.start()
+
     def _log_tail(self, lines: int = 20) -> str:
         with contextlib.suppress(OSError):
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -178,9 +264,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     # SIGTERM (kill, a supervisor) stops the server too, as Ctrl-C does, instead of orphaning it.
     signal.signal(signal.SIGTERM, _interrupt)
-    server.start()
-    print(f"embedded server ready: export LEAF_MONGODB_URI='{server.uri}'  (Ctrl-C stops it)", flush=True)
-    try:
+    try:  # a signal while it starts stops the server process too
+        server.start()
+        server.mark_as_ours()  # so that make demo reuses (and reseeds) this server, and no other
+        print(f"embedded server ready: export LEAF_MONGODB_URI='{server.uri}'  (Ctrl-C stops it)", flush=True)
         while server.process is not None and server.process.poll() is None:
             time.sleep(0.5)
     except KeyboardInterrupt:

@@ -13,6 +13,13 @@ and every tenth from the ninth on at 2.0.0 (``profile``, still ``user_preference
 The same options give the same documents, ``_id``s included. ``dirty=True`` injects a few schema
 violations for the quality-checks demo.
 
+A live sample by default: the data spans the ``days`` (14) UTC days before the current one, so it
+ends where today begins, the daily partitions of the last days are full and the schedules find work;
+two runs on the same day give the same documents (a fixed seed). ``LEAF_SAMPLE_START=2024-09-14``
+(or ``SampleSize(start=…)``) anchors it to a fixed first day instead, for tests asserting on values.
+The example's partitions start on the sample's first day (:func:`sample_start`, a template variable
+of ``defs/leaf_project/defs.yaml``).
+
 ``python -m pipelines.datagen --users 50 --days 2`` seeds ``LEAF_MONGODB_URI``.
 """
 
@@ -20,11 +27,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import dagster as dg
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
@@ -32,7 +41,9 @@ from pymongo.database import Database
 from leaf_dagster.connection import Document, get_database
 from leaf_dagster.migrations import CHANGELOG_COLLECTION
 
-START = dt.datetime(2024, 9, 14, tzinfo=dt.UTC)
+ENV_START = "LEAF_SAMPLE_START"  # YYYY-MM-DD: a fixed first day instead of the live window
+ANCHOR = dt.datetime(2024, 9, 14, tzinfo=dt.UTC)  # the fixed first day the tests use
+DAYS = 14
 SCHEMA_VERSION = "2.1.0"  # most users; the schema (users.ddl) is at 3.0.0, reached by migrations
 # i % 10 -> the older version user i is generated at (the dirty user, i % 10 == 3, stays at 2.1.0)
 LEGACY_VERSIONS = {5: "1.0.0", 8: "2.0.0"}
@@ -56,14 +67,38 @@ SOURCE_COLLECTIONS = ("users", "activity_events", "products", "reviews", "orders
 @dataclass(frozen=True)
 class SampleSize:
     users: int = 30
-    days: int = 2
+    days: int = DAYS
     events_per_user_day: int = 12
     products: int = 12
     reviews_per_product: int = 8
     orders_per_user: int = 3
     seed: int = 42
     dirty: bool = False
-    start: dt.datetime = START
+    start: dt.datetime | None = None  # None: $LEAF_SAMPLE_START, else `days` days before today (UTC)
+
+    def __post_init__(self) -> None:
+        if self.start is None:
+            object.__setattr__(self, "start", first_day(self.days))
+
+    @property
+    def first(self) -> dt.datetime:
+        assert self.start is not None
+        return self.start
+
+
+def first_day(days: int = DAYS, today: dt.date | None = None) -> dt.datetime:
+    """The sample's first day: ``$LEAF_SAMPLE_START`` if set, else ``days`` days before today (UTC)."""
+    fixed = os.environ.get(ENV_START)
+    if fixed:
+        return dt.datetime.strptime(fixed, "%Y-%m-%d").replace(tzinfo=dt.UTC)
+    today = today or dt.datetime.now(dt.UTC).date()
+    return dt.datetime.combine(today - dt.timedelta(days=days), dt.time(), tzinfo=dt.UTC)
+
+
+@dg.template_var
+def sample_start() -> str:
+    """Where the example's partitions start: the first day of the default sample (``defs.yaml``)."""
+    return first_day().strftime("%Y-%m-%d")
 
 
 def _oid(kind: int, index: int) -> ObjectId:
@@ -79,7 +114,7 @@ def users(size: SampleSize, rng: random.Random) -> Iterator[Document]:
     for i in range(size.users):
         first, last = FIRST[i % len(FIRST)], LAST[(i // len(FIRST)) % len(LAST)]
         city, state, tz = CITIES[i % len(CITIES)]
-        created = size.start - dt.timedelta(days=30 + rng.randrange(300))
+        created = size.first - dt.timedelta(days=30 + rng.randrange(300))
         username = f"{first.lower()}_{last.lower()}{i}"[:30]
         doc: Document = {
             "_id": _oid(1, i),
@@ -105,7 +140,7 @@ def users(size: SampleSize, rng: random.Random) -> Iterator[Document]:
                 "status": rng.choices(["active", "inactive", "suspended"], [85, 10, 5])[0],
                 "type": rng.choices(["free", "premium", "enterprise"], [60, 30, 10])[0],
                 "createdAt": created,
-                "lastLoginAt": size.start - dt.timedelta(hours=rng.randrange(72)),
+                "lastLoginAt": size.first - dt.timedelta(hours=rng.randrange(72)),
                 "loginCount": rng.randrange(1, 500),
                 "isEmailVerified": rng.random() < 0.9,
                 "twoFactorEnabled": rng.random() < 0.3,
@@ -150,7 +185,7 @@ def as_version(doc: Document, version: str) -> Document:
 def activity_events(size: SampleSize, rng: random.Random) -> Iterator[Document]:
     n = 0
     for day in range(size.days):
-        day_start = size.start + dt.timedelta(days=day)
+        day_start = size.first + dt.timedelta(days=day)
         for u in range(size.users):
             session = f"sess_{u:04d}_{day:03d}"
             for _ in range(size.events_per_user_day):
@@ -192,7 +227,7 @@ def reviews(size: SampleSize, rng: random.Random) -> list[Document]:
                     "title": f"{rating} stars",
                     "body": "Works as described." if rating >= 4 else "Could be better.",
                     "createdAt": _ms(
-                        size.start - dt.timedelta(days=rng.randrange(60), seconds=rng.randrange(86400))
+                        size.first - dt.timedelta(days=rng.randrange(60), seconds=rng.randrange(86400))
                     ),
                 }
             )
@@ -217,7 +252,7 @@ def products(size: SampleSize, rng: random.Random, all_reviews: list[Document]) 
             "inventory": {"quantity": rng.randrange(0, 200), "warehouse": "SFO-1"},
             "reviews": {"recent": recent},
             "isActive": True,
-            "createdAt": size.start - dt.timedelta(days=90),
+            "createdAt": size.first - dt.timedelta(days=90),
         }
         if size.dirty and p % 5 == 2:
             doc["sku"] = doc["sku"].lower()
@@ -236,7 +271,7 @@ def orders(size: SampleSize, rng: random.Random, catalog: list[Document]) -> Ite
                      "price": product["pricing"]["basePrice"]}
                 )  # fmt: skip
             total = round(sum(item["qty"] * item["price"] for item in items), 2)
-            created = _ms(size.start + dt.timedelta(seconds=rng.randrange(size.days * 86400)))
+            created = _ms(size.first + dt.timedelta(seconds=rng.randrange(size.days * 86400)))
             doc: Document = {
                 "_id": _oid(5, n),
                 "customerId": _oid(1, u),

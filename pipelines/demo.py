@@ -1,15 +1,18 @@
 """``make demo``: seed the sample data, migrate it, materialize every rollup through Dagster, report.
 
-1. use ``LEAF_MONGODB_URI`` if set, else reuse or start the embedded server on port 27117
-   (data in ``.leaf/server``);
+1. use ``LEAF_MONGODB_URI`` if set, else start the embedded server on ``LEAF_PORT`` (default 27117,
+   data in ``.leaf/server``), or reuse the one answering there only if it is this checkout's: its
+   identity marker (:meth:`EmbeddedServer.is_ours`: ``.leaf/server.identity.json`` and the same
+   token in the server's ``_leaf_identity.server``) must match; any other server is refused;
 2. seed the deterministic sample data (:mod:`pipelines.datagen`): users at the older schema
    versions 1.0.0, 2.0.0 and 2.1.0, as in the seed article;
 3. run the code location's ``pending_migrations`` job (what its nightly schedule runs) with
    ``execute_in_process``: every revision of ``pipelines/migrations/``, in dependency order, brings
    the users to 3.0.0, the version ``schemas/users.ddl`` describes;
-4. materialize every asset of the code location as ``dg.materialize`` does (:func:`materialize`,
-   with the demo's console logger) on the ``DAGSTER_HOME`` instance: the first hourly partitions one run each, the rest of the hourly
-   range as one backfill-style run, every daily partition, the unpartitioned rollups as a full
+4. materialize every asset of the code location through its named jobs (``<rollup>_job``, with the
+   demo's console logger) on the ``DAGSTER_HOME`` instance, so the Jobs page shows their runs: the
+   first hourly partitions one run each, the rest in ranged runs of a day each (as a backfill
+   runs them), every daily partition, the unpartitioned rollups as a full
    refresh; the asset checks of each rollup run with it (``user_activity_buckets``: partitioned
    checks, one partition or range per run); then ``raw_collection_checks_job``'s selection runs
    the checks of the raw collections (the users against the 3.0.0 schema);
@@ -36,8 +39,8 @@ import argparse
 import datetime as dt
 import logging
 import os
+import sys
 import time
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,17 +52,22 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from leaf_dagster.connection import DEFAULT_DB, ENV_DB, ENV_URI, get_database
+from leaf_dagster.connection import DEFAULT_DB, ENV_DB, ENV_URI, LeafConnectionError, get_database, redact_uri
 from leaf_dagster.dagster import COMPLIANCE_CHECK, MongoResource
+from leaf_dagster.dagster.component import RAW_CHECKS_JOB
 from leaf_dagster.dagster.migrations import PENDING_JOB, op_prefix
 from leaf_dagster.embedded import EmbeddedServer, ping
 from leaf_dagster.migrations import Revisions, version_distribution
 from leaf_dagster.rollups import RollupSpec, load_rollup_folder
 from pipelines import datagen
 
+ROLLUPS_DIR = Path(__file__).parent / "rollups"
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SERVER_DIR = Path(".leaf/server")
-SERVER_PORT = 27117
-SINGLE_HOURLY_RUNS = 2  # then one run over the rest of the range; each run validates its buckets
+SERVER_PORT = 27117  # unless LEAF_PORT says otherwise: make server, make demo and make ui agree
+PORT_ENV = "LEAF_PORT"
+SINGLE_HOURLY_RUNS = 2  # then ranged runs of a day each; each run validates its buckets per partition
+HOURS_PER_RANGED_RUN = 24  # what the rollup's backfill policy puts in one run
 LOG_LEVEL = "WARNING"
 CHECK_FAILED_ERROR = "DagsterAssetCheckFailedError"
 APPLIED, SKIPPED = "applied", "skipped (already applied)"
@@ -119,23 +127,38 @@ class Row:
     removed: int
     seconds: float
     checks: str
-    success: bool
+    success: bool  # the run succeeded, or failed only because a blocking check failed
     check_results: tuple[CheckOutcome, ...] = ()
+    run_succeeded: bool = True  # the Dagster run's own status
+
+
+class ForeignServerError(LeafConnectionError):
+    """Something answers on the demo's port but it is not a server this checkout's demo started."""
 
 
 @contextmanager
 def mongodb(uri: str | None = None) -> Iterator[str]:
-    """``uri``, else ``LEAF_MONGODB_URI``, else the embedded server (reused if one answers)."""
+    """``uri``, else ``LEAF_MONGODB_URI``, else the embedded server on ``LEAF_PORT``: started here, or
+    reused only when its identity marker matches this checkout's (never someone else's server)."""
     resolved = uri or os.environ.get(ENV_URI)
     if resolved:
         yield resolved
         return
-    server = EmbeddedServer(SERVER_DIR, SERVER_PORT)
+    server = EmbeddedServer(SERVER_DIR, int(os.environ.get(PORT_ENV) or SERVER_PORT))
     if ping(server.uri):
+        if not server.is_ours():
+            raise ForeignServerError(
+                f"a server already answers on {server.host}:{server.port} and it is not this checkout's demo "
+                "server (its identity marker does not match .leaf/server.identity.json); the demo reseeds only "
+                f"a server it started or the one {ENV_URI} names",
+                hint=f"stop that server, or pick a free port with {PORT_ENV}=…, or set {ENV_URI} to that "
+                "server to reseed its database on purpose",
+            )
         yield server.uri
         return
     server.start()
     try:
+        server.mark_as_ours()
         yield server.uri
     finally:
         server.stop()
@@ -160,7 +183,7 @@ def in_dependency_order(specs: list[RollupSpec]) -> list[RollupSpec]:
 
 
 def plan(specs: list[RollupSpec], size: datagen.SampleSize) -> list[Step]:
-    first = size.start
+    first = size.first
     hours = [first + dt.timedelta(hours=h) for h in range(size.days * 24)]
     days = [first + dt.timedelta(days=d) for d in range(size.days)]
     steps: list[Step] = []
@@ -169,8 +192,9 @@ def plan(specs: list[RollupSpec], size: datagen.SampleSize) -> list[Step]:
             keys = [hour.strftime("%Y-%m-%d-%H:%M") for hour in hours]
             steps += [Step(spec, key, partition_key=key) for key in keys[:SINGLE_HOURLY_RUNS]]
             rest = keys[SINGLE_HOURLY_RUNS:]
-            if rest:
-                steps.append(Step(spec, f"{rest[0]}…{rest[-1]}", partition_range=(rest[0], rest[-1])))
+            for at in range(0, len(rest), HOURS_PER_RANGED_RUN):
+                chunk = rest[at : at + HOURS_PER_RANGED_RUN]
+                steps.append(Step(spec, f"{chunk[0]}…{chunk[-1]}", partition_range=(chunk[0], chunk[-1])))
         elif spec.partition == "daily":
             steps += [
                 Step(spec, day.strftime("%Y-%m-%d"), partition_key=day.strftime("%Y-%m-%d")) for day in days
@@ -233,7 +257,22 @@ def check_outcomes(result: dg.ExecuteInProcessResult, partition: str = "—") ->
 
 
 def _checks_cell(outcomes: tuple[CheckOutcome, ...]) -> str:
-    return " / ".join(outcome.cell for outcome in outcomes) or "—"
+    """One cell per check; a ranged run's per-partition results summed up (which failed: below)."""
+    by_check: dict[str, list[CheckOutcome]] = {}
+    for outcome in outcomes:
+        by_check.setdefault(outcome.check, []).append(outcome)
+    cells = []
+    for check, results in by_check.items():
+        if len(results) == 1:
+            cells.append(results[0].cell)
+            continue
+        failed = [r for r in results if not r.passed]
+        if not failed:
+            cells.append(f"{check} ✓ ({len(results)} partitions)")
+        else:
+            severity = "ERROR" if any(r.severity == "ERROR" for r in failed) else "WARN"
+            cells.append(f"{check} ✗ ({severity}, {len(failed)} of {len(results)} partitions)")
+    return " / ".join(cells) or "—"
 
 
 def succeeded(result: dg.ExecuteInProcessResult) -> bool:
@@ -285,9 +324,9 @@ def demo_console_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
 DEMO_LOGGERS = {"console": demo_console_logger}
 
 
-def materialize(
-    assets: list[Any],
-    selection: dg.AssetSelection,
+def run_job(
+    defs: dg.Definitions,
+    name: str,
     *,
     run_config: dict[str, Any],
     resources: dict[str, Any],
@@ -295,11 +334,16 @@ def materialize(
     tags: dict[str, str],
     partition_key: str | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """``dg.materialize`` with the demo's console logger (``materialize`` takes no loggers)."""
-    job = dg.define_asset_job("__ephemeral_asset_job__", selection=selection)
-    definitions = dg.Definitions(jobs=[job], assets=assets, resources=resources, loggers=DEMO_LOGGERS)
-    return definitions.resolve_job_def(job.name).execute_in_process(
-        run_config=run_config, instance=instance, partition_key=partition_key, tags=tags, raise_on_error=False
+    """One run of the code location's job ``name`` (so the Jobs page shows its history), with the
+    demo's console logger."""
+    job = defs.resolve_job_def(name).with_logger_defs(DEMO_LOGGERS)
+    return job.execute_in_process(
+        run_config=run_config,
+        instance=instance,
+        partition_key=partition_key,
+        tags=tags,
+        resources=resources,
+        raise_on_error=False,
     )
 
 
@@ -317,9 +361,9 @@ def execute(
         )
     ops = {"ops": {step.spec.name: {"config": {"full_refresh": True}}}} if step.full_refresh else None
     clock = time.perf_counter()
-    result = materialize(
-        [*(defs.assets or []), *(defs.asset_checks or [])],
-        dg.AssetSelection.assets(step.spec.name),
+    result = run_job(
+        defs,
+        f"{step.spec.name}_job",
         partition_key=step.partition_key,
         run_config=_run_config(log_level, ops),
         resources=resources,
@@ -345,33 +389,30 @@ def execute(
         checks=_checks_cell(outcomes),
         success=succeeded(result),
         check_results=outcomes,
+        run_succeeded=result.success,
     )
 
 
 def run_raw_checks(
     defs: dg.Definitions, resources: dict[str, Any], instance: dg.DagsterInstance, log_level: str = LOG_LEVEL
-) -> tuple[bool, tuple[CheckOutcome, ...]]:
-    """One run of the raw collections' checks (what ``raw_collection_checks_job`` selects)."""
-    from pipelines.definitions import RAW_CHECKS_JOB
-
-    job = defs.resolve_job_def(RAW_CHECKS_JOB)
-    result = materialize(
-        [*(defs.assets or []), *(defs.asset_checks or [])],
-        dg.AssetSelection.checks(*job.asset_layer.asset_graph.asset_check_keys),
+) -> tuple[bool, bool, tuple[CheckOutcome, ...]]:
+    """One run of ``raw_collection_checks_job``: (the run succeeded, it failed only on blocking checks
+    or succeeded, the check outcomes)."""
+    result = run_job(
+        defs,
+        RAW_CHECKS_JOB,
         run_config=_run_config(log_level),
         resources=resources,
         instance=instance,
         tags={"leaf/demo": "true"},
     )
-    return succeeded(result), check_outcomes(result)
+    return result.success, succeeded(result), check_outcomes(result)
 
 
 def run_migrations(
     defs: dg.Definitions, resources: dict[str, Any], instance: dg.DagsterInstance, log_level: str = LOG_LEVEL
 ) -> tuple[bool, tuple[MigrationRow, ...]]:
     """One run of the code location's ``pending_migrations`` job; what each revision did."""
-    from pipelines.definitions import MIGRATIONS_DIR
-
     job = defs.resolve_job_def(PENDING_JOB).with_logger_defs(DEMO_LOGGERS)
     result = job.execute_in_process(
         run_config=_run_config(log_level),
@@ -430,6 +471,15 @@ class DemoResult:
     raw_checks_ran: bool  # the raw-collection checks run ended without an unexpected error
     migrations: tuple[MigrationRow, ...] = ()
     migrations_ran: bool = True  # the pending_migrations run succeeded
+    raw_run_succeeded: bool = True  # the raw_collection_checks_job run's own status
+
+    def runs(self) -> list[tuple[str, bool, tuple[CheckOutcome, ...]]]:
+        """Every Dagster run of the demo: (job and partition, succeeded, its check outcomes)."""
+        return [
+            (PENDING_JOB, self.migrations_ran, ()),
+            *((f"{r.asset}_job [{r.partition}]", r.run_succeeded, r.check_results) for r in self.rows),
+            (RAW_CHECKS_JOB, self.raw_run_succeeded, self.raw_checks),
+        ]
 
     @property
     def success(self) -> bool:
@@ -463,9 +513,7 @@ def run_demo(
     size = size or datagen.SampleSize()
     console = console or Console()
     os.environ[ENV_URI] = uri  # the code location's resource reads it
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # partitioned asset checks are a preview feature in Dagster 1.13
-        from pipelines.definitions import ROLLUPS_DIR, defs
+    from pipelines.definitions import defs
 
     db = get_database(uri, database)
     clock = time.perf_counter()
@@ -481,30 +529,30 @@ def run_demo(
         + ", ".join(f"{name} {count}" for name, count in counts.items())
         + f" in {time.perf_counter() - clock:.1f}s"
     )
-    resources: dict[str, Any] = {**(defs.resources or {}), "mongo": MongoResource(uri=uri, database=database)}
+    # EnvVar, as the code location does: run storage keeps the variable's name, never the URI.
+    mongo = MongoResource(uri=dg.EnvVar(ENV_URI), database=database)
+    resources: dict[str, Any] = {**(defs.resources or {}), "mongo": mongo}
     instance = instance or _instance()
     rows = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        clock = time.perf_counter()
-        migrated, migrations = run_migrations(defs, resources, instance, log_level)
-        applied = [m for m in migrations if m.status == APPLIED]
-        console.print(
-            f"  {PENDING_JOB}: {'ok' if migrated else '[red]FAILED[/]'} in {time.perf_counter() - clock:.1f}s, "
-            f"{len(applied)} revision(s) applied ({' + '.join(str(m.migrated) for m in applied) or '0'} "
-            f"document(s) migrated), {sum(m.status == SKIPPED for m in migrations)} skipped"
-        )
-        for step in plan(specs, size):
-            rows.append(execute(step, defs, resources, instance, log_level))
-            console.print(_progress(rows[-1]))
-        console.print("  raw collections: running raw_collection_checks_job's checks…")
-        clock = time.perf_counter()
-        ran, raw = run_raw_checks(defs, resources, instance, log_level)
+    clock = time.perf_counter()
+    migrated, migrations = run_migrations(defs, resources, instance, log_level)
+    applied = [m for m in migrations if m.status == APPLIED]
+    console.print(
+        f"  {PENDING_JOB}: {'ok' if migrated else '[red]FAILED[/]'} in {time.perf_counter() - clock:.1f}s, "
+        f"{len(applied)} revision(s) applied ({' + '.join(str(m.migrated) for m in applied) or '0'} "
+        f"document(s) migrated), {sum(m.status == SKIPPED for m in migrations)} skipped"
+    )
+    for step in plan(specs, size):
+        rows.append(execute(step, defs, resources, instance, log_level))
+        console.print(_progress(rows[-1]))
+    console.print("  raw collections: running raw_collection_checks_job's checks…")
+    clock = time.perf_counter()
+    raw_ok, ran, raw = run_raw_checks(defs, resources, instance, log_level)
     failed = sum(1 for outcome in raw if not outcome.passed)
     console.print(
         f"  raw collection checks: {len(raw) - failed} passed, {failed} failed in {time.perf_counter() - clock:.1f}s"
     )
-    return DemoResult(rows, raw, ran, migrations, migrated)
+    return DemoResult(rows, raw, ran, migrations, migrated, raw_ok)
 
 
 def migrations_table(rows: tuple[MigrationRow, ...]) -> Table:
@@ -611,8 +659,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     console = Console(width=max(Console().width, 152))
     size = datagen.SampleSize(users=args.users, days=args.days, dirty=args.dirty)
+    try:
+        return _demo(args, console, size)
+    except Exception as exc:  # one line and a hint, as the CLI does; never a traceback or a password
+        from leaf_dagster.cli.errors import DEBUG_ENV, report, translate
+
+        if os.environ.get(DEBUG_ENV):
+            raise
+        translated = translate(exc)
+        console.file.flush()
+        sys.stdout.flush()
+        report(translated.message, translated.hint)
+        return translated.code
+
+
+def _demo(args: argparse.Namespace, console: Console, size: datagen.SampleSize) -> int:
     with mongodb(args.uri) as uri:
-        console.print(f"MongoDB: {uri}")
+        console.print(f"MongoDB: {redact_uri(uri)}")
         result = run_demo(uri, args.db, size, console=console, log_level=args.log_level.upper())
         console.print(migrations_table(result.migrations))
         db = get_database(uri, args.db)
@@ -620,26 +683,45 @@ def main(argv: list[str] | None = None) -> int:
         console.print("users by schema version: " + ", ".join(f"{v} {n}" for v, n in sorted(users.items())))
         console.print(summary_table(result.rows))
         console.print(raw_checks_table(result.raw_checks))
-        targets = sorted({spec.target for spec in load_rollup_folder(Path(__file__).parent / "rollups")})
+        targets = sorted({spec.target for spec in load_rollup_folder(ROLLUPS_DIR)})
         console.print(
             "collections: " + ", ".join(f"{name} {db[name].count_documents({})}" for name in targets)
         )
         print_failed_checks(console, result)
-    failed = [row for row in result.rows if not row.success]
     if not result.migrations_ran:
         console.print(f"[red]{PENDING_JOB} failed[/]: see its run in the Dagster UI (make ui)")
         return 1
-    if failed or not result.raw_checks_ran:
-        console.print(f"[red]{len(failed)} run(s) failed[/]: see the runs in the Dagster UI (make ui)")
-        return 1
-    if size.dirty:
-        console.print(
-            "[green]done[/]: every run succeeded. The failed checks above are the violations seeded on "
-            "purpose (--no-dirty for a clean sample); browse it all with make ui."
+    console.print(final_line(result, size.dirty))
+    return 0 if result.success else 1
+
+
+def final_line(result: DemoResult, dirty: bool) -> str:
+    """How many runs succeeded; which failed and why (the seeded violations, or a real error)."""
+    runs = result.runs()
+    failed = [(name, checks) for name, ok, checks in runs if not ok]
+    head = f"{len(runs) - len(failed)} of {len(runs)} runs succeeded"
+    if not failed:
+        return f"[green]done[/]: {head}; browse them with make ui."
+    reasons = []
+    for name, checks in failed:
+        blocking = [
+            f"{o.asset}.{o.check} ({o.reason})"
+            for o in checks
+            if not o.passed and o.blocking and o.severity == "ERROR"
+        ]
+        reasons.append(
+            f"{name}: " + ("; ".join(blocking) if blocking else "an error, see its run in the Dagster UI")
         )
-    else:
-        console.print("[green]done[/]: every run succeeded; browse it all with make ui.")
-    return 0
+    expected = result.success and dirty
+    why = (
+        "blocking checks failed on the violations seeded on purpose (--no-dirty for a clean sample)"
+        if expected
+        else "see the runs in the Dagster UI (make ui)"
+    )
+    colour = "yellow" if expected else "red"
+    return (
+        f"[{colour}]done[/]: {head}, {len(failed)} failed: " + escape(" | ".join(reasons)) + f". Why: {why}."
+    )
 
 
 if __name__ == "__main__":

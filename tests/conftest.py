@@ -12,6 +12,9 @@ from collections.abc import Iterator
 
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+# The sample data (pipelines/datagen.py) is live by default: the last 14 days. The tests assert on
+# values seeded from a fixed first day, and the example's partitions start there too.
+os.environ.setdefault("LEAF_SAMPLE_START", "2024-09-14")
 
 import pytest
 from pymongo import MongoClient

@@ -9,6 +9,7 @@ import datetime as dt
 import random
 import warnings
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -16,32 +17,34 @@ import pytest
 from pymongo.database import Database
 
 from leaf_dagster.connection import ENV_DB, ENV_URI, Document
-from leaf_dagster.dagster import COMPLIANCE_CHECK, QUALITY_CHECK
+from leaf_dagster.dagster import COMPLIANCE_CHECK, QUALITY_CHECK, LeafProject
+from leaf_dagster.dagster.component import RAW_CHECKS_JOB
 from leaf_dagster.dagster.migrations import PENDING_JOB
 from leaf_dagster.migrations import Revisions
+from leaf_dagster.schema import DocumentSchema
 from leaf_dagster.schema.stats import schema_stats
 from pipelines import datagen
-from pipelines.definitions import (
-    MIGRATIONS_DIR,
-    RAW_CHECKS_JOB,
-    defs,
-    document_schemas,
-    migrations,
-    resource_definitions,
-    rollups_with_checks,
-)
+from pipelines.definitions import defs
+
+PIPELINES = Path(__file__).resolve().parent.parent / "pipelines"
+MIGRATIONS_DIR = PIPELINES / "migrations"
+
+
+def document_schemas() -> list[DocumentSchema]:
+    return LeafProject(schemas=str(PIPELINES / "schemas")).document_schemas
+
 
 RAW = ("activity_events", "notifications", "orders", "products", "users")
 SIZE = datagen.SampleSize(users=10, days=1, events_per_user_day=10, products=5, reviews_per_product=3)
 HOUR = "2024-09-14-05:00"
 
 
-def _checks_by_asset(definitions: dg.Definitions) -> dict[str, dict[str, dg.AssetChecksDefinition]]:
-    out: dict[str, dict[str, dg.AssetChecksDefinition]] = {}
+def _checks_by_asset(definitions: dg.Definitions) -> dict[str, dict[str, dg.AssetCheckSpec]]:
+    out: dict[str, dict[str, dg.AssetCheckSpec]] = {}
     for checks in definitions.asset_checks or []:
-        assert isinstance(checks, dg.AssetChecksDefinition)
-        for key in checks.check_keys:
-            out.setdefault(key.asset_key.to_user_string(), {})[key.name] = checks
+        assert isinstance(checks, dg.AssetsDefinition)  # the defs-folder loader re-wraps checks
+        for spec in checks.check_specs:
+            out.setdefault(spec.asset_key.to_user_string(), {})[spec.name] = spec
     return out
 
 
@@ -63,26 +66,32 @@ def test_the_users_schema_is_at_the_newest_revision_and_only_it_checks_versions(
 def test_every_schema_collection_has_its_checks_on_exactly_one_asset() -> None:
     collections = {schema.collection for schema in document_schemas()}
     assert collections == {*RAW, "user_activity_buckets"}
-    keys = Counter(asset.key.to_user_string() for asset in defs.assets or [])  # type: ignore[union-attr]
+    keys = Counter(spec.key.to_user_string() for spec in defs.resolve_all_asset_specs())
     assert all(keys[name] == 1 for name in collections), keys
     checks = _checks_by_asset(defs)
-    assert set(checks) == collections
+    assert {name for name, by_name in checks.items() if COMPLIANCE_CHECK in by_name} == collections
+    # a raw collection the rollups window on also gets a freshness check on its time field
+    assert {name for name, by_name in checks.items() if "freshness" in by_name} == {
+        "activity_events",
+        "orders",
+        "reviews",
+    }
     for name in collections:
-        assert set(checks[name]) == {COMPLIANCE_CHECK, QUALITY_CHECK}
-        compliance = next(iter(checks[name][COMPLIANCE_CHECK].check_specs))
-        assert compliance.blocking and not next(iter(checks[name][QUALITY_CHECK].check_specs)).blocking
+        assert set(checks[name]) - {"freshness"} == {COMPLIANCE_CHECK, QUALITY_CHECK}
+        assert checks[name][COMPLIANCE_CHECK].blocking and not checks[name][QUALITY_CHECK].blocking
 
-    buckets = next(a for a in defs.assets or [] if isinstance(a, dg.AssetsDefinition) and a.key.path == [
-        "user_activity_buckets"])  # fmt: skip
+    buckets = next(
+        a for a in defs.assets or []
+        if isinstance(a, dg.AssetsDefinition) and a.keys == {dg.AssetKey("user_activity_buckets")}
+    )  # fmt: skip
     assert isinstance(buckets.partitions_def, dg.HourlyPartitionsDefinition)
     for check in checks["user_activity_buckets"].values():
         assert check.partitions_def == buckets.partitions_def
+    graph = defs.resolve_asset_graph()
     for name in RAW:
         assert all(check.partitions_def is None for check in checks[name].values())
-        specs = [
-            a for a in defs.assets or [] if isinstance(a, dg.AssetSpec) and a.key.to_user_string() == name
-        ]
-        assert len(specs) == 1  # external: written outside Dagster
+        node = graph.get(dg.AssetKey(name))
+        assert node.is_observable and not node.is_materializable  # written outside Dagster, observed
 
     job = defs.resolve_job_def(RAW_CHECKS_JOB)
     selected = job.asset_layer.asset_graph.asset_check_keys
@@ -101,9 +110,7 @@ def location(db: Database[Document], mongo_uri: str, monkeypatch: pytest.MonkeyP
     """The code location as ``workspace.yaml`` loads it, with the environment pointing at ``db``."""
     monkeypatch.setenv(ENV_URI, mongo_uri)
     monkeypatch.setenv(ENV_DB, db.name)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return dg.Definitions.merge(resource_definitions(), rollups_with_checks(), migrations())
+    return dg.load_from_defs_folder(path_within_project=PIPELINES)
 
 
 def _run(location: dg.Definitions, job: str, **kwargs: Any) -> dg.ExecuteInProcessResult:

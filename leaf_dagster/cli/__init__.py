@@ -3,6 +3,8 @@
 Each capability registers its own command group from a module of this package; every command
 takes ``--uri`` (default ``LEAF_MONGODB_URI``) and ``--db`` (default ``LEAF_MONGODB_DB``, then the
 database in the URI, then ``leaf``) through :func:`leaf_dagster.cli.common.connection_options`.
+Errors go through one layer, :class:`leaf_dagster.cli.errors.LeafGroup`: a one-line message, a
+hint, exit 2 for bad input or an unreachable server, 1 for failed work; never a traceback.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from __future__ import annotations
 import click
 
 from leaf_dagster import __version__
+from leaf_dagster.cli.errors import LeafGroup
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LeafGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="leaf-dagster")
 def main() -> None:
     """Compile SQL to MongoDB pipelines, apply schemas, validate collections, run migrations."""

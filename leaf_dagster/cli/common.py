@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import functools
-import sys
 from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
 import click
 from pymongo.database import Database
 
-from leaf_dagster.connection import (
-    ENV_DB,
-    ENV_URI,
-    Document,
-    LeafConnectionError,
-    get_database,
-)
+from leaf_dagster.cli.errors import EXIT_BAD_INPUT, EXIT_FAILED, CommandError
+from leaf_dagster.connection import ENV_DB, ENV_URI, Document, get_database
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# Exit codes: 1 = the work ran and found a failure (validation failed, migration failed);
-# 2 = bad input (bad SQL, bad DDL, bad URI, unreachable server).
-EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "connection_options", "fail", "open_database"]
 
 
 def connection_options(func: F) -> F:
@@ -41,13 +32,11 @@ def connection_options(func: F) -> F:
 
 
 def open_database(uri: str | None, db_name: str | None) -> Database[Document]:
-    """The database for a command, or a clean exit 2 naming what is wrong."""
-    try:
-        return get_database(uri, db_name)
-    except LeafConnectionError as exc:
-        fail(str(exc), EXIT_BAD_INPUT)
+    """The database for a command; a missing, malformed or unreachable server raises
+    :class:`~leaf_dagster.connection.LeafConnectionError`, which the error layer reports (exit 2)."""
+    return get_database(uri, db_name)
 
 
-def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
+def fail(message: str, code: int = EXIT_FAILED, hint: str | None = None) -> NoReturn:
+    """Stop the command: the error layer prints ``message`` and ``hint`` and exits with ``code``."""
+    raise CommandError(message, code, hint)

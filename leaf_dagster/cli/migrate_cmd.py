@@ -15,10 +15,8 @@ from leaf_dagster.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, connection_opti
 from leaf_dagster.migrations import (
     BatchProgress,
     DryRunReport,
-    MigrationError,
     MigrationOptions,
     MigrationRunner,
-    RevisionError,
     Revisions,
     default_path,
     dry_run,
@@ -39,20 +37,7 @@ def _path_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _load(path: Path | None) -> Revisions:
-    try:
-        return Revisions.load(path or default_path())
-    except RevisionError as exc:
-        fail(str(exc), EXIT_BAD_INPUT)
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    try:
-        yield
-    except RevisionError as exc:
-        fail(str(exc), EXIT_BAD_INPUT)
-    except MigrationError as exc:
-        fail(str(exc), EXIT_FAILED)
+    return Revisions.load(path or default_path())
 
 
 @contextmanager
@@ -82,7 +67,7 @@ def _options(**kwargs: Any) -> MigrationOptions:
     try:
         return MigrationOptions(**kwargs)
     except ValueError as exc:
-        fail(str(exc), EXIT_BAD_INPUT)
+        fail(str(exc), EXIT_BAD_INPUT, "see `leaf-dagster migrate up --help` for the options' ranges")
 
 
 @click.group("migrate")
@@ -98,8 +83,17 @@ def status_cmd(path: Path | None, uri: str | None, db_name: str | None) -> None:
     revisions = _load(path)
     report = migration_status(open_database(uri, db_name), revisions)
     for m in report.migrations:
+        stalled = ""
+        if m.stalled:
+            since = (
+                f", its lease expired {m.lease_expired_at:%Y-%m-%d %H:%M:%S} UTC"
+                if m.lease_expired_at
+                else ""
+            )
+            stalled = f" but STALLED: no live runner{since}; rerun migrate up to resume"
         status = (
             m.status
+            + stalled
             + (" (file changed!)" if m.checksum_changed else "")
             + (" (no file)" if m.file_missing else "")
         )
@@ -131,8 +125,7 @@ def status_cmd(path: Path | None, uri: str | None, db_name: str | None) -> None:
 def plan_cmd(path: Path | None, target: str | None, uri: str | None, db_name: str | None) -> None:
     """The pending migrations, in the order `up` would apply them."""
     revisions = _load(path)
-    with _errors():
-        pending = MigrationRunner(open_database(uri, db_name), revisions).plan(target)
+    pending = MigrationRunner(open_database(uri, db_name), revisions).plan(target)
     if not pending:
         console.print("nothing to do: every migration is applied")
     for rev in pending:
@@ -182,21 +175,20 @@ def up_cmd(
         lease_ttl_s=lease_ttl,
     )
     runner = MigrationRunner(db, revisions, options)
-    with _errors():
-        pending = runner.plan(target)
-        if dry_run_only:
-            _print_dry_run(dry_run(db, pending, samples=samples, batch_size=batch_size))
-            return
-        if not pending:
-            console.print("nothing to do: every migration is applied")
-            return
-        with _progress() as on_batch:
-            for rev in pending:
-                result = runner.apply(rev.id, on_batch)
-                console.print(
-                    f"{rev.id}: {result.status}, {result.migrated} migrated in {result.seconds:.1f}s; "
-                    f"{result.message}"
-                )
+    pending = runner.plan(target)
+    if dry_run_only:
+        _print_dry_run(dry_run(db, pending, samples=samples, batch_size=batch_size))
+        return
+    if not pending:
+        console.print("nothing to do: every migration is applied")
+        return
+    with _progress() as on_batch:
+        for rev in pending:
+            result = runner.apply(rev.id, on_batch)
+            console.print(
+                f"{rev.id}: {result.status}, {result.migrated} migrated in {result.seconds:.1f}s; "
+                f"{result.message}"
+            )
 
 
 def _print_dry_run(reports: list[DryRunReport]) -> None:
@@ -231,7 +223,7 @@ def down_cmd(
     runner = MigrationRunner(
         open_database(uri, db_name), revisions, _options(batch_size=batch_size, wait_for_lock_s=wait_s)
     )
-    with _errors(), _progress() as on_batch:
+    with _progress() as on_batch:
         result = runner.down(revision_id, on_batch)
     console.print(
         f"{revision_id}: rolled back, {result.migrated} document(s) restored in {result.seconds:.1f}s"
@@ -246,10 +238,9 @@ def cleanup_cmd(path: Path | None, revision_id: str, uri: str | None, db_name: s
     """Remove an applied migration's deprecated fields (after which it cannot be rolled back)."""
     revisions = _load(path)
     runner = MigrationRunner(open_database(uri, db_name), revisions)
-    with _errors():
-        if not runner.is_applied(revision_id):
-            fail(f"migration {revision_id} is not applied", EXIT_FAILED)
-        count = runner.cleanup(revision_id, force=True)
+    if not runner.is_applied(revision_id):
+        fail(f"migration {revision_id} is not applied", EXIT_FAILED)
+    count = runner.cleanup(revision_id, force=True)
     console.print(f"{revision_id}: deprecated fields removed from {count} document(s)")
 
 
@@ -261,12 +252,11 @@ def cleanup_cmd(path: Path | None, revision_id: str, uri: str | None, db_name: s
 @click.option("--to", "to_version", required=True)
 def new_cmd(path: Path | None, name: str, collection: str, from_version: str | None, to_version: str) -> None:
     """Scaffold a revision file depending on the collection's latest revision."""
-    with _errors():
-        created = new_revision(
-            path or default_path(),
-            name,
-            collection=collection,
-            from_version=from_version,
-            to_version=to_version,
-        )
+    created = new_revision(
+        path or default_path(),
+        name,
+        collection=collection,
+        from_version=from_version,
+        to_version=to_version,
+    )
     console.print(f"created {created}")

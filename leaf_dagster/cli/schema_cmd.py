@@ -9,7 +9,7 @@ import click
 
 from leaf_dagster.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, connection_options, fail, open_database
 from leaf_dagster.schema import DocumentSchema, LeafSchemaError, load_ddl
-from leaf_dagster.schema.apply import ValidationAction, ValidationLevel, apply_schema, plan_schema
+from leaf_dagster.schema.apply import ValidationAction, ValidationLevel, apply_schema, plan_apply, plan_schema
 from leaf_dagster.schema.render import render_schema
 from leaf_dagster.schema.stats import schema_stats
 from leaf_dagster.schema.validator import build_validator
@@ -19,15 +19,12 @@ _FILE = click.Path(exists=True, dir_okay=False, readable=True)
 
 def _schemas(file: str, collection: str | None) -> list[DocumentSchema]:
     """The file's schemas (ALTER … ADD COLUMN applied), or the one named; exit 2 on bad DDL."""
-    try:
-        parsed = load_ddl(file).merged()
-        if collection is not None:
-            return [parsed.only(collection)]
-        if not parsed.schemas:
-            raise LeafSchemaError(f"{file} declares no CREATE DOCUMENT_SCHEMA")
-        return list(parsed.schemas.values())
-    except LeafSchemaError as exc:
-        fail(str(exc), EXIT_BAD_INPUT)
+    parsed = load_ddl(file).merged()
+    if collection is not None:
+        return [parsed.only(collection)]
+    if not parsed.schemas:
+        raise LeafSchemaError(f"{file} declares no CREATE DOCUMENT_SCHEMA")
+    return list(parsed.schemas.values())
 
 
 def _json(value: Any) -> str:
@@ -49,7 +46,13 @@ def schema() -> None:
     show_default=True,
 )
 @click.option("--validation-action", type=click.Choice(["error", "warn"]), default="error", show_default=True)
-@click.option("--dry-run", is_flag=True, help="Print the validator and indexes; touch no database.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print the plan (validator diff, indexes to create, adopt or replace, conflicts); change nothing. "
+    "Without a URI, the plan is not compared with a database.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the plan or result as JSON.")
 @connection_options
 def apply_cmd(
     file: str,
@@ -57,39 +60,72 @@ def apply_cmd(
     validation_level: ValidationLevel,
     validation_action: ValidationAction,
     dry_run: bool,
+    as_json: bool,
     uri: str | None,
     db_name: str | None,
 ) -> None:
-    """Create the collection(s), set the $jsonSchema validator (collMod) and build the indexes."""
+    """Plan, then create the collection(s), set the $jsonSchema validator (collMod) and build the indexes.
+
+    Idempotent and all or nothing: a plan with conflicts is refused before any change (exit 2), and a
+    step failing later puts back the previous validator and indexes (exit 1).
+    """
     schemas = _schemas(file, collection)
-    if dry_run:
-        plans = [
-            plan_schema(s, validation_level=validation_level, validation_action=validation_action).to_dict()
-            for s in schemas
-        ]
-        click.echo(_json(plans if len(plans) > 1 else plans[0]))
+    settings: dict[str, Any] = {"validation_level": validation_level, "validation_action": validation_action}
+    if dry_run and not uri:
+        offline = [plan_schema(s, **settings).to_dict() for s in schemas]
+        if as_json:
+            click.echo(_json(offline if len(offline) > 1 else offline[0]))
+            return
+        for one in offline:
+            click.echo(
+                f"{one['collection']}: validator and {len(one['indexes'])} index(es) (no database given)"
+            )
+            for ix in one["indexes"]:
+                click.echo(f"  index {ix['name']} {ix['key']}")
         return
     database = open_database(uri, db_name)
-    failed = False
-    for s in schemas:
-        try:
-            result = apply_schema(
-                database, s, validation_level=validation_level, validation_action=validation_action
+    plans = [plan_apply(database, s, **settings) for s in schemas]
+    if dry_run:
+        if as_json:
+            dicts = [p.to_dict() for p in plans]
+            click.echo(_json(dicts if len(dicts) > 1 else dicts[0]))
+        else:
+            for p in plans:
+                click.echo("\n".join(p.lines()))
+            click.echo("dry run: nothing was changed")
+        conflict_count = sum(len(p.conflicts) for p in plans)
+        if conflict_count:
+            fail(
+                f"the plan has {conflict_count} conflict(s): apply would refuse it and change nothing",
+                EXIT_BAD_INPUT,
+                "drop or rename the conflicting index, or change the DDL",
             )
-        except LeafSchemaError as exc:
-            fail(str(exc), EXIT_BAD_INPUT)
+        return
+    conflicts = [a.describe() + f" (on {p.schema.collection})" for p in plans for a in p.conflicts]
+    if conflicts:
+        fail(
+            f"nothing applied: the plan has {len(conflicts)} conflict(s): " + "; ".join(conflicts),
+            EXIT_BAD_INPUT,
+            "drop or rename the conflicting index, or change the DDL; --dry-run shows the whole plan",
+        )
+    results = []
+    for s in schemas:
+        result = apply_schema(database, s, **settings)
+        results.append(result)
+        plan = result.plan
         created = "created, " if result.created_collection else ""
+        adopted = [a for a in plan.indexes if a.kind == "adopt"]
         click.echo(
-            f"{s.collection}: {created}validator set (level {validation_level}, action {validation_action}); "
-            f"indexes: {len(result.indexes_created)} created, {len(result.indexes_existing)} already present"
+            f"{s.collection}: {created}{plan.validator_change()}; indexes: {len(result.indexes_created)} created, "
+            f"{len(result.indexes_existing)} already present"
+            + (f" ({len(adopted)} adopted under another name)" if adopted else "")
         )
         for name, error in result.indexes_failed:
-            failed = True
-            click.echo(f"  index {name} FAILED: {error}", err=True)
-        for text in result.plan.unexpressed_checks:
+            click.echo(f"  index {name} NOT BUILT, the server cannot build it: {error}", err=True)
+        for text in plan.schema.unexpressed_checks:
             click.echo(f"  not enforced by the server (left to the quality suite): {text}")
-    if failed:
-        raise SystemExit(EXIT_FAILED)
+    if as_json:
+        click.echo(_json([r.to_dict() for r in results]))
 
 
 @schema.command("show")

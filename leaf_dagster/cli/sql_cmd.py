@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import click
 from bson import json_util
-from pymongo.errors import PyMongoError
 
-from leaf_dagster.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, connection_options, fail, open_database
+from leaf_dagster.cli.common import EXIT_BAD_INPUT, connection_options, fail, open_database
+from leaf_dagster.cli.errors import CommandError
 from leaf_dagster.sql import CompiledQuery, LeafSQLError, compile_sql
+from leaf_dagster.sql.catalog import Catalog
 from leaf_dagster.sql.runner import rows as result_rows
 from leaf_dagster.sql.values import parse_iso
 
@@ -29,13 +31,29 @@ def parse_param(text: str) -> tuple[str, Any]:
         return name.strip(), date if date is not None else raw
 
 
-def _compile(sql: str, params: dict[str, Any]) -> CompiledQuery:
+def load_catalog(directory: str | None) -> Catalog | None:
+    """The field types declared by the ``*.ddl`` files in ``directory`` (``--schemas``)."""
+    if directory is None:
+        return None
+    from leaf_dagster.schema import LeafSchemaError, load_ddl, sql_catalog
+
+    files = sorted(Path(directory).glob("*.ddl"))
+    if not files:
+        fail(f"no *.ddl files in {directory}", EXIT_BAD_INPUT)
     try:
-        return compile_sql(sql, params=params)
+        schemas = [s for f in files for s in load_ddl(f).merged().schemas.values()]
+    except LeafSchemaError as exc:
+        fail(f"{exc}", EXIT_BAD_INPUT)
+    return sql_catalog(schemas)
+
+
+def _compile(sql: str, params: dict[str, Any], catalog: Catalog | None = None) -> CompiledQuery:
+    try:
+        return compile_sql(sql, params=params, catalog=catalog)
     except LeafSQLError as exc:
-        click.echo(f"error: {exc}", err=True)
-        click.echo(exc.caret(sql), err=True)
-        raise SystemExit(EXIT_BAD_INPUT) from None
+        raise CommandError(
+            str(exc), EXIT_BAD_INPUT, "fix the SQL at the caret", details=exc.caret(sql)
+        ) from None
 
 
 @click.command("sql")
@@ -47,22 +65,32 @@ def _compile(sql: str, params: dict[str, Any]) -> CompiledQuery:
 @click.option(
     "--explain", is_flag=True, help="Print the collection and pipeline as extended JSON; no server needed."
 )
+@click.option(
+    "--schemas",
+    "schemas_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Directory of CREATE DOCUMENT_SCHEMA *.ddl files: fields compare as their declared types.",
+)
 @connection_options
 def sql(
-    query: str, params: tuple[str, ...], fmt: str, explain: bool, uri: str | None, db_name: str | None
+    query: str,
+    params: tuple[str, ...],
+    fmt: str,
+    explain: bool,
+    schemas_dir: str | None,
+    uri: str | None,
+    db_name: str | None,
 ) -> None:
     """Run a SQL SELECT (PostgreSQL dialect) on MongoDB and print the rows."""
     bound = dict(parse_param(p) for p in params)
-    compiled = _compile(query, bound)
+    compiled = _compile(query, bound, load_catalog(schemas_dir))
     if explain:
         plan = {"collection": compiled.collection, "pipeline": compiled.pipeline}
         click.echo(json_util.dumps(plan, indent=2, json_options=JSON_OPTIONS))
         return
     database = open_database(uri, db_name)
-    try:
-        rows = result_rows(compiled, database[compiled.collection].aggregate(compiled.pipeline))
-    except PyMongoError as exc:
-        fail(f"the server rejected the query: {exc}", EXIT_FAILED)
+    rows = result_rows(compiled, database[compiled.collection].aggregate(compiled.pipeline))
     if fmt == "json":
         click.echo(json_util.dumps(rows, indent=2, json_options=JSON_OPTIONS))
         return

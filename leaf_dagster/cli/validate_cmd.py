@@ -11,20 +11,17 @@ from typing import Any
 import click
 
 from leaf_dagster.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, connection_options, fail, open_database
-from leaf_dagster.schema import DocumentSchema, LeafSchemaError, load_ddl
+from leaf_dagster.schema import DocumentSchema, load_ddl
 
 _FILE = click.Path(exists=True, dir_okay=False, readable=True)
 
 
 def _schema_for(file: str, collection: str) -> DocumentSchema:
     """The file's schema for ``collection``, or its only schema; exit 2 on bad DDL."""
-    try:
-        parsed = load_ddl(file).merged()
-        if collection in parsed.schemas or len(parsed.schemas) != 1:
-            return parsed.only(collection)
-        return parsed.only()
-    except LeafSchemaError as exc:
-        fail(str(exc), EXIT_BAD_INPUT)
+    parsed = load_ddl(file).merged()
+    if collection in parsed.schemas or len(parsed.schemas) != 1:
+        return parsed.only(collection)
+    return parsed.only()
 
 
 def _overrides(pairs: tuple[str, ...]) -> dict[str, Any]:
@@ -32,7 +29,11 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, Any]:
     for pair in pairs:
         key, sep, level = pair.partition("=")
         if not sep or level.upper() not in ("ERROR", "WARN"):
-            fail(f"--severity {pair!r}: expected KEY=ERROR or KEY=WARN", EXIT_BAD_INPUT)
+            fail(
+                f"--severity {pair!r}: expected KEY=ERROR or KEY=WARN",
+                EXIT_BAD_INPUT,
+                "KEY is an expectation kind (unique) or a rule id (role:enum)",
+            )
         out[key.strip()] = level.upper()
     return out
 
@@ -103,7 +104,7 @@ def validate(
     try:
         build_plan(schema, overrides)
     except ValueError as exc:
-        fail(str(exc), EXIT_BAD_INPUT)
+        fail(str(exc), EXIT_BAD_INPUT, "--severity names a kind or rule id that the schema has")
     db = open_database(uri, db_name)
 
     from leaf_dagster.quality.render import print_report

@@ -40,6 +40,13 @@ def op_prefix(rid: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", rid)
 
 
+def migration_job_name(rid: str) -> str:
+    """The job of revision ``rid``: named after the revision, ``migrate_<id>`` unless the id already
+    says so (``migrate_users_v2_to_v3``, ``migration_20240815_v2`` keep their names)."""
+    name = op_prefix(rid)
+    return name if name.startswith(("migrate_", "migration_")) else f"migrate_{name}"
+
+
 @contextmanager
 def _op_errors(what: str, metadata: Mapping[str, Any] | None = None) -> Iterator[None]:
     """Logic errors fail at once; transient errors and lock contention go to the RetryPolicy."""
@@ -168,7 +175,7 @@ def migration_jobs(
     options: MigrationOptions | None = None,
     asset_key: AssetKeyFor = collection_asset_key,
 ) -> list[dg.JobDefinition]:
-    """One job per revision (``migrate_<id>``) and ``pending_migrations`` running them all in order."""
+    """One job per revision (:func:`migration_job_name`) and ``pending_migrations`` running them all in order."""
     folder = Path(path)
     revisions = Revisions.load(folder)
     opts = options or MigrationOptions()
@@ -177,7 +184,7 @@ def migration_jobs(
     for rev in revisions:
         jobs.append(
             dg.job(
-                name=f"migrate_{op_prefix(rev.id)}",
+                name=migration_job_name(rev.id),
                 description=f"{rev.id}: {rev.collection} {rev.from_version} → {rev.to_version}",
                 tags={"leaf/migration": rev.id},
             )(_single(ops[rev.id]))

@@ -13,7 +13,7 @@ from typing import Any
 
 import dagster as dg
 
-from leaf_dagster.connection import is_transient
+from leaf_dagster.connection import is_transient, redact_text
 
 TRANSIENT_RETRY_POLICY = dg.RetryPolicy(
     max_retries=4, delay=1.0, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
@@ -30,7 +30,7 @@ def fail_fast_unless_transient(what: str, metadata: Mapping[str, Any] | None = N
         if is_transient(exc):
             raise
         raise dg.Failure(
-            description=f"{what} failed: {type(exc).__name__}: {exc}",
+            description=redact_text(f"{what} failed: {type(exc).__name__}: {exc}"),
             metadata=dict(metadata or {}),
             allow_retries=False,
         ) from exc

@@ -14,6 +14,15 @@ parameters: ``upstream_lookback: 30 days`` declares that partition ``D`` reads t
 partitions of ``[D_end - 30 days, D_end)``, so Dagster marks every downstream partition that read
 a re-run upstream partition as stale, and a backfill of both assets runs the upstream range first.
 Upstream partitions before the upstream's start date are allowed (and simply absent).
+
+Concurrency: each rollup asset is in the Dagster concurrency pool :func:`rollup_pool` names, one per
+target by default (``mongodb/<resource key>/<target>``) or one per MongoDB resource
+(``pool_by="resource"``: ``mongodb/<resource key>``). With a pool limit (``concurrency: pools:
+default_limit: 1`` in ``dagster.yaml``, or ``dagster instance concurrency set <pool> <n>``), backfills
+and schedules queue in Dagster instead of waiting on the target's lease in the engine (which still
+serializes them if no limit is set, see :mod:`leaf_dagster.rollups.fencing`). The rollup jobs also
+carry the run tag ``leaf/mongodb: <resource key>``, for a run-level cap per server
+(``concurrency: runs: tag_concurrency_limits``).
 """
 
 # No ``from __future__ import annotations``: Dagster reads the asset function's annotations at
@@ -23,7 +32,7 @@ import hashlib
 import warnings
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import dagster as dg
 from dagster._core.definitions.partitions.partitioned_schedule import (
@@ -51,6 +60,15 @@ ASSET_KIND = "mongodb"
 # build_schedule_from_partitioned_job returns this until the job is resolved by Definitions.
 Schedule = dg.ScheduleDefinition | UnresolvedPartitionedAssetScheduleDefinition
 _BACKFILL_PARTITIONS_PER_RUN = {"hourly": 24, "daily": 7}
+PoolBy = Literal["target", "resource"]
+MONGODB_TAG = "leaf/mongodb"
+
+
+def rollup_pool(spec: RollupSpec, resource_key: str = "mongo", pool_by: PoolBy = "target") -> str:
+    """The Dagster concurrency pool of a rollup asset: per target, or per MongoDB resource."""
+    if pool_by == "resource":
+        return f"mongodb/{resource_key}"
+    return f"mongodb/{resource_key}/{spec.target}"
 
 
 def collection_asset_key(collection: str, key_prefix: Sequence[str] = ()) -> dg.AssetKey:
@@ -73,7 +91,21 @@ def _code_version(spec: RollupSpec) -> str:
     return hashlib.sha256(repr(spec).encode()).hexdigest()[:16]
 
 
-def _result_metadata(result: RollupResult) -> dict[str, Any]:
+def _partition_figures(spec: RollupSpec, result: RollupResult) -> dict[str, dict[str, Any]]:
+    """Each partition of a ranged run: its own documents written and window, by partition key."""
+    partitions = partitions_for(spec)
+    if partitions is None:
+        return {}
+    return {
+        partitions.get_partition_key_for_timestamp(window.start.timestamp()): {
+            "documents_written": written,
+            "window": window.as_dict(),
+        }
+        for window, written in result.partitions
+    }
+
+
+def _result_metadata(result: RollupResult, spec: RollupSpec) -> dict[str, Any]:
     metadata: dict[str, Any] = {
         "documents_written": result.documents_written,
         "documents_removed": result.documents_removed,
@@ -94,6 +126,10 @@ def _result_metadata(result: RollupResult) -> dict[str, Any]:
         )
     if result.extra:
         metadata.update({key: str(value) for key, value in result.extra.items()})
+    if result.partitions:
+        # Dagster records one materialization for every partition of a ranged run (its metadata
+        # cannot differ per partition), so each partition's own figures are listed here.
+        metadata["partitions"] = dg.MetadataValue.json(_partition_figures(spec, result))
     return metadata
 
 
@@ -167,10 +203,12 @@ def rollup_asset(
     group_name: str | None = "rollups",
     upstream: Mapping[str, dg.AssetKey] | None = None,
     partitioned_upstream: Collection[str] = (),
+    pool_by: PoolBy = "target",
 ) -> dg.AssetsDefinition:
     """One rollup as an asset. ``upstream`` maps a source collection to the asset producing it;
     ``partitioned_upstream`` names the source collections whose asset is time-partitioned (they
-    get the ``upstream_lookback`` partition mapping, if the rollup declares one)."""
+    get the ``upstream_lookback`` partition mapping, if the rollup declares one); ``pool_by``
+    chooses its concurrency pool (:func:`rollup_pool`)."""
     spec = spec_or_file if isinstance(spec_or_file, RollupSpec) else load_rollup_file(spec_or_file)
     upstream = upstream or {}
     deps = _deps(spec, key_prefix, upstream, partitioned_upstream)
@@ -215,6 +253,7 @@ def rollup_asset(
                     else None
                 ),
                 retry_policy=TRANSIENT_RETRY_POLICY,
+                pool=rollup_pool(spec, resource_key, pool_by),
                 required_resource_keys={resource_key},
                 code_version=_code_version(spec),
             )
@@ -225,7 +264,23 @@ def rollup_asset(
                     f"{spec.name}: {result.documents_written} documents written to {spec.target}, "
                     f"{result.documents_removed} removed, in {result.duration_s:.2f}s ({result.mode})"
                 )
-                return dg.MaterializeResult(metadata=_result_metadata(result))
+                if len(result.partitions) > 1:
+                    how = (
+                        "its SQL reads :partition_start/:partition_end, so it ran once per partition"
+                        if spec.binds_window
+                        else "in one aggregation over the whole range"
+                    )
+                    figures = ", ".join(
+                        f"{key}: {f['documents_written']}"
+                        for key, f in _partition_figures(spec, result).items()
+                    )
+                    context.log.info(
+                        f"{spec.name}: {len(result.partitions)} partitions, {how}; documents per partition: {figures}"
+                    )
+                metadata = _result_metadata(result, spec)
+                # the target's documents after the run, for the catalog (the metadata count: no scan)
+                metadata["dagster/row_count"] = mongo.get_database()[spec.target].estimated_document_count()
+                return dg.MaterializeResult(metadata=metadata)
 
     except dg.DagsterInvalidDefinitionError as exc:
         raise LeafRollupConfigError(
@@ -251,6 +306,7 @@ def rollup_assets(
     resource_key: str = "mongo",
     key_prefix: Sequence[str] = (),
     group_name: str | None = "rollups",
+    pool_by: PoolBy = "target",
 ) -> list[dg.AssetsDefinition]:
     """Every rollup file in a folder as an asset, wired to the rollups and collections it reads."""
     specs = _specs(path)
@@ -264,6 +320,7 @@ def rollup_assets(
             group_name=group_name,
             upstream=producers,
             partitioned_upstream=partitioned,
+            pool_by=pool_by,
         )
         for spec in specs
     ]
@@ -298,6 +355,7 @@ def rollup_job_and_schedule(
     daily_minute: int = 0,
     hourly_minute: int = 10,
     default_status: dg.DefaultScheduleStatus = dg.DefaultScheduleStatus.STOPPED,
+    resource_key: str = "mongo",
 ) -> tuple[UnresolvedAssetJobDefinition, Schedule]:
     """A job materializing one rollup and the schedule running it.
 
@@ -310,6 +368,7 @@ def rollup_job_and_schedule(
         selection=dg.AssetSelection.assets(asset_key),
         partitions_def=partitions,
         description=f"Materialize the {spec.name} rollup.",
+        tags={MONGODB_TAG: resource_key},
     )
     daily_cron = f"{daily_minute} {daily_hour} * * *"
     schedule: Schedule
@@ -345,6 +404,7 @@ def rollup_definitions(
     daily_minute: int = 0,
     hourly_minute: int = 10,
     source_assets: bool = True,
+    pool_by: PoolBy = "target",
 ) -> dg.Definitions:
     """Assets, external source assets, one job and one schedule per rollup (no resources).
 
@@ -355,12 +415,19 @@ def rollup_definitions(
     dg.Definitions(resources={"mongo": MongoResource(...)}))``.
     """
     specs = _specs(path)
-    assets = rollup_assets(specs, resource_key=resource_key, key_prefix=key_prefix, group_name=group_name)
+    assets = rollup_assets(
+        specs, resource_key=resource_key, key_prefix=key_prefix, group_name=group_name, pool_by=pool_by
+    )
     jobs: list[UnresolvedAssetJobDefinition] = []
     schedules: list[Schedule] = []
     for spec, asset in zip(specs, assets, strict=True):
         job, schedule = rollup_job_and_schedule(
-            spec, asset.key, daily_hour=daily_hour, daily_minute=daily_minute, hourly_minute=hourly_minute
+            spec,
+            asset.key,
+            daily_hour=daily_hour,
+            daily_minute=daily_minute,
+            hourly_minute=hourly_minute,
+            resource_key=resource_key,
         )
         jobs.append(job)
         schedules.append(schedule)

@@ -20,13 +20,14 @@ from typing import Any
 
 from pymongo import ReplaceOne, UpdateOne, WriteConcern
 from pymongo.collection import Collection
-from pymongo.errors import BulkWriteError
+from pymongo.errors import BulkWriteError, WriteError
 
 from leaf_dagster.connection import Document
 from leaf_dagster.migrations.revision import VERSION_FIELD, Pipeline, Transform
 
 DURABLE = WriteConcern(j=True)
 MAX_ERROR_CHARS = 500
+DOCUMENT_VALIDATION_FAILURE = 121
 
 
 @dataclass
@@ -136,8 +137,44 @@ def run_server_batch(
     write_concern: WriteConcern = DURABLE,
 ) -> BatchResult:
     ids = [d["_id"] for d in docs]
-    result = coll.with_options(write_concern=write_concern).update_many(
-        {VERSION_FIELD: source_version, "_id": {"$gte": ids[0], "$lte": ids[-1]}},
-        [*pipeline, {"$set": {VERSION_FIELD: target_version}}],
-    )
+    target = coll.with_options(write_concern=write_concern)
+    update = [*pipeline, {"$set": {VERSION_FIELD: target_version}}]
+    try:
+        result = target.update_many(
+            {VERSION_FIELD: source_version, "_id": {"$gte": ids[0], "$lte": ids[-1]}}, update
+        )
+    except WriteError as exc:
+        if exc.code != DOCUMENT_VALIDATION_FAILURE:
+            raise
+        # The collection's validator rejected a document, and update_many stopped somewhere in the
+        # range: redo it one document at a time (each filtered on the source version, so documents
+        # already migrated match nothing) and quarantine the rejected ones, as a failing transform.
+        return _server_batch_per_document(target, ids, update, source_version)
     return BatchResult(size=len(ids), last_id=ids[-1], migrated=result.modified_count)
+
+
+def _server_batch_per_document(
+    coll: Collection[Document], ids: list[Any], update: Pipeline, source_version: str
+) -> BatchResult:
+    migrated = 0
+    failures: list[Document] = []
+    for _id in ids:
+        try:
+            migrated += coll.update_one({"_id": _id, VERSION_FIELD: source_version}, update).modified_count
+        except WriteError as exc:
+            if exc.code != DOCUMENT_VALIDATION_FAILURE:
+                raise
+            failures.append(
+                {
+                    "_id": _id,
+                    "error": _error_text(
+                        f"rejected by the collection's validator: {(exc.details and exc.details.get('errmsg')) or exc}"
+                    ),
+                }
+            )
+    # Documents migrated by the interrupted update_many matched nothing above; count them too.
+    left = coll.count_documents({"_id": {"$in": ids}, VERSION_FIELD: source_version})
+    done_before = len(ids) - migrated - left
+    return BatchResult(
+        size=len(ids), last_id=ids[-1], migrated=migrated + max(done_before, 0), failures=failures
+    )

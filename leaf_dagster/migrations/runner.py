@@ -17,8 +17,9 @@ from typing import Any
 from pymongo import ASCENDING, WriteConcern
 from pymongo.collection import Collection
 from pymongo.database import Database
+from pymongo.errors import OperationFailure
 
-from leaf_dagster.connection import Document
+from leaf_dagster.connection import AUTH_CODES, Document, is_transient
 from leaf_dagster.migrations.batches import run_client_batch, run_server_batch, select_batches
 from leaf_dagster.migrations.changelog import Changelog, Status, now
 from leaf_dagster.migrations.errors import (
@@ -26,6 +27,7 @@ from leaf_dagster.migrations.errors import (
     IrreversibleMigration,
     MigrationError,
     MigrationValidationError,
+    RevisionError,
 )
 from leaf_dagster.migrations.lock import Lease
 from leaf_dagster.migrations.options import (
@@ -41,6 +43,7 @@ from leaf_dagster.migrations.validation import validate_revision
 
 DURABLE = WriteConcern(j=True)
 UP, DOWN = "up", "down"
+DUPLICATE_KEY = 11000
 
 
 @dataclass
@@ -149,9 +152,12 @@ class MigrationRunner:
             migrated, failed = self._pass(rev, lease, DOWN, on_batch)
             if failed:
                 self.changelog.update(rid, {"status": Status.FAILED.value, "phase": DOWN})
+                failures = (self.changelog.get(rid) or {}).get("failures") or [{}]
                 raise MigrationError(
-                    f"rollback of {rid}: down failed on {failed} document(s), left at {rev.to_version}; "
-                    "see the changelog's failures"
+                    f"rollback of {rid} incomplete: {failed} document(s) quarantined at {rev.to_version} "
+                    f"(first {failures[0].get('_id')!r}: {failures[0].get('error')}), {migrated} restored to "
+                    f"{rev.from_version}; fix them, or relax the collection's validator (schema apply "
+                    "--validation-level moderate), and run migrate down again: it resumes"
                 )
             self.changelog.update(
                 rid, {"status": Status.ROLLED_BACK.value, "phase": None, "rolledBackAt": now()}
@@ -288,7 +294,17 @@ class MigrationRunner:
                 result = run_client_batch(coll, docs, transform, state.source, state.target, concern)
             else:
                 assert pipeline is not None
-                result = run_server_batch(coll, docs, pipeline, state.source, state.target, concern)
+                try:
+                    result = run_server_batch(coll, docs, pipeline, state.source, state.target, concern)
+                except OperationFailure as exc:
+                    if is_transient(exc) or exc.code in AUTH_CODES or exc.code == DUPLICATE_KEY:
+                        raise
+                    # Not a document's fault (validator rejections are quarantined by the batch): the
+                    # server refuses the pipeline itself, a bogus operator say.
+                    reason = (exc.details or {}).get("errmsg") or str(exc)
+                    raise RevisionError(
+                        f"migration {rev.id}: the server rejects its {state.direction} pipeline: {reason}"
+                    ) from None
             self.changelog.save_batch(
                 rev.id,
                 result.last_id,

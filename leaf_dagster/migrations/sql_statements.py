@@ -232,36 +232,69 @@ class _Compiled:
             raise RevisionError(f"unsupported statement: {text[:60]}")
 
 
+class StatementError(RevisionError):
+    """A statement that does not compile, with the line (1-based, in the text given) it starts on."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(f"line {line}: {message}")
+        self.message = message
+        self.line = line
+
+
 def compile_statements(text: str) -> tuple[str | None, str | None, Pipeline]:
-    """(collection, to_version from ``SET _schema.version``, pipeline) of a block of statements."""
+    """(collection, to_version from ``SET _schema.version``, pipeline) of a block of statements.
+
+    Raises :class:`StatementError` naming the line of ``text`` where the failing statement starts.
+    """
     compiled = _Compiled()
-    for statement in split_top(_strip_comments(text), ";"):
-        if statement:
+    stripped = _strip_comments(text)
+    cursor = 0
+    for statement in split_top(stripped, ";"):
+        if not statement:
+            continue
+        start = stripped.find(statement, cursor)
+        cursor = start + len(statement)
+        try:
             compiled.statement(statement)
+        except StatementError:
+            raise
+        except RevisionError as exc:
+            raise StatementError(str(exc), stripped.count("\n", 0, start) + 1) from None
     return compiled.collection, compiled.to_version, compiled.pipeline
 
 
 def load_sql_revision(path: Path) -> Revision:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        bad_line = exc.object[: exc.start].count(b"\n") + 1
+        raise RevisionError(f"{path}:{bad_line}: not UTF-8 text; save it as UTF-8") from None
     headers: dict[str, str] = {}
+    # Both blocks keep a blank line for every line they do not hold, so that a statement's line in
+    # its block is its line in the file.
     up_lines: list[str] = []
     down_lines: list[str] | None = None
     for line in text.splitlines():
         if m := _HEADER.match(line.strip()):
             headers[m[1]] = m[2]
+            line = ""
         elif _DOWN.match(line.strip()):
-            down_lines = []
-        else:
-            (up_lines if down_lines is None else down_lines).append(line)
+            down_lines = [""] * (len(up_lines) + 1)
+            continue
+        up_lines.append(line if down_lines is None else "")
+        if down_lines is not None:
+            down_lines.append(line)
     up_text = "\n".join(up_lines)
     if m := _CREATE.match(_strip_comments(up_text)):
         headers.setdefault("id", m[1])
-        up_text = m[2]
+        up_text = "\n" * _strip_comments(up_text).count("\n", 0, m.start(2)) + m[2]
     try:
         collection, to_version, up_pipeline = compile_statements(up_text)
         down_pipeline = compile_statements("\n".join(down_lines))[2] if down_lines is not None else None
+    except StatementError as exc:
+        raise RevisionError(f"{path}:{exc.line}: {exc.message}") from None
     except RevisionError as exc:
-        raise RevisionError(f"{path}: {exc}") from exc
+        raise RevisionError(f"{path}: {exc}") from None
     collection = headers.get("collection", collection)
     to_version = headers.get("to_version", to_version)
     missing = [

@@ -34,6 +34,10 @@ class MigrationState:
     file_missing: bool = False
     applied_at: datetime | None = None
     cleanup: str | None = None
+    # Running by its record, but no runner holds a live lease on it: the runner died (or lost the
+    # server) mid-run. A rerun resumes from the checkpoint.
+    stalled: bool = False
+    lease_expired_at: datetime | None = None
 
     @property
     def progress(self) -> float:
@@ -58,8 +62,25 @@ def _aware(value: Any) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def _live_lease(
+    rid: str, collection: str, locks: list[Document], at: datetime
+) -> tuple[bool, datetime | None]:
+    """Whether a runner holds an unexpired lease on ``rid`` (a lease's key names the collection, its
+    purpose the revision), and when the last such lease expires(d)."""
+    leases = [
+        lock for lock in locks if lock.get("_id") == f"migrate:{collection}" and lock.get("purpose") == rid
+    ]
+    expiries = [e for lock in leases if (e := _aware(lock.get("expiresAt"))) is not None]
+    latest = max(expiries, default=None)
+    return latest is not None and latest > at, latest
+
+
 def _state(
-    rid: str, where: tuple[str, str, str], record: Document | None, checksum: str | None
+    rid: str,
+    where: tuple[str, str, str],
+    record: Document | None,
+    checksum: str | None,
+    locks: list[Document] | None = None,
 ) -> MigrationState:
     if record is None:
         return MigrationState(rid, *where, status=Status.PENDING.value)
@@ -74,7 +95,11 @@ def _state(
     elif busy and migrated:
         rate = migrated / busy
     status = str(record.get("status"))
-    if rate and status == Status.RUNNING:
+    stalled, expired_at = False, None
+    if status == Status.RUNNING:
+        live, expired_at = _live_lease(rid, where[0], locks or [], datetime.now(UTC))
+        stalled = not live
+    if rate and status == Status.RUNNING and not stalled:
         eta = max(total - migrated - failed, 0) / rate
     return MigrationState(
         rid,
@@ -91,16 +116,19 @@ def _state(
         file_missing=checksum is None,
         applied_at=_aware(record.get("appliedAt")),
         cleanup=(record.get("cleanup") or {}).get("state"),
+        stalled=stalled,
+        lease_expired_at=expired_at if stalled else None,
     )
 
 
 def migration_status(db: Database[Document], revisions: Revisions) -> StatusReport:
     records = Changelog(db).all()
+    locks = read_locks(db)
     states: list[MigrationState] = []
     collections: list[str] = []
     for rev in revisions:
         where = (rev.collection, rev.from_version, rev.to_version)
-        states.append(_state(rev.id, where, records.pop(rev.id, None), rev.checksum))
+        states.append(_state(rev.id, where, records.pop(rev.id, None), rev.checksum, locks))
         if rev.collection not in collections:
             collections.append(rev.collection)
     for rid, record in sorted(records.items()):  # in the changelog, no longer in the folder
@@ -109,9 +137,9 @@ def migration_status(db: Database[Document], revisions: Revisions) -> StatusRepo
             str(record.get("from_version")),
             str(record.get("to_version")),
         )
-        states.append(_state(rid, where, record, None))
+        states.append(_state(rid, where, record, None, locks))
     return StatusReport(
         migrations=states,
         versions={c: version_distribution(db[c]) for c in collections},
-        locks=read_locks(db),
+        locks=locks,
     )

@@ -22,10 +22,20 @@ from pymongo.database import Database
 
 from leaf_dagster.connection import Document
 from leaf_dagster.rollups import sqlbridge
+from leaf_dagster.rollups.fencing import (
+    DURABLE,
+    LeaseSettings,
+    RollupLeaseLost,
+    TargetLease,
+    newer_fence,
+    stale_than,
+)
 from leaf_dagster.rollups.runs import (
     RollupResult,
     TimeWindow,
     aware,
+    check_shard_key,
+    documents_per_partition,
     ensure_index,
     new_run_id,
     record_run,
@@ -93,6 +103,7 @@ def bucket_pipeline(
     *,
     run_id: str,
     computed_at: dt.datetime,
+    fence: int = 0,
 ) -> list[Document]:
     """The whole aggregation for one partition, ending in ``$merge``."""
     assert spec.bucket is not None and spec.time_field is not None and spec.partition is not None
@@ -131,8 +142,11 @@ def bucket_pipeline(
             "computedAt": {"$literal": computed_at},
             "sources": {"$literal": list(spec.sources)},
             "window": {"$literal": {"start": window.start, "end": window.end}},
+            "fence": {"$literal": fence},
         },
     }
+    # "replace", unless a newer run (higher fencing epoch) wrote the bucket: a zombie's late merge
+    when_matched = [{"$replaceWith": {"$cond": [newer_fence(spec.metadata_field), "$$ROOT", "$$new"]}}]
     return [
         {"$match": window.match(time_field)},
         {"$sort": {time_field: 1, "_id": 1}},
@@ -166,7 +180,14 @@ def bucket_pipeline(
         {"$unwind": {"path": "$chunks", "includeArrayIndex": "bucketSeq"}},
         {"$set": {"chunk": "$chunks", "bucketSeq": {"$toInt": "$bucketSeq"}}},
         {"$replaceWith": bucket_doc},
-        {"$merge": {"into": spec.target, "on": "_id", "whenMatched": "replace", "whenNotMatched": "insert"}},
+        {
+            "$merge": {
+                "into": spec.target,
+                "on": "_id",
+                "whenMatched": when_matched,
+                "whenNotMatched": "insert",
+            }
+        },
     ]
 
 
@@ -183,15 +204,38 @@ def run_bucket_rollup(
     *,
     run_id: str | None = None,
     on_pipeline: Callable[[list[Document]], None] | None = None,
+    lease: LeaseSettings | None = None,
 ) -> RollupResult:
-    """Rebuild the buckets of one window: same input, same buckets, however often it runs."""
+    """Rebuild the buckets of one window: same input, same buckets, however often it runs.
+
+    Under the target's lease, fenced by its epoch (:mod:`leaf_dagster.rollups.fencing`).
+    """
     if spec.pattern != "bucket":
         raise ValueError(f"rollup {spec.name!r} is a {spec.pattern} rollup, not a bucket rollup")
     run_id = run_id or new_run_id()
+    what = f"window {window.start:%Y-%m-%dT%H:%M}/{window.end:%Y-%m-%dT%H:%M}"
+    with TargetLease(
+        db, spec.target, purpose=f"rollup {spec.name}, {what}, run {run_id}", settings=lease
+    ) as held:
+        return _run_bucket(db, spec, window, held, run_id=run_id, on_pipeline=on_pipeline)
+
+
+def _run_bucket(
+    db: Database[Document],
+    spec: RollupSpec,
+    window: TimeWindow,
+    held: TargetLease,
+    *,
+    run_id: str,
+    on_pipeline: Callable[[list[Document]], None] | None,
+) -> RollupResult:
     started_at = utc_now()
     clock = time.perf_counter()
+    meta = spec.metadata_field
     compiled = sqlbridge.compile_rollup_sql(spec.sql, now=started_at)
-    pipeline = bucket_pipeline(spec, compiled.pipeline, window, run_id=run_id, computed_at=started_at)
+    pipeline = bucket_pipeline(
+        spec, compiled.pipeline, window, run_id=run_id, computed_at=started_at, fence=held.epoch
+    )
     result = RollupResult(
         rollup=spec.name,
         target=spec.target,
@@ -200,17 +244,27 @@ def run_bucket_rollup(
         pipeline=pipeline,
         window=window,
         sources=spec.sources,
+        extra={"fence": held.epoch},
     )
     if on_pipeline is not None:
         on_pipeline(pipeline)
     ensure_bucket_indexes(db, spec)
-    db[compiled.collection].aggregate(pipeline, allowDiskUse=True).close()
-    target = db[spec.target]
+    check_shard_key(db, spec.target, ("_id",))
+    held.verify()
+    db.get_collection(compiled.collection, write_concern=DURABLE).aggregate(
+        pipeline, allowDiskUse=True
+    ).close()
+    target = db.get_collection(spec.target, write_concern=DURABLE)
     in_window = window.match("bucketDate")
-    removed = target.delete_many({**in_window, f"{spec.metadata_field}.runId": {"$ne": run_id}})
+    try:
+        held.verify()  # the commit step: only the lease holder clears what it did not write
+    except RollupLeaseLost:
+        target.delete_many({**in_window, f"{meta}.fence": held.epoch})
+        raise
+    removed = target.delete_many({**in_window, **stale_than(f"{meta}.fence", held.epoch)})
     duration_ms = round((time.perf_counter() - clock) * 1000)
-    mine = {**in_window, f"{spec.metadata_field}.runId": run_id}
-    written = target.update_many(mine, {"$set": {f"{spec.metadata_field}.durationMs": duration_ms}})
+    mine = {**in_window, f"{meta}.runId": run_id}
+    written = target.update_many(mine, {"$set": {f"{meta}.durationMs": duration_ms}})
     latest = list(
         target.aggregate(
             [{"$match": mine}, {"$group": {"_id": None, "at": {"$max": "$bucketMetadata.lastEventAt"}}}]
@@ -218,6 +272,7 @@ def run_bucket_rollup(
     )
     result.documents_written = written.matched_count
     result.documents_removed = removed.deleted_count
+    result.partitions = documents_per_partition(target, spec, run_id, "bucketDate", window)
     result.watermark = aware(latest[0]["at"]) if latest else None
     result.duration_s = time.perf_counter() - clock
     record_run(db, result, started_at)

@@ -31,20 +31,32 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from pymongo.collection import Collection
 from pymongo.database import Database
 
 from leaf_dagster.connection import Document
 from leaf_dagster.rollups import sqlbridge
 from leaf_dagster.rollups.errors import LeafRollupConfigError
+from leaf_dagster.rollups.fencing import (
+    DURABLE,
+    LeaseSettings,
+    RollupLeaseLost,
+    TargetLease,
+    newer_fence,
+    stale_than,
+)
 from leaf_dagster.rollups.incremental import IncrementalPlan, average_stages, combine_stage, plan_incremental
 from leaf_dagster.rollups.runs import (
     RollupResult,
     TimeWindow,
     aware,
+    check_shard_key,
     commit_watermark,
+    documents_per_partition,
     ensure_index,
     ensure_merge_index,
     new_run_id,
+    partition_windows,
     read_watermark,
     record_run,
     source_high_water_mark,
@@ -52,7 +64,7 @@ from leaf_dagster.rollups.runs import (
     utc_now,
     write_pending,
 )
-from leaf_dagster.rollups.spec import PARTITION_PERIOD, RollupSpec
+from leaf_dagster.rollups.spec import RollupSpec
 
 
 def _metadata_stage(
@@ -62,6 +74,7 @@ def _metadata_stage(
     computed_at: dt.datetime,
     watermark: dt.datetime | None,
     window: TimeWindow | None,
+    fence: int,
 ) -> Document:
     meta = spec.metadata_field
     values: dict[str, Any] = {
@@ -69,6 +82,7 @@ def _metadata_stage(
         "computedAt": computed_at,
         "sources": list(spec.sources),
         "watermark": watermark,
+        "fence": fence,
     }
     if window is not None:
         values["window"] = {"start": window.start, "end": window.end}
@@ -76,20 +90,25 @@ def _metadata_stage(
 
 
 def _when_matched(spec: RollupSpec, plan: IncrementalPlan | None, incremental: bool) -> Any:
+    meta = spec.metadata_field
     if incremental:
         assert plan is not None
-        return [combine_stage(plan, spec.on, spec.metadata_field)]
+        return [combine_stage(plan, spec.on, meta)]
+    newer = newer_fence(meta)
     if spec.write == "replace":
-        return "replace"
-    meta = spec.metadata_field
+        # "replace", unless a newer run wrote the document; _id is kept (the results may have none)
+        return [{"$replaceWith": {"$cond": [newer, "$$ROOT", {"$mergeObjects": ["$$new", {"_id": "$_id"}]}]}}]
     produced = [column for column in spec.columns if column not in spec.on]
     if plan is not None:
         produced += [f"{meta}.partials"]
     fields = {column: f"$$new.{column}" for column in produced}
     fields.update(
-        {f"{meta}.{key}": f"$$new.{meta}.{key}" for key in ("runId", "computedAt", "sources", "watermark")}
+        {
+            f"{meta}.{key}": f"$$new.{meta}.{key}"
+            for key in ("runId", "computedAt", "sources", "watermark", "fence")
+        }
     )
-    return [{"$set": fields}]
+    return [{"$set": {name: {"$cond": [newer, f"${name}", value]} for name, value in fields.items()}}]
 
 
 def computed_pipeline(
@@ -103,6 +122,7 @@ def computed_pipeline(
     window: TimeWindow | None = None,
     plan: IncrementalPlan | None = None,
     incremental: bool = False,
+    fence: int = 0,
 ) -> list[Document]:
     stages: list[Document] = []
     if source_filter:
@@ -114,7 +134,9 @@ def computed_pipeline(
         # Without _id in the results, a matched document keeps its own _id on replace.
         stages.append({"$unset": "_id"})
     stages.append(
-        _metadata_stage(spec, run_id=run_id, computed_at=computed_at, watermark=watermark, window=window)
+        _metadata_stage(
+            spec, run_id=run_id, computed_at=computed_at, watermark=watermark, window=window, fence=fence
+        )
     )
     stages.append(
         {
@@ -127,19 +149,6 @@ def computed_pipeline(
         }
     )
     return stages
-
-
-def partition_windows(spec: RollupSpec, window: TimeWindow) -> list[TimeWindow]:
-    """``window`` cut into the rollup's partitions (one window when it is a single partition)."""
-    assert spec.partition is not None
-    period = PARTITION_PERIOD[spec.partition]
-    out: list[TimeWindow] = []
-    start = window.start
-    while start < window.end:
-        end = min(start + period, window.end)
-        out.append(TimeWindow(start, end))
-        start = end
-    return out
 
 
 def window_param_values(window: TimeWindow) -> dict[str, dt.datetime]:
@@ -162,8 +171,13 @@ def run_computed_rollup(
     full_refresh: bool = False,
     run_id: str | None = None,
     on_pipeline: Callable[[list[Document]], None] | None = None,
+    lease: LeaseSettings | None = None,
 ) -> RollupResult:
-    """Run one computed rollup; ``window`` is required exactly when the rollup is partitioned."""
+    """Run one computed rollup; ``window`` is required exactly when the rollup is partitioned.
+
+    The run holds the target's lease throughout, and fences its writes with its epoch
+    (:mod:`leaf_dagster.rollups.fencing`).
+    """
     if spec.pattern != "computed":
         raise ValueError(f"rollup {spec.name!r} is a {spec.pattern} rollup, not a computed rollup")
     if (window is None) != (spec.partition is None):
@@ -171,10 +185,45 @@ def run_computed_rollup(
     if window is not None and spec.binds_window:
         windows = partition_windows(spec, window)
         if len(windows) > 1:
-            return _run_partitions(db, spec, window, windows, run_id=run_id, on_pipeline=on_pipeline)
+            return _run_partitions(
+                db, spec, window, windows, run_id=run_id, on_pipeline=on_pipeline, lease=lease
+            )
     run_id = run_id or new_run_id()
+    what = f"window {window.start:%Y-%m-%dT%H:%M}/{window.end:%Y-%m-%dT%H:%M}" if window else "whole target"
+    with TargetLease(
+        db, spec.target, purpose=f"rollup {spec.name}, {what}, run {run_id}", settings=lease
+    ) as held:
+        return _run_computed(
+            db, spec, held, window=window, full_refresh=full_refresh, run_id=run_id, on_pipeline=on_pipeline
+        )
+
+
+def incremental_watermark(
+    source: Collection[Document], spec: RollupSpec, started_at: dt.datetime
+) -> dt.datetime | None:
+    """The watermark rule: the latest source time at or before ``started_at - watermark_lag``.
+
+    A run merges the half-open range ``(previous watermark, this watermark]``; events stamped
+    later than the bound (still being written, or written late) wait for the next run.
+    """
+    assert spec.time_field is not None
+    bound = started_at - spec.watermark_lag
+    return source_high_water_mark(source, spec.time_field, {spec.time_field: {"$lte": bound}})
+
+
+def _run_computed(
+    db: Database[Document],
+    spec: RollupSpec,
+    held: TargetLease,
+    *,
+    window: TimeWindow | None,
+    full_refresh: bool,
+    run_id: str,
+    on_pipeline: Callable[[list[Document]], None] | None,
+) -> RollupResult:
     started_at = utc_now()
     clock = time.perf_counter()
+    epoch = held.epoch
     sql, plan = _sql_for(spec)
     params = window_param_values(window) if window is not None and spec.binds_window else None
     compiled = sqlbridge.compile_rollup_sql(sql, now=started_at, params=params)
@@ -202,19 +251,31 @@ def run_computed_rollup(
         elif spec.incremental and not full_refresh and pending is None and "watermark" in state:
             incremental, mode = True, "incremental"
             lower = previous
-            watermark = source_high_water_mark(source, time_field) if time_field else None
+            watermark = incremental_watermark(source, spec, started_at)
             if watermark is None or (lower is not None and watermark <= lower):
                 return _nothing_new(db, spec, run_id, started_at, clock, previous)
         else:
             lower = None
-            watermark = source_high_water_mark(source, time_field) if time_field else None
+            if time_field is None:
+                watermark = None
+            elif spec.incremental:
+                watermark = incremental_watermark(source, spec, started_at)
+            else:
+                watermark = source_high_water_mark(source, time_field)
         if time_field and watermark is not None:
             bounds: Document = {"$lte": watermark}
             if incremental and lower is not None:
                 bounds["$gt"] = lower
             source_filter = {time_field: bounds}
-        if time_field and watermark is not None:
-            write_pending(db, spec.name, lower, watermark, full=not incremental)
+        elif time_field and spec.incremental:
+            source_filter = {time_field: {"$lte": started_at - spec.watermark_lag}}
+        fenced_out = (
+            time_field
+            and watermark is not None
+            and not write_pending(db, spec.name, lower, watermark, full=not incremental, fence=epoch)
+        )
+        if fenced_out:
+            raise held.lost_error()
 
     pipeline = computed_pipeline(
         spec,
@@ -226,6 +287,7 @@ def run_computed_rollup(
         window=window,
         plan=plan,
         incremental=incremental,
+        fence=epoch,
     )
     result = RollupResult(
         rollup=spec.name,
@@ -237,12 +299,13 @@ def run_computed_rollup(
         watermark=watermark,
         previous_watermark=previous,
         sources=spec.sources,
+        extra={"fence": epoch},
     )
     if params is not None:
         result.params = params
     if on_pipeline is not None:
         on_pipeline(pipeline)
-    target = db[spec.target]
+    target = db.get_collection(spec.target, write_concern=DURABLE)
     ensure_merge_index(target, spec.on)
     ensure_index(target, [(f"{meta}.runId", 1)])
     if window is not None and spec.output_time_column:
@@ -257,26 +320,51 @@ def run_computed_rollup(
                 f"{list(spec.on)}; if the rollup's `on:` changed, drop them (or the collection) and rerun",
                 source=spec.path,
             )
-    source.aggregate(pipeline, allowDiskUse=True).close()
+    check_shard_key(db, spec.target, spec.on)
+    held.verify()
+    source.with_options(write_concern=DURABLE).aggregate(pipeline, allowDiskUse=True).close()
 
-    not_mine: Document = {f"{meta}.runId": {"$exists": True, "$ne": run_id}}
+    in_scope: Document = {}
     if window is not None and spec.output_time_column:
-        not_mine.update(window.match(spec.output_time_column))
+        in_scope = window.match(spec.output_time_column)
     if mode != "incremental":
+        try:
+            held.verify()  # the commit step: only the lease holder clears what it did not write
+        except RollupLeaseLost:
+            _withdraw(target, spec, {**in_scope, f"{meta}.fence": epoch})
+            raise
+        older: Document = {
+            f"{meta}.runId": {"$exists": True},
+            **stale_than(f"{meta}.fence", epoch),
+            **in_scope,
+        }
         if spec.write == "replace":
-            result.documents_removed = target.delete_many(not_mine).deleted_count
+            result.documents_removed = target.delete_many(older).deleted_count
         else:
             unset = {column: "" for column in spec.columns if column not in spec.on}
             unset[meta] = ""
-            result.documents_removed = target.update_many(not_mine, {"$unset": unset}).modified_count
+            result.documents_removed = target.update_many(older, {"$unset": unset}).modified_count
     duration_ms = round((time.perf_counter() - clock) * 1000)
     written = target.update_many({f"{meta}.runId": run_id}, {"$set": {f"{meta}.durationMs": duration_ms}})
     result.documents_written = written.matched_count
-    if window is None and time_field and watermark is not None:
-        commit_watermark(db, spec.name, watermark, run_id)
+    if window is not None and spec.output_time_column:
+        result.partitions = documents_per_partition(target, spec, run_id, spec.output_time_column, window)
+    moves_watermark = window is None and time_field and watermark is not None
+    if moves_watermark and not commit_watermark(db, spec.name, watermark, run_id, fence=epoch):
+        raise held.lost_error()
     result.duration_s = time.perf_counter() - clock
     record_run(db, result, started_at)
     return result
+
+
+def _withdraw(target: Collection[Document], spec: RollupSpec, mine: Document) -> None:
+    """A zombie's late writes: delete (or, for ``write: update``, unset) what it wrote."""
+    if spec.write == "replace":
+        target.delete_many(mine)
+    else:
+        unset = {column: "" for column in spec.columns if column not in spec.on}
+        unset[spec.metadata_field] = ""
+        target.update_many(mine, {"$unset": unset})
 
 
 def _run_partitions(
@@ -287,10 +375,13 @@ def _run_partitions(
     *,
     run_id: str | None,
     on_pipeline: Callable[[list[Document]], None] | None,
+    lease: LeaseSettings | None,
 ) -> RollupResult:
     """A window of several partitions, for SQL bound to one partition's window: one run each."""
     clock = time.perf_counter()
-    parts = [run_computed_rollup(db, spec, window=part, on_pipeline=on_pipeline) for part in windows]
+    parts = [
+        run_computed_rollup(db, spec, window=part, on_pipeline=on_pipeline, lease=lease) for part in windows
+    ]
     last = parts[-1]
     result = RollupResult(
         rollup=spec.name,
@@ -304,6 +395,7 @@ def _run_partitions(
         sources=spec.sources,
         params=last.params,
         extra={"partitions_run": len(parts), "leaf_run_ids": ", ".join(part.run_id for part in parts)},
+        partitions=[(part.window, part.documents_written) for part in parts if part.window is not None],
     )
     result.duration_s = time.perf_counter() - clock
     return result

@@ -68,6 +68,7 @@ TOP_KEYS = (
     "metadata_field",
     "bucket",
     "upstream_lookback",
+    "watermark_lag",
 )
 BUCKET_KEYS = ("max_events", "size", "measures", "count_by", "distinct")
 _GRAIN = {"hourly": 1, "daily": 24}
@@ -206,6 +207,20 @@ def _upstream_lookback(value: Any, block: _Block, node: yaml.Node | None) -> dt.
         )
     amount, unit = int(match.group(1)), match.group(2).lower()
     return dt.timedelta(days=amount) if unit.startswith("day") else dt.timedelta(hours=amount)
+
+
+_LAG = re.compile(r"^\s*(\d+)\s*(seconds?|minutes?|hours?)\s*$", re.IGNORECASE)
+
+
+def _watermark_lag(value: Any, block: _Block, node: yaml.Node | None) -> dt.timedelta:
+    match = _LAG.match(str(value)) if isinstance(value, str) else None
+    if match is None:
+        raise block.error(
+            f"watermark_lag must be a duration like '30 seconds', '5 minutes' or '0 seconds', got {value!r}",
+            node,
+        )
+    amount, unit = int(match.group(1)), match.group(2).lower().rstrip("s")
+    return dt.timedelta(**{f"{unit}s": amount})
 
 
 def sql_window_params(sql: str) -> tuple[str, ...]:
@@ -359,6 +374,46 @@ def _bucket_options(node: yaml.Node, block: _Block) -> BucketOptions:
     return BucketOptions(**kwargs)
 
 
+# A namespace (``<database>.<collection>``) is at most 255 bytes; a database name at least 1.
+MAX_COLLECTION_BYTES = 253
+
+
+def collection_name_error(name: str) -> str | None:
+    """Why ``name`` is not a usable MongoDB collection name (its documented naming rules), or None."""
+    if not name:
+        return "is empty"
+    if "$" in name:
+        return "contains '$'"
+    if "\0" in name:
+        return "contains a NUL character"
+    if name.startswith("system."):
+        return "starts with 'system.' (reserved for the server)"
+    if name.startswith(".") or name.endswith("."):
+        return "starts or ends with '.'"
+    size = len(name.encode("utf-8"))
+    if size > MAX_COLLECTION_BYTES:
+        return f"is {size} bytes long; with its database name a namespace is at most 255 bytes"
+    return None
+
+
+def _check_collection_names(spec: RollupSpec, sql: str, block: _Block, target_node: yaml.Node | None) -> None:
+    problem = collection_name_error(spec.target)
+    if problem:
+        what = "target" if target_node is not None else "target (the file name, as no target: is given)"
+        raise block.error(
+            f"{what} {spec.target!r} is not a valid MongoDB collection name: it {problem}", target_node
+        )
+    for source in spec.sources:
+        problem = collection_name_error(source)
+        if problem:
+            line = _sql_line(sql, re.escape(source))
+            raise LeafRollupConfigError(
+                f"collection {source!r} in the SQL is not a valid MongoDB collection name: it {problem}",
+                source=block.source,
+                line=line,
+            )
+
+
 def sql_sources(sql: str) -> tuple[str, ...]:
     """Collections named in FROM and JOIN (CTE names excluded), in order of appearance."""
     tree = sqlglot.parse_one(sql)
@@ -464,6 +519,8 @@ def parse_rollup(
             f"partition: {partition} needs time_field (the source field the window filters on)",
             node("partition"),
         )
+    if "watermark_lag" in items and not incremental:
+        raise block.error("watermark_lag is for incremental: true rollups", node("watermark_lag"))
     if incremental and (pattern != "computed" or partition is not None or time_field is None):
         raise block.error(
             "incremental: true is for unpartitioned computed rollups with a time_field "
@@ -515,11 +572,17 @@ def parse_rollup(
     )
     if "start" in items:
         spec_kwargs["start"] = _start(get("start"), block, node("start"))
+    spec_kwargs["target_line"] = block.first_line + (
+        items["target"].key_node.start_mark.line if "target" in items else 0
+    )
+    if "watermark_lag" in items:
+        spec_kwargs["watermark_lag"] = _watermark_lag(get("watermark_lag"), block, node("watermark_lag"))
     if "metadata_field" in items:
         spec_kwargs["metadata_field"] = _string(
             get("metadata_field"), "metadata_field", block, node("metadata_field")
         )
     spec = RollupSpec(**spec_kwargs)
+    _check_collection_names(spec, sql, block, node("target"))
     _check_window(spec, compiled, sql, block, node)
     _check_columns(spec, pipeline, block, node)
     if spec.incremental:
@@ -590,10 +653,20 @@ def load_rollup_folder(path: str | Path) -> list[RollupSpec]:
         raise LeafRollupConfigError(f"rollup folder {folder} does not exist")
     specs = [load_rollup_file(file) for file in sorted(folder.glob("*.sql"))]
     seen: dict[str, str] = {}
+    targets: dict[str, str] = {}
     for spec in specs:
         if spec.name in seen:
             raise LeafRollupConfigError(
                 f"rollup name {spec.name!r} is also used by {seen[spec.name]}", source=spec.path
             )
         seen[spec.name] = spec.path or spec.name
+        where = f"{spec.path}:{spec.target_line}" if spec.target_line else spec.path or spec.name
+        if spec.target in targets:
+            raise LeafRollupConfigError(
+                f"target {spec.target!r} is also written by {targets[spec.target]}: two rollups writing one "
+                "collection would delete or overwrite each other's documents; give each its own target",
+                source=spec.path,
+                line=spec.target_line,
+            )
+        targets[spec.target] = where
     return specs

@@ -110,10 +110,17 @@ def combine_stage(plan: IncrementalPlan, on: tuple[str, ...], metadata_field: st
     """The ``whenMatched`` update: existing ⊕ ``$$new``, unless this doc already holds the range.
 
     A document whose stored watermark is at or past the run's watermark already contains this
-    range (a run that crashed after merging it is being replayed) and is left as it is.
+    range (a run that crashed after merging it is being replayed) and is left as it is; so is a
+    document a newer run wrote (a higher fencing epoch: this run is a zombie).
     """
     meta = metadata_field
-    already = {"$gte": [{"$ifNull": [f"${meta}.watermark", None]}, f"$$new.{meta}.watermark"]}
+    already = {
+        "$or": [
+            {"$gte": [{"$ifNull": [f"${meta}.watermark", None]}, f"$$new.{meta}.watermark"]},
+            # fencing: a newer run wrote it (see leaf_dagster.rollups.fencing)
+            {"$gt": [{"$ifNull": [f"${meta}.fence", 0]}, f"$$new.{meta}.fence"]},
+        ]
+    }
 
     def keep_or(column: str, combined: object) -> Document:
         return {"$cond": [already, f"${column}", combined]}
@@ -137,6 +144,6 @@ def combine_stage(plan: IncrementalPlan, on: tuple[str, ...], metadata_field: st
                 column, {"$cond": [{"$gt": [count, 0]}, {"$divide": [total, count]}, None]}
             )
             updates[part] = keep_or(part, {"sum": total, "count": count})
-    for key in ("runId", "computedAt", "sources", "watermark", "window"):
+    for key in ("runId", "computedAt", "sources", "watermark", "window", "fence"):
         updates[f"{meta}.{key}"] = keep_or(f"{meta}.{key}", f"$$new.{meta}.{key}")
     return {"$set": updates}

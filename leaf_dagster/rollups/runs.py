@@ -20,9 +20,12 @@ from bson import json_util
 from pymongo import DESCENDING
 from pymongo.collection import Collection
 from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError, PyMongoError
 from pymongo.write_concern import WriteConcern
 
 from leaf_dagster.connection import Document
+from leaf_dagster.rollups.errors import LeafRollupConfigError
+from leaf_dagster.rollups.spec import PARTITION_PERIOD, RollupSpec
 
 RUNS_COLLECTION = "_leaf_rollup_runs"
 WATERMARKS_COLLECTION = "_leaf_watermarks"
@@ -68,10 +71,51 @@ class RollupResult:
     # the SQL parameters bound for the run (``partition_start``/``partition_end``), if any
     params: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    # a run over several partitions (a backfill range): each partition's window and documents written
+    partitions: list[tuple[TimeWindow, int]] = field(default_factory=list)
 
     def pipeline_json(self) -> list[Any]:
         """The pipeline as plain JSON (dates and ObjectIds in extended-JSON form)."""
         return json.loads(json_util.dumps(self.pipeline, json_options=json_util.RELAXED_JSON_OPTIONS))
+
+
+def partition_windows(spec: RollupSpec, window: TimeWindow) -> list[TimeWindow]:
+    """``window`` cut into the rollup's partitions (one window when it is a single partition)."""
+    assert spec.partition is not None
+    period = PARTITION_PERIOD[spec.partition]
+    out: list[TimeWindow] = []
+    start = window.start
+    while start < window.end:
+        end = min(start + period, window.end)
+        out.append(TimeWindow(start, end))
+        start = end
+    return out
+
+
+def documents_per_partition(
+    target: Collection[Document], spec: RollupSpec, run_id: str, time_column: str, window: TimeWindow
+) -> list[tuple[TimeWindow, int]]:
+    """For a run over several partitions: how many of its documents each partition holds (one
+    ``$bucket`` over the run's documents); empty for a single partition."""
+    windows = partition_windows(spec, window)
+    if len(windows) < 2:
+        return []
+    boundaries = [part.start for part in windows] + [windows[-1].end]
+    rows = target.aggregate(
+        [
+            {"$match": {f"{spec.metadata_field}.runId": run_id}},
+            {
+                "$bucket": {
+                    "groupBy": f"${time_column}",
+                    "boundaries": boundaries,
+                    "default": "outside",
+                    "output": {"n": {"$sum": 1}},
+                }
+            },
+        ]
+    )
+    counts = {aware(row["_id"]): row["n"] for row in rows if row["_id"] != "outside"}
+    return [(part, counts.get(part.start, 0)) for part in windows]
 
 
 def new_run_id() -> str:
@@ -133,30 +177,52 @@ def read_watermark(db: Database[Document], rollup: str) -> Document:
     return db[WATERMARKS_COLLECTION].find_one({"_id": rollup}) or {"_id": rollup}
 
 
+def _fenced_watermark_update(db: Database[Document], rollup: str, update: Document, fence: int) -> bool:
+    """Apply ``update`` unless a newer run (a higher fencing epoch) already wrote the state."""
+    try:
+        db[WATERMARKS_COLLECTION].with_options(write_concern=_DURABLE).update_one(
+            {"_id": rollup, "fence": {"$not": {"$gt": fence}}},
+            {**update, "$max": {"fence": fence}},
+            upsert=True,
+        )
+    except DuplicateKeyError:  # the document exists with a newer epoch: the upsert collided
+        return False
+    return True
+
+
 def write_pending(
-    db: Database[Document], rollup: str, lower: dt.datetime | None, upper: dt.datetime, *, full: bool
-) -> None:
-    """Record the range a run is about to merge, before it merges anything.
+    db: Database[Document],
+    rollup: str,
+    lower: dt.datetime | None,
+    upper: dt.datetime,
+    *,
+    full: bool,
+    fence: int = 0,
+) -> bool:
+    """Record the range a run is about to merge, before it merges anything; False if fenced out.
 
     A full refresh is pending too: until it commits, an incremental run must not combine into
     documents it may already have replaced.
     """
-    db[WATERMARKS_COLLECTION].with_options(write_concern=_DURABLE).update_one(
-        {"_id": rollup},
-        {"$set": {"pending": {"from": lower, "to": upper, "full": full, "at": utc_now()}}},
-        upsert=True,
-    )
+    pending = {"from": lower, "to": upper, "full": full, "at": utc_now()}
+    return _fenced_watermark_update(db, rollup, {"$set": {"pending": pending}}, fence)
 
 
-def commit_watermark(db: Database[Document], rollup: str, watermark: dt.datetime | None, run_id: str) -> None:
-    """After the merge succeeded: the new watermark becomes durable and the pending range goes."""
-    db[WATERMARKS_COLLECTION].with_options(write_concern=_DURABLE).update_one(
-        {"_id": rollup},
+def commit_watermark(
+    db: Database[Document], rollup: str, watermark: dt.datetime | None, run_id: str, *, fence: int = 0
+) -> bool:
+    """After the merge succeeded: the new watermark becomes durable and the pending range goes.
+
+    False (nothing written) when a newer run owns the state: a zombie never moves it back.
+    """
+    return _fenced_watermark_update(
+        db,
+        rollup,
         {
             "$set": {"watermark": watermark, "runId": run_id, "updatedAt": utc_now()},
             "$unset": {"pending": ""},
         },
-        upsert=True,
+        fence,
     )
 
 
@@ -182,3 +248,30 @@ def record_run(db: Database[Document], result: RollupResult, started_at: dt.date
 def aware(value: Any) -> dt.datetime | None:
     """A BSON date read back from pymongo (naive UTC) as an aware datetime."""
     return _aware(value) if isinstance(value, dt.datetime) else None
+
+
+def shard_key(db: Database[Document], collection: str) -> Document | None:
+    """The shard key of ``db.collection`` as the cluster reports it (``config.collections``), or None
+    when it is not sharded, or the server has no sharding catalog or does not let us read it."""
+    try:
+        doc = db.client["config"]["collections"].find_one({"_id": f"{db.name}.{collection}"})
+    except PyMongoError:
+        return None
+    if not doc or doc.get("dropped") or not isinstance(doc.get("key"), dict):
+        return None
+    return dict(doc["key"])
+
+
+def check_shard_key(db: Database[Document], target: str, on: tuple[str, ...]) -> None:
+    """Before writing: a ``$merge`` into a sharded target needs the shard key among its ``on`` fields."""
+    key = shard_key(db, target)
+    if key is None:
+        return
+    missing = [name for name in key if name not in on]
+    if missing:
+        raise LeafRollupConfigError(
+            f"target {db.name}.{target} is sharded on {key}, but the rollup merges on {list(on)}, which "
+            f"lacks the shard key field(s) {missing}: a $merge into a sharded collection needs `on:` to "
+            "include the whole shard key (with a unique index on those fields). Add them to `on:` and to "
+            "the SELECT, or write to an unsharded target"
+        )

@@ -17,6 +17,9 @@ WINDOW_PARAMS = ("partition_start", "partition_end")
 PARTITION_PERIOD = {"hourly": dt.timedelta(hours=1), "daily": dt.timedelta(days=1)}
 DEFAULT_START = "2024-09-01"
 METADATA_FIELD = "computationMetadata"
+# An incremental run merges source documents stamped at most this long before it started: events
+# still being written (or written late, by a writer whose clock or commit lags) wait for the next run.
+DEFAULT_WATERMARK_LAG = dt.timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,9 @@ class RollupSpec:
     binds them to each partition's window and prepends no ``$match``. ``upstream_lookback`` is how far
     before ``partition_end`` such SQL reads its partitioned upstream rollups (``30 days``): the
     asset's partition mapping to them (see :mod:`leaf_dagster.dagster.rollups`).
+
+    ``watermark_lag`` (incremental rollups): a run covers source times up to its start minus the
+    lag; see :func:`leaf_dagster.rollups.computed.incremental_watermark`.
     """
 
     name: str
@@ -75,6 +81,9 @@ class RollupSpec:
     path: str | None = None
     window_params: tuple[str, ...] = ()
     upstream_lookback: dt.timedelta | None = None
+    watermark_lag: dt.timedelta = DEFAULT_WATERMARK_LAG
+    # the file line of ``target:`` (or of the config block, when the target is the file name)
+    target_line: int | None = field(default=None, compare=False, repr=False)
 
     @property
     def output_time_column(self) -> str | None:

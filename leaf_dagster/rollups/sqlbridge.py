@@ -25,12 +25,18 @@ class RollupSQLError(ValueError):
 
 
 def compile_rollup_sql(
-    sql: str, *, now: dt.datetime | None = None, params: Mapping[str, Any] | None = None
+    sql: str,
+    *,
+    now: dt.datetime | None = None,
+    params: Mapping[str, Any] | None = None,
+    catalog: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> CompiledRollupSQL:
+    """``catalog``: declared field types (``leaf_dagster.schema.sql_catalog``), passed to the compiler."""
     from leaf_dagster.sql import LeafSQLError, compile_sql
 
     try:
-        compiled = compile_sql(sql, params=params, now=now)
+        compiled = compile_sql(sql, params=params, now=now, catalog=catalog)
     except LeafSQLError as exc:
         raise RollupSQLError(str(exc), getattr(exc, "line", None), getattr(exc, "col", None)) from exc
-    return CompiledRollupSQL(compiled.collection, list(compiled.pipeline), tuple(compiled.columns))
+    # The streaming form: the rollup puts its partition window's $match in front of it.
+    return CompiledRollupSQL(compiled.collection, list(compiled.streaming_pipeline), tuple(compiled.columns))

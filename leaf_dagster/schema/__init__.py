@@ -7,6 +7,7 @@ is generated from the :mod:`leaf_dagster.schema.model` classes re-exported below
 """
 
 from leaf_dagster.schema.apply import ApplyResult, SchemaPlan, apply_schema, plan_schema
+from leaf_dagster.schema.catalog import sql_catalog
 from leaf_dagster.schema.defaults import NO_DEFAULT, apply_defaults, default_value
 from leaf_dagster.schema.errors import LeafSchemaError
 from leaf_dagster.schema.model import (
@@ -94,5 +95,6 @@ __all__ = [
     "plan_schema",
     "render_schema",
     "schema_stats",
+    "sql_catalog",
     "to_json_schema",
 ]

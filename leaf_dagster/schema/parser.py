@@ -98,6 +98,12 @@ def load_ddl(path: str | Path) -> SchemaSet:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise LeafSchemaError(f"cannot read {file}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise LeafSchemaError(
+            f"{file}:{line}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8"
+        ) from None
     return parse_ddl(text, source=file.name)
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
+from leaf_dagster.sql import numeric
 from leaf_dagster.sql.ordered_aggregates import (
     OrderKey,
     distinct_sorted,
@@ -28,12 +30,19 @@ if TYPE_CHECKING:
     from leaf_dagster.sql.expressions import Translator
 
 SIMPLE = {
-    exp.Avg: ("$avg", SqlType.NUMBER),
     exp.StddevPop: ("$stdDevPop", SqlType.FLOAT),
     exp.StddevSamp: ("$stdDevSamp", SqlType.FLOAT),
     exp.Stddev: ("$stdDevSamp", SqlType.FLOAT),
 }
 VARIANCE = {exp.VariancePop: "$stdDevPop", exp.Variance: "$stdDevSamp"}
+# STDDEV/VARIANCE: (sample?, square root?)
+SPREAD: dict[type[exp.Expr], tuple[bool, bool]] = {
+    exp.StddevPop: (False, True),
+    exp.StddevSamp: (True, True),
+    exp.Stddev: (True, True),
+    exp.VariancePop: (False, False),
+    exp.Variance: (True, False),
+}
 NAMES: dict[type[exp.Expr], str] = {
     exp.GroupConcat: "string_agg",
     exp.LogicalAnd: "bool_and",
@@ -57,31 +66,66 @@ class Accumulators:
     pending_checks: list[Any] = field(default_factory=list)
 
     def _sum(self, arg: Typed) -> Typed:
-        type_ = SqlType.INT if arg.type == SqlType.INT else SqlType.NUMBER
-        total = self.add({"$sum": arg.expr}, None)
+        total = f"${self.add({'$sum': numeric.sum_input(arg)}, None)}"
+        type_, scale = numeric.sum_type(arg), numeric.scale_of(arg)
         if arg.path is not None and arg.path in self.non_null_paths:
-            return self._ref(total, type_)
-        # NULL when no value was seen: any $avg/$min/$max of the same argument tells, else a $max.
-        seen = next((self._by_key[k] for k in self._keys(arg.expr) if k in self._by_key), None)
+            return Typed(numeric.bigint(total), type_, scale=scale)
+        # NULL when no value was seen (``$sum`` of nothing is 0): an accumulator of the same argument
+        # that is NULL or 0 exactly then tells (a count, $max, $min); else a $max is added.
+        seen = self._seen(arg.expr)
         if seen is None:
             self.pending_checks.append(arg.expr)
             return Typed(None, type_)  # a first pass only collects; see ``finish``
-        final = {"$cond": [{"$eq": [{"$ifNull": [f"${seen}", None]}, None]}, None, f"${total}"]}
-        return Typed(final, type_)
+        return Typed({"$cond": [seen, None, numeric.bigint(total)]}, type_, scale=scale)
+
+    def _seen(self, expr: Any) -> Any:
+        """A test, true when no value of ``expr`` was seen, from an accumulator the query already has."""
+        count = self._by_key.get(self._key(self._count_spec(expr)))
+        if count is not None:
+            return {"$eq": [f"${count}", 0]}
+        for op in ("$max", "$min"):
+            found = self._by_key.get(self._key({op: expr}))
+            if found is not None:
+                return {"$eq": [{"$ifNull": [f"${found}", None]}, None]}
+        return None
 
     @staticmethod
-    def _keys(expr: Any) -> list[str]:
-        return [json.dumps({op: expr}, sort_keys=True, default=str) for op in ("$avg", "$max", "$min")]
+    def _count_spec(expr: Any) -> dict[str, Any]:
+        return {"$sum": {"$cond": [is_null(expr), 0, 1]}}
+
+    @staticmethod
+    def _key(spec: Any) -> str:
+        return json.dumps(spec, sort_keys=True, default=str)
+
+    def _avg(self, arg: Typed) -> Typed:
+        if arg.type == SqlType.FLOAT:
+            return self._ref(self.add({"$avg": arg.expr}, None), SqlType.FLOAT)
+        # The same accumulators as SUM and COUNT of the argument, shared when the query has them.
+        total = f"${self.add({'$sum': numeric.sum_input(arg)}, None)}"
+        count = f"${self.add(self._count_spec(arg.expr), 0)}"
+        return Typed(numeric.avg_result(total, count, arg), numeric.avg_type(arg))
+
+    def _spread(self, node: exp.AggFunc, arg: Typed) -> Typed:
+        """STDDEV/VARIANCE of integers or numerics: numeric, exact, as PostgreSQL computes them."""
+        sample, root = SPREAD[type(node)]
+        x, squared = numeric.spread_inputs(arg)
+        total = f"${self.add({'$sum': x}, None)}"
+        squares = f"${self.add({'$sum': squared}, None)}"
+        count = f"${self.add(self._count_spec(arg.expr), 0)}"
+        result = numeric.spread_result(total, squares, count, arg, sample=sample, root=root)
+        return Typed(
+            result, SqlType.DECIMAL if arg.type in (SqlType.INT, SqlType.DECIMAL) else SqlType.NUMBER
+        )
 
     def finish(self) -> None:
         """After a first pass over the query: add what SUM's NULL checks still need."""
         for expr in self.pending_checks:
-            if not any(k in self._by_key for k in self._keys(expr)):
+            if self._seen(expr) is None:
                 self.add({"$max": expr}, None)
         self.pending_checks.clear()
 
     def add(self, spec: Any, seed: Any) -> str:
-        key = json.dumps(spec, sort_keys=True, default=str)
+        key = self._key(spec)
         name = self._by_key.get(key)
         if name is None:
             name = f"a{len(self.specs)}"
@@ -116,7 +160,7 @@ class Accumulators:
             raise pre.error(f"ORDER BY inside {node.sql_name()} is not supported", node)
         if isinstance(node, exp.Count) and isinstance(arg_node, exp.Star):
             counted = {"$sum": 1} if condition is None else {"$sum": {"$cond": [condition, 1, 0]}}
-            return self._ref(self.add(counted, 0), SqlType.INT, non_null=True)
+            return self._count(self.add(counted, 0))
         if arg_node is None:
             raise pre.error(f"{node.sql_name()} needs an argument", node)
         arg = pre.translate(arg_node)
@@ -138,9 +182,11 @@ class Accumulators:
                 if arg.is_const and arg.value is not None
                 else {"$sum": {"$cond": [is_null(x), 0, 1]}}
             )
-            return self._ref(self.add(counted, 0), SqlType.INT, non_null=True)
+            return self._count(self.add(counted, 0))
         if isinstance(node, exp.Sum):
             return self._sum(arg)
+        if isinstance(node, exp.Avg):
+            return self._avg(arg)
         if isinstance(node, exp.Min | exp.Max):
             if node.expressions:
                 raise pre.error(f"{node.sql_name()} takes one argument", node)
@@ -153,6 +199,8 @@ class Accumulators:
             return self._ref(
                 self.add({"$min" if isinstance(node, exp.LogicalAnd) else "$max": x}, None), SqlType.BOOL
             )
+        if type(node) in SPREAD and arg.type != SqlType.FLOAT:
+            return self._spread(node, arg)
         for kind, (op, type_) in SIMPLE.items():
             if type(node) is kind:
                 return self._ref(self.add({op: x}, None), type_)
@@ -170,16 +218,26 @@ class Accumulators:
     def _ref(name: str, type_: SqlType, *, non_null: bool = False) -> Typed:
         return Typed(f"${name}", type_, path=name, non_null=non_null)
 
+    @staticmethod
+    def _count(name: str) -> Typed:
+        """COUNT is bigint (int64), whatever width the server's ``$sum`` chose."""
+        return Typed({"$toLong": f"${name}"}, SqlType.INT, path=name, non_null=True)
+
     def _distinct(self, node: exp.AggFunc, arg: Typed, pre: Translator, order: exp.Ordered | None) -> Typed:
         ref = f"${self.add({'$addToSet': arg.expr}, [])}"
         if isinstance(node, exp.Count):
-            return Typed({"$size": _non_null(ref)}, SqlType.INT)
-        if isinstance(node, exp.Sum):
-            return Typed(
-                {"$cond": [{"$eq": [{"$size": _non_null(ref)}, 0]}, None, {"$sum": ref}]}, SqlType.NUMBER
-            )
-        if isinstance(node, exp.Avg):
-            return Typed({"$avg": ref}, SqlType.NUMBER)
+            return Typed({"$toLong": {"$size": _non_null(ref)}}, SqlType.INT)
+        if isinstance(node, exp.Sum | exp.Avg):
+            values = Typed("$$this", arg.type, scale=numeric.scale_of(arg))
+            if isinstance(node, exp.Sum):
+                total = {"$sum": {"$map": {"input": ref, "in": numeric.sum_input(values)}}}
+                result = numeric.bigint(total)
+            else:
+                total = {"$sum": {"$map": {"input": ref, "in": numeric.sum_input(values)}}}
+                result = numeric.avg_result(total, {"$size": _non_null(ref)}, values)
+            empty = {"$eq": [{"$size": _non_null(ref)}, 0]}
+            type_ = numeric.sum_type(arg) if isinstance(node, exp.Sum) else numeric.avg_type(arg)
+            return Typed({"$cond": [empty, None, result]}, type_)
         if isinstance(node, exp.Min | exp.Max):
             return Typed({"$min" if isinstance(node, exp.Min) else "$max": ref}, arg.type)
         if isinstance(node, exp.ArrayAgg | exp.GroupConcat):
@@ -224,7 +282,7 @@ class Accumulators:
         array = isinstance(fractions, list)
         values = fractions if isinstance(fractions, list) else [fractions]
         if not values or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1 for v in values
+            isinstance(v, int | float | Decimal) and not isinstance(v, bool) and 0 <= v <= 1 for v in values
         ):
             raise pre.error(f"{func.sql_name()} needs constant fractions between 0 and 1", func)
         ordered = order.expressions[0]
@@ -232,7 +290,8 @@ class Accumulators:
         continuous = isinstance(func, exp.PercentileCont)
         if continuous and value.type not in (SqlType.INT, SqlType.FLOAT, SqlType.NUMBER, SqlType.ANY):
             raise pre.error("PERCENTILE_CONT needs numeric values", ordered)
-        pushed = value.expr if condition is None else {"$cond": [condition, value.expr, None]}
+        pushed = numeric.as_double_values(value) if continuous else value.expr
+        pushed = pushed if condition is None else {"$cond": [condition, pushed, None]}
         ref = f"${self.add({'$push': {'$ifNull': [pushed, None]}}, [])}"
         result = percentile(
             ref,

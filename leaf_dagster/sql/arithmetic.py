@@ -1,19 +1,22 @@
-"""``+ - * / %`` and unary minus: integer division for two integers, PostgreSQL's ``%``, NULL in → NULL out.
+"""``+ - * / %`` and unary minus with PostgreSQL's result types; NULL in → NULL out.
 
-Whether a field holds an integer is known only per value, so ``/`` decides at run time with
-``$type`` unless both operand types are known. Dividing by zero fails on the server, as in PostgreSQL.
+The number semantics (exact numeric, integer overflow errors, ``/`` per type) live in ``numeric``;
+this module applies them to the SQL operators and folds constants. Dividing by zero fails on the
+server, as in PostgreSQL.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from leaf_dagster.sql import dates
+from leaf_dagster.sql import dates, numeric
+from leaf_dagster.sql.errors import runtime_error
 from leaf_dagster.sql.predicates import readings
-from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_integer, let
+from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const
 
 if TYPE_CHECKING:
     from leaf_dagster.sql.expressions import Translator
@@ -49,14 +52,6 @@ def _symbol(node: exp.Expr) -> str:
     return symbols.get(type(node), "?")
 
 
-def result_type(a: Typed, b: Typed) -> SqlType:
-    if a.type == SqlType.INT and b.type == SqlType.INT:
-        return SqlType.INT
-    if SqlType.FLOAT in (a.type, b.type):
-        return SqlType.FLOAT
-    return SqlType.NUMBER
-
-
 def _interval(tr: Translator, node: exp.Expr) -> dates.Interval:
     assert isinstance(node, exp.Interval)
     unit = node.args.get("unit")
@@ -76,7 +71,7 @@ def _date_shift(tr: Translator, node: exp.Expr, sign: int) -> Typed | None:
             raise tr.error("an interval can only be added to or subtracted from a timestamp", node)
         return None
     date = tr.translate(left)
-    if date.type not in (SqlType.DATE, SqlType.ANY, SqlType.NULL):
+    if date.type not in (SqlType.DATE, SqlType.DAY, SqlType.ANY, SqlType.NULL):
         raise tr.error(f"cannot add an interval to {date.type.value}", node)
     interval = _interval(tr, right)
     return dates.shift_expression(date, interval if sign > 0 else interval.negated())
@@ -91,18 +86,27 @@ def _binary(
             if shifted is not None:
                 return shifted
         a, b = _operands(tr, node)
+        if sign < 0:
+            difference = dates.timestamp_difference(a, b)
+            if difference is not None:
+                return difference
+        if sign and SqlType.DAY in (a.type, b.type):
+            return dates.day_arithmetic(tr, node, a, b, sign)
         if SqlType.DATE in (a.type, b.type):
             raise tr.error("date arithmetic other than timestamp ± interval is not supported", node)
         _check_numeric(tr, node, a, b)
-        type_ = result_type(a, b)
+        type_ = numeric.result_type(a, b)
         if a.is_null_const or b.is_null_const:
             return const(None, SqlType.NULL)
         if a.is_const and b.is_const:
-            return const(fold(a.value, b.value), type_)
-        result: Any = {op: [a.expr, b.expr]}
+            try:
+                return const(numeric.fold(fold, a.value, b.value), type_)
+            except numeric.NumericError as exc:
+                raise tr.error(str(exc), node) from None
+        result: Any = numeric.arithmetic(op, a, b)
         if sign:
             result = _no_dates(result, a, b)
-        return Typed(result, type_)
+        return Typed(result, type_, scale=numeric.result_scale(op, a, b))
 
     return handle
 
@@ -116,38 +120,44 @@ def _no_dates(result: Any, *args: Typed) -> Any:
     if not unknown:
         return result
     is_date = [{"$eq": [{"$type": e}, "date"]} for e in unknown]
-    failure = {"$toInt": "date arithmetic needs timestamp +/- INTERVAL"}
+    message = (
+        "date arithmetic on fields of unknown type: timestamp - timestamp (an interval) needs"
+        " CAST(... AS TIMESTAMP) or a catalog; number + timestamp does not exist"
+    )
+    failure = runtime_error(message, unknown[0])
     return {"$cond": [is_date[0] if len(is_date) == 1 else {"$or": is_date}, failure, result]}
 
 
 def _div(tr: Translator, node: exp.Expr) -> Typed:
     a, b = _operands(tr, node)
     _check_numeric(tr, node, a, b)
-    type_ = result_type(a, b)
     if a.is_null_const or b.is_null_const:
         return const(None, SqlType.NULL)
     if b.is_const and b.value == 0 and a.is_const:
         raise tr.error("division by zero", node)
     if a.is_const and b.is_const:
-        if type_ == SqlType.INT:
-            quotient = abs(a.value) // abs(b.value)
-            return const(quotient if (a.value >= 0) == (b.value >= 0) else -quotient, SqlType.INT)
-        return const(a.value / b.value, type_)
-    if type_ == SqlType.INT:
-        return Typed({"$toLong": {"$divide": [a.expr, b.expr]}}, SqlType.INT)
-    if type_ == SqlType.FLOAT:
-        return Typed({"$divide": [a.expr, b.expr]}, SqlType.FLOAT)
-    return Typed(_runtime_div(a, b), SqlType.NUMBER)
+        return _div_fold(tr, node, a, b)
+    return numeric.divide(a, b)
 
 
-def _runtime_div(a: Typed, b: Typed) -> Any:
-    simple = all(not isinstance(x.expr, dict) for x in (a, b))
-    left, right = (a.expr, b.expr) if simple else ("$$l", "$$r")
-    checks = [is_integer(e) for x, e in ((a, left), (b, right)) if x.type != SqlType.INT]
-    both_int = checks[0] if len(checks) == 1 else {"$and": checks}
-    divide = {"$divide": [left, right]}
-    body = {"$cond": [both_int, {"$toLong": divide}, divide]}
-    return body if simple else let({"l": a.expr, "r": b.expr}, body)
+def _div_fold(tr: Translator, node: exp.Expr, a: Typed, b: Typed) -> Typed:
+    x, y = a.value, b.value
+    if isinstance(x, float) or isinstance(y, float):
+        return const(float(x) / float(y), SqlType.FLOAT)
+    if isinstance(x, int) and isinstance(y, int):
+        quotient = abs(x) // abs(y)
+        value = quotient if (x >= 0) == (y >= 0) else -quotient
+        both_int32 = x in numeric.INT32_RANGE and y in numeric.INT32_RANGE
+        try:
+            return const(numeric.checked_integer(value, both_int32), SqlType.INT)
+        except numeric.NumericError as exc:
+            raise tr.error(str(exc), node) from None
+    n, d = Decimal(x), Decimal(y)
+    try:
+        exact = numeric.pg_numeric_div(n, d, numeric.scale_of(a) or 0, numeric.scale_of(b) or 0)
+        return const(numeric.checked_decimal(exact), SqlType.DECIMAL)
+    except numeric.NumericError as exc:
+        raise tr.error(str(exc), node) from None
 
 
 def _mod_fold(a: Any, b: Any) -> Any:
@@ -156,6 +166,8 @@ def _mod_fold(a: Any, b: Any) -> Any:
     if isinstance(a, int) and isinstance(b, int):
         r = abs(a) % abs(b)
         return r if a >= 0 else -r
+    if isinstance(a, Decimal):
+        return a % b  # Decimal's % truncates, as PostgreSQL's numeric mod does
     import math
 
     return math.fmod(a, b)
@@ -172,8 +184,11 @@ def _neg(tr: Translator, node: exp.Expr) -> Typed:
     value = tr.translate(node.this)
     _check_numeric(tr, node, value)
     if value.is_const:
+        if isinstance(value.value, int) and -value.value not in numeric.INT64_RANGE:
+            raise tr.error("bigint out of range", node)
         return const(None if value.value is None else -value.value, value.type)
-    return Typed({"$subtract": [0, value.expr]}, value.type)
+    # 0 - x: an int32 minimum negated leaves int32, which is an error as in PostgreSQL.
+    return Typed(numeric.arithmetic("$subtract", const(0), value), value.type, scale=value.scale)
 
 
 HANDLERS: dict[type[exp.Expr], Callable[[Translator, exp.Expr], Typed]] = {

@@ -1,7 +1,9 @@
 """``CAST`` / ``::`` as PostgreSQL does it, and the text form of values (for ``||`` and ``CONCAT``).
 
-Numbers cast to integers round half away from zero (``CAST(2.5 AS INT)`` = 3); text is trimmed
-and parsed, and text that is not a number or boolean makes the server fail, as PostgreSQL does.
+A double cast to an integer rounds half to even (``CAST(2.5::float8 AS INT)`` = 2) and a numeric
+half away from zero (``CAST(2.5 AS INT)`` = 3); NUMERIC gives a Decimal128 and DOUBLE PRECISION a
+double. Text is trimmed and parsed, and text that is not a number or boolean makes the server fail,
+as PostgreSQL does.
 """
 
 from __future__ import annotations
@@ -9,10 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
+from leaf_dagster.sql import numeric
+from leaf_dagster.sql.errors import runtime_error
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, let, parse_iso
 
 if TYPE_CHECKING:
@@ -21,13 +26,15 @@ if TYPE_CHECKING:
 DType = exp.DataType.Type
 
 INT_TYPES = {DType.TINYINT, DType.SMALLINT, DType.INT, DType.BIGINT}
-FLOAT_TYPES = {DType.FLOAT, DType.DOUBLE, DType.DECIMAL}
+FLOAT_TYPES = {DType.FLOAT, DType.DOUBLE}
+NUMERIC_TYPES = {DType.DECIMAL, DType.BIGDECIMAL}
 TEXT_TYPES = {DType.TEXT, DType.VARCHAR, DType.NVARCHAR, DType.NAME}
 TIMESTAMP_TYPES = {DType.TIMESTAMP, DType.TIMESTAMPTZ, DType.TIMESTAMPLTZ, DType.DATETIME}
 
 TRUE_WORDS = ["t", "true", "y", "yes", "on", "1"]
 FALSE_WORDS = ["f", "false", "n", "no", "off", "0"]
 TEXT_FORMAT = "%Y-%m-%d %H:%M:%S"
+DATE_FORMAT = "%Y-%m-%d"
 
 
 def round_half_away(expr: Any, digits: int = 0) -> Any:
@@ -50,12 +57,45 @@ def round_half_away(expr: Any, digits: int = 0) -> Any:
     return let({"v": expr}, body)
 
 
-def round_constant(value: float | int, digits: int = 0) -> float | int:
-    if isinstance(value, int) and digits >= 0:
-        return value
-    quantum = decimal.Decimal(1).scaleb(-digits)
-    rounded = decimal.Decimal(repr(value)).quantize(quantum, rounding=decimal.ROUND_HALF_UP)
-    return float(rounded)
+def round_constant(value: float | int | decimal.Decimal, digits: int = 0) -> float | int | decimal.Decimal:
+    """ROUND of a constant: a numeric (and an integer with digits) half away from zero, to numeric;
+    a double half to even without digits, half away from zero with them (an extension), to double."""
+    if isinstance(value, float) and digits == 0:
+        return float(round(value))
+    if isinstance(value, int) and digits == 0:
+        return float(value)  # round(integer) is round(double precision)
+    exact = decimal.Decimal(repr(value)) if isinstance(value, float) else decimal.Decimal(value)
+    rounded = exact.quantize(decimal.Decimal(1).scaleb(-digits), rounding=decimal.ROUND_HALF_UP)
+    if digits < 0:
+        rounded = rounded.quantize(decimal.Decimal(1))
+    return float(rounded) if isinstance(value, float) else rounded
+
+
+def round_value(value: Typed, digits: int | None) -> Typed:
+    """ROUND(x [, digits]) per PostgreSQL's types: see ``round_constant``."""
+    places = digits or 0
+
+    def of_double(x: Any) -> Any:
+        return {"$round": [x, 0]} if digits is None else round_half_away(x, places)
+
+    def of_decimal(x: Any) -> Any:
+        return numeric.round_half_away_decimal(x, places)
+
+    def of_integer(x: Any) -> Any:
+        return {"$toDouble": x} if digits is None else of_decimal({"$toDecimal": x})
+
+    if value.type == SqlType.FLOAT:
+        return Typed(of_double(value.expr), SqlType.FLOAT)
+    if value.type == SqlType.DECIMAL:
+        return Typed(of_decimal(value.expr), SqlType.DECIMAL, scale=max(places, 0))
+    if value.type == SqlType.INT:
+        return Typed(of_integer(value.expr), SqlType.FLOAT if digits is None else SqlType.DECIMAL)
+    return Typed(
+        numeric.per_kind(
+            value, {"double": of_double, "decimal": of_decimal, "int": of_integer, "long": of_integer}
+        ),
+        SqlType.NUMBER,
+    )
 
 
 def to_text(value: Typed) -> Typed:
@@ -63,9 +103,13 @@ def to_text(value: Typed) -> Typed:
     if value.type in (SqlType.TEXT, SqlType.NULL):
         return value
     if value.is_const:
+        if value.type == SqlType.DAY and value.value is not None:
+            return const(value.value.strftime(DATE_FORMAT), SqlType.TEXT)
         return const(_text_constant(value.value), SqlType.TEXT)
     if value.type == SqlType.DATE:
         return Typed(timestamp_text(value.expr), SqlType.TEXT)
+    if value.type == SqlType.DAY:
+        return Typed({"$dateToString": {"format": DATE_FORMAT, "date": value.expr}}, SqlType.TEXT)
     if value.type in NUMERIC or value.type == SqlType.BOOL:
         return Typed({"$toString": value.expr}, SqlType.TEXT)
     body = {"$cond": [{"$eq": [{"$type": "$$v"}, "date"]}, timestamp_text("$$v"), {"$toString": "$$v"}]}
@@ -90,6 +134,11 @@ def _text_constant(value: Any) -> str | None:
 
 
 def _cast(tr: Translator, node: exp.Expr) -> Typed:
+    # A cast value has a type of its own: '30'::text stays text next to a number.
+    return replace(_cast_value(tr, node), untyped=False)
+
+
+def _cast_value(tr: Translator, node: exp.Expr) -> Typed:
     assert isinstance(node, exp.Cast)
     to = node.to
     value = tr.translate(node.this)
@@ -99,13 +148,9 @@ def _cast(tr: Translator, node: exp.Expr) -> Typed:
         if kind in INT_TYPES:
             return _to_int(value, "$toLong" if kind == DType.BIGINT else "$toInt")
         if kind in FLOAT_TYPES:
-            result = _to_float(value)
-            if kind == DType.DECIMAL and len(params) == 2:
-                digits = int(params[1])
-                if result.is_const:
-                    return const(None if result.value is None else round_constant(result.value, digits))
-                return Typed(round_half_away(result.expr, digits), SqlType.FLOAT)
-            return result
+            return _to_float(value)
+        if kind in NUMERIC_TYPES:
+            return _to_numeric(value, [int(p) for p in params])
         if kind in TEXT_TYPES:
             text = to_text(value)
             if params and kind != DType.TEXT:
@@ -144,30 +189,68 @@ def _to_int(value: Typed, op: str) -> Typed:
         if isinstance(v, bool | int):
             return const(int(v), SqlType.INT)
         if isinstance(v, float):
-            return const(int(round_constant(v)), SqlType.INT)
-        raise ValueError(repr(v))
+            rounded = round(v)  # half to even, as PostgreSQL rounds a double
+        elif isinstance(v, decimal.Decimal):
+            rounded = int(v.quantize(decimal.Decimal(1), rounding=decimal.ROUND_HALF_UP))
+        else:
+            raise ValueError(repr(v))
+        return const(numeric.checked_integer(rounded, op == "$toInt"), SqlType.INT)
     e = value.expr
     if value.type == SqlType.INT:
         return value
     if value.type == SqlType.TEXT:
         return Typed({op: {"$trim": {"input": e}}}, SqlType.INT)
-    if value.type in (SqlType.FLOAT, SqlType.NUMBER):
-        return Typed({op: round_half_away(e)}, SqlType.INT)
     return Typed(
-        {
-            "$switch": {
-                "branches": [
-                    {
-                        "case": {"$in": [{"$type": e}, ["double", "decimal"]]},
-                        "then": {op: round_half_away(e)},
-                    },
-                    {"case": {"$eq": [{"$type": e}, "string"]}, "then": {op: {"$trim": {"input": e}}}},
-                ],
-                "default": {op: e},
-            }
-        },
+        numeric.per_kind(
+            value,
+            {
+                "double": lambda x: {op: {"$round": [x, 0]}},
+                "decimal": lambda x: {op: numeric.round_half_away_decimal(x, 0)},
+                "string": lambda x: {op: {"$trim": {"input": x}}},
+            },
+            default=lambda x: {op: x},
+        ),
         SqlType.INT,
     )
+
+
+def _to_numeric(value: Typed, params: list[int]) -> Typed:
+    """NUMERIC[(precision, scale)]: a Decimal128, rounded half away from zero to the scale."""
+    scale = params[1] if len(params) == 2 else 0 if params else None
+    if value.is_const:
+        v = value.value
+        if v is None:
+            return const(None, SqlType.DECIMAL)
+        if isinstance(v, bool):
+            raise ValueError(repr(v))
+        # PostgreSQL converts a double with its 15 significant digits.
+        exact = decimal.Decimal(format(v, ".15g") if isinstance(v, float) else str(v).strip())
+        if scale is not None:
+            exact = exact.quantize(decimal.Decimal(1).scaleb(-scale), rounding=decimal.ROUND_HALF_UP)
+            if abs(exact) >= decimal.Decimal(10) ** (params[0] - scale):
+                raise ValueError("numeric field overflow")
+        return const(numeric.checked_decimal(exact), SqlType.DECIMAL)
+    e = value.expr
+    if value.type == SqlType.TEXT:
+        e = {"$trim": {"input": e}}
+    elif value.type not in NUMERIC:
+        e = {"$cond": [{"$eq": [{"$type": e}, "string"]}, {"$trim": {"input": e}}, e]}
+    converted: Any = e if value.type == SqlType.DECIMAL else {"$toDecimal": e}
+    if scale is None:
+        return Typed(converted, SqlType.DECIMAL, scale=numeric.scale_of(value))
+    rounded = numeric.round_half_away_decimal(converted, scale)
+    limit = decimal.Decimal(10) ** (params[0] - scale)
+    checked = let(
+        {"v": rounded},
+        {
+            "$cond": [
+                {"$gte": [{"$abs": "$$v"}, numeric.decimal_literal(limit)]},
+                runtime_error("numeric field overflow", "$$v"),
+                "$$v",
+            ]
+        },
+    )
+    return Typed(checked, SqlType.DECIMAL, scale=scale)
 
 
 def _to_float(value: Typed) -> Typed:
@@ -175,6 +258,8 @@ def _to_float(value: Typed) -> Typed:
         v = value.value
         if v is None:
             return const(None, SqlType.FLOAT)
+        if isinstance(v, bool):
+            raise ValueError(repr(v))
         return const(float(v.strip() if isinstance(v, str) else v), SqlType.FLOAT)
     e = value.expr
     if value.type == SqlType.TEXT:
@@ -225,16 +310,18 @@ def _to_timestamp(value: Typed, *, day: bool) -> Typed:
     if value.is_const:
         v = value.value
         if v is None:
-            return const(None, SqlType.DATE)
+            return const(None, SqlType.DAY if day else SqlType.DATE)
         parsed = parse_iso(v) if isinstance(v, str) else v if isinstance(v, dt.datetime) else None
         if parsed is None:
             raise ValueError(f"{v!r} is not a date")
         if day:
-            parsed = parsed.replace(hour=0, minute=0, second=0, microsecond=0)
+            return const(parsed.replace(hour=0, minute=0, second=0, microsecond=0), SqlType.DAY)
         return const(parsed, SqlType.DATE)
-    e = value.expr if value.type == SqlType.DATE else {"$toDate": value.expr}
+    e = value.expr if value.type in (SqlType.DATE, SqlType.DAY) else {"$toDate": value.expr}
     if day:
-        e = {"$dateTrunc": {"date": e, "unit": "day"}}
+        return Typed(
+            e if value.type == SqlType.DAY else {"$dateTrunc": {"date": e, "unit": "day"}}, SqlType.DAY
+        )
     return Typed(e, SqlType.DATE)
 
 

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from sqlglot import exp
 
+from leaf_dagster.sql.catalog import as_catalog
 from leaf_dagster.sql.columns import STAR
 from leaf_dagster.sql.context import Context
-from leaf_dagster.sql.errors import LeafSQLError
+from leaf_dagster.sql.coverage import check_consumed
+from leaf_dagster.sql.errors import LeafSQLError, Source, deep_recursion
 from leaf_dagster.sql.expressions import Translator
-from leaf_dagster.sql.parsing import parse_fragment, parse_statement
+from leaf_dagster.sql.parsing import Parsed, parse_fragment, parse_statement
 from leaf_dagster.sql.query import compile_query
 from leaf_dagster.sql.scope import Scope
-from leaf_dagster.sql.values import project_value
+from leaf_dagster.sql.subqueries import run_once
+from leaf_dagster.sql.values import SqlType, project_value
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,10 @@ class CompiledQuery:
     collection: str
     pipeline: list[dict[str, Any]]
     columns: list[str]  # output names in SELECT order; ["*"] for SELECT *
+    # The same rows from stages that stream the collection's documents: a $match put before them
+    # filters the query's input (rollups add their partition window so). Uncorrelated subqueries
+    # there run once per document; ``pipeline`` runs each of them once (``subqueries.run_once``).
+    streaming_pipeline: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def is_star(self) -> bool:
@@ -31,12 +38,97 @@ class CompiledQuery:
 
 
 def compile_sql(
-    sql: str, *, params: Mapping[str, Any] | None = None, now: dt.datetime | None = None
+    sql: str,
+    *,
+    params: Mapping[str, Any] | None = None,
+    now: dt.datetime | None = None,
+    catalog: Mapping[str, Mapping[str, SqlType | str]] | None = None,
 ) -> CompiledQuery:
-    """A PostgreSQL SELECT as a MongoDB aggregation pipeline on the collection it reads first."""
+    """A PostgreSQL SELECT as a MongoDB aggregation pipeline on the collection it reads first.
+
+    ``catalog`` gives declared field types (``{collection: {path: SqlType}}``, see ``sql_catalog``
+    in ``leaf_dagster.schema``): a quoted literal then takes the field's type at compile time.
+    """
     parsed = parse_statement(sql)
-    result = compile_query(parsed.tree, Context.create(parsed.source, Scope(), params, now))
-    return CompiledQuery(result.collection, result.stages, result.columns)
+    check_consumed(parsed.tree, parsed.source)  # nothing the compiler does not read is dropped
+    ctx = Context.create(parsed.source, Scope(), params, now, as_catalog(catalog))
+    result = guarded(parsed.source, lambda: compile_query(parsed.tree, ctx), parsed.tree)
+    _check_output_types(result.types, parsed)
+    once = run_once(result.collection, result.stages)
+    check_depth(once, parsed)
+    check_depth(result.stages, parsed)
+    return CompiledQuery(result.collection, once, result.columns, result.stages)
+
+
+# MongoDB documents at most 100 levels of nesting for BSON documents, and an aggregate command is
+# one: the command, its pipeline list and a stage take 4 of them. (The embedded server accepts more.)
+MAX_PIPELINE_DEPTH = 96
+_T = TypeVar("_T")
+
+
+def guarded(source: Source, compile_: Callable[[], _T], tree: exp.Expr | None = None) -> _T:
+    """Runs a compilation step; running out of Python's stack becomes a positioned ``LeafSQLError``."""
+    try:
+        with deep_recursion():
+            return compile_()
+    except LeafSQLError as error:
+        if tree is None or "nested too deeply" not in error.message:
+            raise
+        raise source.error(error.message, deepest(tree)) from None
+
+
+def deepest(tree: exp.Expr) -> exp.Expr:
+    """The most deeply nested node of an expression tree (walked without recursion)."""
+    found, depth = tree, 0
+    stack = [(tree, 0)]
+    while stack:
+        node, level = stack.pop()
+        if level > depth:
+            found, depth = node, level
+        stack.extend((child, level + 1) for child in node.iter_expressions())
+    while (
+        isinstance(found, exp.Literal | exp.Column | exp.Identifier | exp.Paren) and found.parent is not None
+    ):
+        found = found.parent  # the operator or function around the innermost value names the construct
+    return found
+
+
+def _check_output_types(types: Mapping[str, SqlType], parsed: Parsed) -> None:
+    """An interval has no BSON type: it can be compared or EXTRACTed, not output."""
+    for name, type_ in types.items():
+        if type_ != SqlType.INTERVAL:
+            continue
+        message = (
+            f"column {name!r} is an interval, which MongoDB cannot store:"
+            " output EXTRACT(EPOCH FROM ...) (seconds) or compare it with an INTERVAL"
+        )
+        items = parsed.tree.expressions if isinstance(parsed.tree, exp.Select) else []
+        node = next((e for e in items if e.alias_or_name == name), None)
+        raise parsed.source.error(message, node) if node is not None else LeafSQLError(message)
+
+
+def check_depth(stages: list[dict[str, Any]], parsed: Parsed) -> None:
+    depth = _depth(stages)
+    if depth > MAX_PIPELINE_DEPTH:
+        message = (
+            f"expression nested too deeply for MongoDB ({depth} levels, at most {MAX_PIPELINE_DEPTH}):"
+            " split it into a CTE or flatten its parentheses"
+        )
+        raise parsed.source.error(message, deepest(parsed.tree))
+
+
+def _depth(value: Any) -> int:
+    """The nesting depth of a pipeline, without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend((v, level + 1) for v in item)
+    return deepest
 
 
 def compile_expression(
@@ -47,7 +139,7 @@ def compile_expression(
     The result is safe as a ``$set``/``$project`` value (constants are ``$literal``).
     """
     translator = _fragment_translator(sql_expr, params, now)
-    return project_value(translator.translate(translator.tree).expr)
+    return project_value(guarded(translator.ctx.source, lambda: translator.translate(translator.tree)).expr)
 
 
 def compile_condition(
@@ -55,7 +147,7 @@ def compile_condition(
 ) -> dict[str, Any]:
     """A WHERE condition as a ``$match``/find filter (query operators when possible, else ``$expr``)."""
     translator = _fragment_translator(sql_condition, params, now)
-    return translator.conditions.filter(translator.tree)
+    return guarded(translator.ctx.source, lambda: translator.conditions.filter(translator.tree))
 
 
 class _FragmentTranslator(Translator):
@@ -68,6 +160,7 @@ def _fragment_translator(
     if not isinstance(text, str):
         raise LeafSQLError(f"expected SQL text, got {type(text).__name__}")
     parsed = parse_fragment(text)
+    check_consumed(parsed.tree, parsed.source, statement=False)
     for node in parsed.tree.walk():
         if isinstance(node, exp.Subquery | exp.Exists):
             # A subquery needs a $lookup stage, which a lone expression or filter cannot carry.

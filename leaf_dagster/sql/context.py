@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from leaf_dagster.sql.catalog import EMPTY, Catalog
 from leaf_dagster.sql.errors import Source
 from leaf_dagster.sql.scope import Scope
 from leaf_dagster.sql.values import SqlType, Typed, const, to_bson_datetime
@@ -34,13 +35,18 @@ class Context:
     names: itertools.count[int] = field(default_factory=itertools.count)
     # Values the compiler puts into a query it rewrites, as :__leaf_… placeholders.
     injected: Mapping[str, Typed] = field(default_factory=dict)
+    catalog: Catalog = field(default_factory=lambda: EMPTY)  # declared field types by collection
 
     @staticmethod
     def create(
-        source: Source, scope: Scope, params: Mapping[str, Any] | None, now: dt.datetime | None
+        source: Source,
+        scope: Scope,
+        params: Mapping[str, Any] | None,
+        now: dt.datetime | None,
+        catalog: Catalog | None = None,
     ) -> Context:
         moment = to_bson_datetime(now if now is not None else dt.datetime.now(dt.UTC))
-        return Context(source, scope, dict(params or {}), moment)
+        return Context(source, scope, dict(params or {}), moment, catalog=catalog or EMPTY)
 
     def with_scope(self, scope: Scope) -> Context:
         return replace(self, scope=scope)

@@ -10,11 +10,20 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from bson.decimal128 import Decimal128
+
+from leaf_dagster.sql.errors import runtime_error
 from leaf_dagster.sql.values import SqlType, Typed, const, null_if_any_null
 
+if TYPE_CHECKING:
+    from sqlglot import exp
+
+    from leaf_dagster.sql.expressions import Translator
+
 EPOCH = dt.datetime(1970, 1, 1)
+THOUSAND = Decimal128("1000")  # seconds from milliseconds, exactly (EXTRACT gives numeric)
 
 
 @dataclass(frozen=True)
@@ -192,11 +201,99 @@ def extract(part: str, date: Typed) -> Typed:
     elif part == "quarter":
         result = {"$toInt": {"$ceil": {"$divide": [_part("$month", e), 3]}}}
     elif part == "second":
-        result = {"$add": [_part("$second", e), {"$divide": [_part("$millisecond", e), 1000]}]}
-        type_ = SqlType.FLOAT
+        # numeric in PostgreSQL: exact thousandths (Decimal128), not 3.7279999999999998
+        millis = {"$add": [{"$multiply": [_part("$second", e), 1000]}, _part("$millisecond", e)]}
+        result = {"$divide": [millis, THOUSAND]}
+        type_ = SqlType.NUMBER
     elif part in ("millisecond", "milliseconds"):
         result = {"$add": [{"$multiply": [_part("$second", e), 1000]}, _part("$millisecond", e)]}
     else:  # epoch
-        result = {"$divide": [{"$subtract": [e, EPOCH]}, 1000]}
-        type_ = SqlType.FLOAT
+        result = {"$divide": [{"$subtract": [e, EPOCH]}, THOUSAND]}
+        type_ = SqlType.NUMBER
     return Typed(null_if_any_null([date], result) if part in ("dow", "epoch") else result, type_)
+
+
+def day_arithmetic(tr: Translator, node: exp.Expr, a: Typed, b: Typed, sign: int) -> Typed:
+    """PostgreSQL's ``date ± integer`` (a date) and ``date - date`` (whole days, an integer)."""
+    if sign < 0 and a.type == SqlType.DAY and b.type == SqlType.DAY:
+        if a.is_const and b.is_const:
+            if a.value is None or b.value is None:
+                return const(None, SqlType.INT)
+            return const((a.value - b.value).days, SqlType.INT)
+        days = {"$dateDiff": {"startDate": b.expr, "endDate": a.expr, "unit": "day"}}
+        return Typed(null_if_any_null([a, b], days), SqlType.INT)
+    day, count = (a, b) if a.type == SqlType.DAY else (b, a)
+    if count.type not in (SqlType.INT, SqlType.ANY, SqlType.NULL) or (sign < 0 and day is b):
+        left, right = (day.type.value, count.type.value) if day is a else (count.type.value, day.type.value)
+        raise tr.error(
+            f"date arithmetic: operator does not exist: {left} {'+' if sign > 0 else '-'} {right}"
+            " (date ± integer, date - date and timestamp ± interval are supported)",
+            node,
+        )
+    if day.is_const and count.is_const:
+        if day.value is None or count.value is None:
+            return const(None, SqlType.DAY)
+        return const(day.value + dt.timedelta(days=sign * count.value), SqlType.DAY)
+    amount = count.expr if sign > 0 else {"$multiply": [count.expr, -1]}
+    shifted = {"$dateAdd": {"startDate": day.expr, "unit": "day", "amount": amount}}
+    return Typed(null_if_any_null([day, count], shifted), SqlType.DAY)
+
+
+DAY_MILLIS = 86_400_000
+
+
+def interval_millis(interval: Interval) -> int:
+    """An interval as milliseconds, as PostgreSQL compares intervals: a month counts 30 days."""
+    return (interval.months * 30 + interval.days) * DAY_MILLIS + interval.millis
+
+
+def parse_interval_millis(text: str) -> int:
+    parsed = parse_interval(text)
+    if parsed is None:
+        raise ValueError(f'invalid input syntax for type interval: "{text}"')
+    return interval_millis(parsed)
+
+
+def timestamp_difference(a: Typed, b: Typed) -> Typed | None:
+    """``timestamp - timestamp``: an interval, held as milliseconds (date - date is whole days).
+
+    A field of unknown type on one side must hold a date (or NULL) in each document; anything else
+    fails on the server, as PostgreSQL has no such operator.
+    """
+    stamps = (SqlType.DATE, SqlType.DAY)
+    if a.type not in stamps and b.type not in stamps:
+        return None
+    if a.type == SqlType.DAY and b.type == SqlType.DAY:
+        return None
+    if not all(x.type in (*stamps, SqlType.ANY, SqlType.NULL) for x in (a, b)):
+        return None
+    if a.is_null_const or b.is_null_const:
+        return const(None, SqlType.INTERVAL)
+    if a.is_const and b.is_const:
+        delta = a.value - b.value
+        return const(
+            delta.days * DAY_MILLIS + delta.seconds * 1000 + delta.microseconds // 1000, SqlType.INTERVAL
+        )
+    result: Any = {"$subtract": [a.expr, b.expr]}
+    for other in (a, b):
+        if other.type == SqlType.ANY:
+            ok = {"$in": [{"$type": other.expr}, ["date", "null", "missing"]]}
+            message = "operator does not exist: timestamp - a value that is not a timestamp"
+            result = {"$cond": [ok, result, runtime_error(message, other.expr)]}
+    return Typed(result, SqlType.INTERVAL)
+
+
+INTERVAL_PARTS = {"epoch", "day", "hour", "minute", "second"}
+
+
+def extract_interval(part: str, interval: Typed) -> Typed:
+    """EXTRACT from a timestamp difference (days and a time of day, with the sign of the whole)."""
+    ms = interval.expr
+    if part == "epoch":
+        return Typed({"$divide": [ms, THOUSAND]}, SqlType.NUMBER)
+    if part == "second":
+        return Typed({"$divide": [{"$mod": [ms, 60_000]}, THOUSAND]}, SqlType.NUMBER)
+    size = {"day": DAY_MILLIS, "hour": 3_600_000, "minute": 60_000}[part]
+    within = {"day": None, "hour": DAY_MILLIS, "minute": 3_600_000}[part]
+    value: Any = ms if within is None else {"$mod": [ms, within]}
+    return Typed({"$toLong": {"$trunc": [{"$divide": [value, size]}, 0]}}, SqlType.INT)

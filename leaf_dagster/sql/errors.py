@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlglot import exp
@@ -86,3 +90,46 @@ def _keyword(node: exp.Expr) -> str:
         exp.Lateral: "LATERAL",
     }
     return table.get(type(node), "")
+
+
+def runtime_error(message: str, witness: object) -> dict[str, object]:
+    """An expression that makes the server fail with ``message`` when it is evaluated.
+
+    Converting the text to a number fails, and the server's error quotes it. ``witness`` (any
+    expression of the current document) keeps the expression from being constant, so that a
+    server that folds constants at parse time does not fail when the branch is never taken.
+    """
+    return {"$toDouble": {"$concat": [message, {"$substrCP": [{"$type": witness}, 0, 0]}]}}
+
+
+# sqlglot parses recursively (about 15 frames per parenthesis). Its parser is plain Python, which
+# Python 3.11+ runs without growing the C stack, so parsing gets a higher limit; the compiler keeps the
+# default one (it compares and serialises nested dicts in C) and walks long chains without recursion.
+PARSE_RECURSION_LIMIT = 100_000
+_depth_lock = threading.Lock()
+_deep_users = 0
+_saved_limits: list[int] = []
+
+
+@contextmanager
+def deep_recursion(limit: int | None = None) -> Iterator[None]:
+    """Runs a step with ``limit`` frames of room (if given); a RecursionError becomes a ``LeafSQLError``."""
+    global _deep_users
+    if limit is not None:
+        with _depth_lock:
+            if _deep_users == 0:
+                _saved_limits.append(sys.getrecursionlimit())
+                sys.setrecursionlimit(max(limit, _saved_limits[-1]))
+            _deep_users += 1
+    try:
+        yield
+    except RecursionError:
+        raise LeafSQLError(
+            "expression nested too deeply: split it (a CTE) or flatten its parentheses", line=1, col=1
+        ) from None
+    finally:
+        if limit is not None:
+            with _depth_lock:
+                _deep_users -= 1
+                if _deep_users == 0:
+                    sys.setrecursionlimit(_saved_limits.pop())

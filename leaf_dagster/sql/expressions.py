@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from leaf_dagster.sql import arithmetic, casts, functions, strings
+from leaf_dagster.sql import arithmetic, casts, functions, numeric, strings
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.paths import PATH_NODES, resolve
@@ -60,6 +61,11 @@ CONDITION_NODES = (
 )
 
 
+# Binary operators whose long left-deep chains are translated bottom-up (see _translate_chain).
+CHAIN_NODES = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.DPipe)
+LONG_CHAIN = 64
+
+
 class Translator:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -67,6 +73,9 @@ class Translator:
         # The $lookup stages the subqueries translated so far need, placed by the planner.
         self.lookups: list[dict[str, Any]] = []
         self.lookup_names: dict[str, str] = {}  # the same subquery translated twice reads one $lookup
+        self._chain_done: dict[int, Typed] = {}  # links of a long chain already translated
+        # The type a node's context requires (a CASE used as a condition is boolean), by node id.
+        self.context_types: dict[int, SqlType] = {}
 
     @property
     def conditions(self) -> Conditions:
@@ -87,6 +96,39 @@ class Translator:
         raise self.error("aggregate functions are not allowed here", node)
 
     def translate(self, node: exp.Expr) -> Typed:
+        while isinstance(node, exp.Paren):
+            node = node.this
+        done = self._chain_done.get(id(node))
+        if done is not None:
+            return done
+        if isinstance(node, CHAIN_NODES) and not self._chain_done:
+            return self._translate_chain(node)
+        return self._translate(node)
+
+    def _translate_chain(self, node: exp.Expr) -> Typed:
+        """A long left-deep chain (``a + b + c + …``) bottom-up, so recursion stays shallow."""
+        spine: list[exp.Expr] = []
+        inner = node.this
+        while isinstance(inner, (*CHAIN_NODES, exp.Paren)):
+            if not isinstance(inner, exp.Paren):
+                spine.append(inner)
+            inner = inner.this
+        if len(spine) < LONG_CHAIN:
+            return self._translate(node)
+        try:
+            for link in reversed(spine):
+                self._chain_done[id(link)] = self._translate(link)
+            return self._translate(node)
+        finally:
+            self._chain_done.clear()
+
+    def _translate(self, node: exp.Expr) -> Typed:
+        if node is None:
+            raise LeafSQLError("malformed SQL: a value is missing")
+        if isinstance(node, exp.Func):
+            missing = [k for k, required in node.arg_types.items() if required and node.args.get(k) is None]
+            if missing:
+                raise self.error(f"{node.sql_name()} is missing an argument", node)
         found = self.substitute(node)
         if found is not None:
             return found
@@ -118,12 +160,14 @@ def _literal(tr: Translator, node: exp.Expr) -> Typed:
     if node.is_string:
         return replace(const(node.this, SqlType.TEXT), untyped=True)
     text = str(node.this)
-    if any(c in text for c in ".eE"):
-        return const(float(text), SqlType.FLOAT)
-    value = int(text)
-    if not -(2**63) <= value < 2**63:
-        raise tr.error("integer literal out of the 64-bit range of BSON", node)
-    return const(value, SqlType.INT)
+    # PostgreSQL: a number with a point or an exponent, or too big for bigint, is numeric.
+    value = int(text) if not any(c in text for c in ".eE") else None
+    if value is not None and -(2**63) <= value < 2**63:
+        return const(value, SqlType.INT)
+    number = Decimal(text)
+    if len(number.as_tuple().digits) > numeric.DECIMAL_DIGITS:
+        raise tr.error("numeric literal with more than the 34 digits of Decimal128", node)
+    return const(number, SqlType.DECIMAL)
 
 
 def _boolean(tr: Translator, node: exp.Expr) -> Typed:

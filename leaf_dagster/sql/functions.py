@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from sqlglot import exp
 
 from leaf_dagster.sql import dates
-from leaf_dagster.sql.casts import round_constant, round_half_away
-from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_null, let, null_if_any_null
+from leaf_dagster.sql.casts import round_constant, round_value
+from leaf_dagster.sql.literals import resolve_all
+from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_null, let, null_if_any_null, to_bson
 
 if TYPE_CHECKING:
     from leaf_dagster.sql.expressions import Translator
@@ -20,38 +21,46 @@ def _merge_types(values: list[Typed]) -> SqlType:
     if len(types) == 1:
         return types.pop()
     if types and types <= NUMERIC:
-        return SqlType.FLOAT if SqlType.FLOAT in types else SqlType.NUMBER
+        # PostgreSQL's common type: double precision over numeric over integer. A branch keeps its
+        # own BSON type; the operators convert by the static type (see ``numeric``).
+        if SqlType.FLOAT in types:
+            return SqlType.FLOAT
+        return SqlType.DECIMAL if types <= {SqlType.INT, SqlType.DECIMAL} else SqlType.NUMBER
     return SqlType.ANY if types else SqlType.NULL
 
 
 def _case(tr: Translator, node: exp.Expr) -> Typed:
     subject = tr.translate(node.this) if node.this is not None else None
-    branches = []
+    tests = []
     values = []
     for branch in node.args.get("ifs") or []:
         if subject is not None:
-            test = tr.conditions.compare("$eq", subject, tr.translate(branch.this), True)
+            test = tr.conditions.compare("$eq", subject, tr.translate(branch.this), True, branch)
         else:
             test = tr.conditions.truth(branch.this, True)
-        then = tr.translate(branch.args["true"])
-        values.append(then)
-        branches.append({"case": test, "then": then.expr})
+        tests.append(test)
+        values.append(tr.translate(branch.args["true"]))
     default = node.args.get("default")
-    otherwise = tr.translate(default) if default is not None else const(None)
-    values.append(otherwise)
-    return Typed({"$switch": {"branches": branches, "default": otherwise.expr}}, _merge_types(values))
+    values.append(tr.translate(default) if default is not None else const(None))
+    values = resolve_all(values, tr.conditions.failure(node), tr.context_types.get(id(node)))
+    branches = [{"case": test, "then": then.expr} for test, then in zip(tests, values, strict=False)]
+    return Typed({"$switch": {"branches": branches, "default": values[-1].expr}}, _merge_types(values))
 
 
 def _if(tr: Translator, node: exp.Expr) -> Typed:
     then = tr.translate(node.args["true"])
     false = node.args.get("false")
     otherwise = tr.translate(false) if false is not None else const(None)
+    then, otherwise = resolve_all(
+        [then, otherwise], tr.conditions.failure(node), tr.context_types.get(id(node))
+    )
     test = tr.conditions.truth(node.this, True)
     return Typed({"$cond": [test, then.expr, otherwise.expr]}, _merge_types([then, otherwise]))
 
 
 def _coalesce(tr: Translator, node: exp.Expr) -> Typed:
     args = [tr.translate(a) for a in [node.this, *node.expressions]]
+    args = resolve_all(args, tr.conditions.failure(node), tr.context_types.get(id(node)))
     kept: list[Typed] = []
     for arg in args:
         if arg.is_null_const:
@@ -67,8 +76,8 @@ def _coalesce(tr: Translator, node: exp.Expr) -> Typed:
 
 
 def _nullif(tr: Translator, node: exp.Expr) -> Typed:
-    a, b = tr.translate(node.this), tr.translate(node.expression)
-    return Typed({"$cond": [tr.conditions.compare("$eq", a, b, True), None, a.expr]}, a.type)
+    a, b = tr.conditions.typed_pair(tr.translate(node.this), tr.translate(node.expression), node)
+    return Typed({"$cond": [tr.conditions.compare("$eq", a, b, True, node), None, a.expr]}, a.type)
 
 
 def _round(tr: Translator, node: exp.Expr) -> Typed:
@@ -84,9 +93,7 @@ def _round(tr: Translator, node: exp.Expr) -> Typed:
         raise tr.error(f"ROUND does not apply to {value.type.value}", node)
     if value.is_const:
         return const(None if value.value is None else round_constant(value.value, digits))
-    if value.type == SqlType.INT and digits >= 0:
-        return value
-    return Typed(round_half_away(value.expr, digits), SqlType.FLOAT if digits_node else value.type)
+    return round_value(value, digits if digits_node is not None else None)
 
 
 def _math(op: str) -> Callable[[Translator, exp.Expr], Typed]:
@@ -107,6 +114,7 @@ def _extremum(op: str) -> Callable[[Translator, exp.Expr], Typed]:
 
     def handle(tr: Translator, node: exp.Expr) -> Typed:
         args = [tr.translate(a) for a in [node.this, *node.expressions]]
+        args = resolve_all(args, tr.conditions.failure(node), tr.context_types.get(id(node)))
         return Typed({op: [a.expr for a in args]}, _merge_types(args))
 
     return handle
@@ -140,9 +148,15 @@ def _trunc(tr: Translator, node: exp.Expr) -> Typed:
     digits = tr.translate(digits_node) if digits_node is not None else const(0)
     if not digits.is_const or not isinstance(digits.value, int):
         raise tr.error("TRUNC digits must be a constant integer", node)
-    return Typed(
-        {"$trunc": [value.expr, digits.value]}, SqlType.FLOAT if digits_node is not None else value.type
-    )
+    # PostgreSQL: trunc(double) and trunc(integer) are double, trunc(numeric [, n]) and
+    # trunc(integer, n) numeric; trunc(double, n), which PostgreSQL lacks, stays a double.
+    x = value.expr
+    if value.type == SqlType.INT:
+        if digits_node is None:
+            return Typed({"$toDouble": x}, SqlType.FLOAT)
+        x = {"$toDecimal": x}
+    type_ = {SqlType.INT: SqlType.DECIMAL, SqlType.DECIMAL: SqlType.DECIMAL, SqlType.FLOAT: SqlType.FLOAT}
+    return Typed({"$trunc": [x, digits.value]}, type_.get(value.type, SqlType.NUMBER))
 
 
 def _unit(tr: Translator, node: exp.Expr, arg: exp.Expr | None) -> str:
@@ -158,7 +172,7 @@ def _date_trunc(tr: Translator, node: exp.Expr) -> Typed:
     if unit not in dates.TRUNC_UNITS:
         raise tr.error(f"DATE_TRUNC unit {unit!r} is not supported", node)
     value = tr.translate(node.this)
-    if value.type not in (SqlType.DATE, SqlType.ANY, SqlType.NULL):
+    if value.type not in (SqlType.DATE, SqlType.DAY, SqlType.ANY, SqlType.NULL):
         raise tr.error(f"DATE_TRUNC does not apply to {value.type.value}", node)
     return dates.truncate(unit, value)
 
@@ -168,13 +182,17 @@ def _extract(tr: Translator, node: exp.Expr) -> Typed:
     if part not in dates.EXTRACT_PARTS:
         raise tr.error(f"EXTRACT part {part!r} is not supported", node)
     value = tr.translate(node.expression)
-    if value.type not in (SqlType.DATE, SqlType.ANY, SqlType.NULL):
+    if value.type == SqlType.INTERVAL:
+        if part not in dates.INTERVAL_PARTS:
+            raise tr.error(f"EXTRACT part {part!r} of an interval is not supported", node)
+        return dates.extract_interval(part, value)
+    if value.type not in (SqlType.DATE, SqlType.DAY, SqlType.ANY, SqlType.NULL):
         raise tr.error(f"EXTRACT does not apply to {value.type.value}", node)
     return dates.extract(part, value)
 
 
 def _current_date(tr: Translator, node: exp.Expr) -> Typed:
-    return const(dates.truncate_constant("day", tr.ctx.now), SqlType.DATE)
+    return const(dates.truncate_constant("day", tr.ctx.now), SqlType.DAY)
 
 
 def _current_timestamp(tr: Translator, node: exp.Expr) -> Typed:
@@ -182,7 +200,13 @@ def _current_timestamp(tr: Translator, node: exp.Expr) -> Typed:
 
 
 def _interval(tr: Translator, node: exp.Expr) -> Typed:
-    raise tr.error("an interval can only be added to or subtracted from a timestamp", node, "INTERVAL")
+    """A constant interval, compared with timestamp differences (as milliseconds, a month = 30 days)."""
+    unit = node.args.get("unit")
+    text = node.this.name if isinstance(node.this, exp.Literal) else None
+    parsed = dates.parse_interval(text, unit.name if unit else None) if text is not None else None
+    if parsed is None:
+        raise tr.error("malformed or unsupported interval", node, "INTERVAL")
+    return const(dates.interval_millis(parsed), SqlType.INTERVAL)
 
 
 def _cardinality(value: Typed) -> Typed:
@@ -219,7 +243,7 @@ def _document(tr: Translator, node: exp.Expr, fields: list[tuple[str, exp.Expr]]
             raise tr.error(f"duplicate document key {key!r}", node)
         value = tr.translate(value_node)
         # Constants are wrapped so that $project never reads them as inclusion flags.
-        doc[key] = {"$literal": value.value} if value.is_const else {"$ifNull": [value.expr, None]}
+        doc[key] = {"$literal": to_bson(value.value)} if value.is_const else {"$ifNull": [value.expr, None]}
     return Typed(doc if doc else {"$literal": {}}, SqlType.ANY)
 
 

@@ -19,17 +19,23 @@ from leaf_dagster.sql.windows import reject_windows
 
 def contains_aggregate(node: exp.Expr | None) -> bool:
     """Whether ``node`` holds a (group) aggregate: a window's own function is not one, its arguments may be."""
-    if node is None or isinstance(node, exp.Subquery | exp.Exists | exp.Select):
-        return False  # a subquery's aggregates are its own
-    if isinstance(node, exp.Window):
-        func = node.this.this if isinstance(node.this, exp.Filter) else node.this
-        parts = [*func.iter_expressions(), *(node.args.get("partition_by") or []), node.args.get("order")]
-        if isinstance(node.this, exp.Filter):
-            parts.append(node.this.expression)
-        return any(contains_aggregate(p) for p in parts)
-    if isinstance(node, exp.AggFunc) and not isinstance(node, exp.Anonymous):
-        return True
-    return any(contains_aggregate(child) for child in node.iter_expressions())
+    stack = [node]  # without recursion: expressions may be thousands of operators long
+    while stack:
+        item = stack.pop()
+        if item is None or isinstance(item, exp.Subquery | exp.Exists | exp.Select):
+            continue  # a subquery's aggregates are its own
+        if isinstance(item, exp.Window):
+            func = item.this.this if isinstance(item.this, exp.Filter) else item.this
+            stack.extend(
+                [*func.iter_expressions(), *(item.args.get("partition_by") or []), item.args.get("order")]
+            )
+            if isinstance(item.this, exp.Filter):
+                stack.append(item.this.expression)
+            continue
+        if isinstance(item, exp.AggFunc) and not isinstance(item, exp.Anonymous):
+            return True
+        stack.extend(item.iter_expressions())
+    return False
 
 
 def expression_key(typed: Typed) -> str:

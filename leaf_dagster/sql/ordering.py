@@ -2,6 +2,11 @@
 
 MongoDB sorts null and missing first ascending, so unless the requested placement is the native
 one (ASC NULLS FIRST, DESC NULLS LAST) each key gets a helper "is NULL" key sorted before it.
+
+MongoDB sorts an array by its smallest (ascending) or largest (descending) element; PostgreSQL
+compares arrays element by element, a shorter prefix first, NULL elements above every value. A
+key that may hold an array therefore sorts by ``sort_value``: the array inside a document, whose
+BSON comparison is element by element, with NULL elements as MaxKey.
 """
 
 from __future__ import annotations
@@ -9,7 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from leaf_dagster.sql.values import is_null
+from bson import MaxKey
+
+from leaf_dagster.sql.values import SqlType, Typed, is_null
 
 HELPER_PREFIX = "__leaf_"
 
@@ -25,6 +32,16 @@ class SortKey:
     @property
     def native(self) -> bool:
         return self.non_null or self.nulls_first != self.descending
+
+
+def may_be_array(typed: Typed) -> bool:
+    return typed.type in (SqlType.ANY, SqlType.ARRAY)
+
+
+def sort_value(expr: Any) -> Any:
+    """``expr`` as a sort key that orders arrays as PostgreSQL does (other values unchanged)."""
+    elements = {"$map": {"input": expr, "in": {"$ifNull": ["$$this", MaxKey()]}}}
+    return {"$cond": [{"$isArray": expr}, {"a": elements}, expr]}
 
 
 def sort_stage(keys: list[SortKey], helpers: dict[str, Any]) -> dict[str, Any]:

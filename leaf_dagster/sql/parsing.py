@@ -12,7 +12,7 @@ from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
-from leaf_dagster.sql.errors import LeafSQLError, Source, Token
+from leaf_dagster.sql.errors import PARSE_RECURSION_LIMIT, LeafSQLError, Source, Token, deep_recursion
 
 
 class LeafPostgres(Postgres):
@@ -67,7 +67,8 @@ def _parse(sql: str, statement: bool) -> Parsed:
     text = sql if statement else f"SELECT {sql}"
     tokens = raw if statement else DIALECT.tokenize(text)
     try:
-        trees = DIALECT.parser().parse(tokens, text)
+        with deep_recursion(PARSE_RECURSION_LIMIT):
+            trees = DIALECT.parser().parse(tokens, text)
     except ParseError as exc:
         raise _parse_error(sql, exc, shift=0 if statement else len("SELECT ")) from None
     trees = [t for t in trees if t is not None]
@@ -94,6 +95,57 @@ def _shift_meta(tree: exp.Expr, delta: int) -> None:
             node.meta["start"] += delta
 
 
+# sqlglot's node classes and argument names, in SQL words, for "incomplete ..." messages.
+_CONSTRUCTS = {
+    "WHERE": "WHERE condition",
+    "HAVING": "HAVING condition",
+    "ORDER": "ORDER BY list",
+    "GROUP": "GROUP BY list",
+    "LIMIT": "LIMIT count",
+    "OFFSET": "OFFSET count",
+    "IF": "CASE WHEN branch",
+    "CASE": "CASE expression",
+    "COLUMN": "column reference",
+    "DOT": "column reference",
+    "TABLE": "table name",
+    "EQ": "comparison =",
+    "NEQ": "comparison <>",
+    "GT": "comparison >",
+    "GTE": "comparison >=",
+    "LT": "comparison <",
+    "LTE": "comparison <=",
+    "AND": "AND",
+    "OR": "OR",
+    "NOT": "NOT",
+    "ADD": "operator +",
+    "SUB": "operator -",
+    "MUL": "operator *",
+    "DIV": "operator /",
+    "MOD": "operator %",
+    "DPIPE": "operator ||",
+    "ALIAS": "alias (AS)",
+    "CAST": "CAST",
+    "IN": "IN list",
+    "JOIN": "JOIN",
+    "CTE": "WITH query",
+}
+_PARTS = {
+    "expression": "an operand",
+    "expressions": "its items",
+    "low": "its lower bound",
+    "high": "AND and its upper bound",
+    "true": "THEN and its result",
+    "to": "its type",
+}
+
+
+def _incomplete(match: re.Match[str]) -> str:
+    name, part = match.group(2).upper(), match.group(1).rstrip("_")
+    what = _CONSTRUCTS.get(name, name)
+    missing = _PARTS.get(part)
+    return f"incomplete {what}" + (f": {missing} is missing" if missing else "")
+
+
 def _parse_error(sql: str, exc: ParseError, shift: int) -> LeafSQLError:
     first = exc.errors[0] if exc.errors else {}
     highlight = str(first.get("highlight") or "")
@@ -101,10 +153,11 @@ def _parse_error(sql: str, exc: ParseError, shift: int) -> LeafSQLError:
     description = re.sub(r"<Token token_type: TokenType\.(\w+), text: ([^,]*),.*?>", r"\2", description)
     description = description.replace("SENTINEL", "end of input")
     description = re.sub(
-        r"Required keyword: '(\w+)' missing for <class '[\w.]*\.(\w+)'>",
-        lambda m: f"incomplete {m.group(2).upper()} (missing its {m.group(1).rstrip('_')})",
-        description,
+        r"Required keyword: '(\w+)' missing for <class '[\w.]*\.(\w+)'>", _incomplete, description
     )
+    description = re.sub(r"^Expecting (.+)$", r"expected \1", description)
+    description = re.sub(r"<class '[\w.]*\.(\w+)'>", lambda m: m.group(1).upper(), description)
+    description = " ".join(description.split())  # one line
     line = int(first.get("line") or 1)
     col = max(1, int(first.get("col") or 1) - max(len(highlight), 1) + 1)
     if line == 1:

@@ -85,7 +85,8 @@ def resolve(
         current = {"$arrayElemAt": [current, idx.expr]}
     if current is None:
         dotted = ".".join(run)
-        return Typed(f"${dotted}", SqlType.ANY, path=dotted)
+        declared = relation.types.get(".".join(s for s in rest if isinstance(s, str)), SqlType.ANY)
+        return Typed(f"${dotted}", declared, path=dotted)
     return Typed(_path(current, run) if run else current, SqlType.ANY)
 
 

@@ -16,10 +16,22 @@ as 30. One exception keeps time ranges on an index: in a plain ``$match``, ``<``
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
+from leaf_dagster.sql import numeric
+from leaf_dagster.sql.errors import LeafSQLError
+from leaf_dagster.sql.literals import (
+    STATIC,
+    is_unknown,
+    match_guard,
+    reading_groups,
+    resolve,
+    unreadable_types,
+)
 from leaf_dagster.sql.values import SqlType, Typed, const, not_null, parse_iso
 
 if TYPE_CHECKING:
@@ -39,8 +51,19 @@ NEVER: dict[str, Any] = {"$expr": False}
 SCALARS = (bool, int, float, str)
 
 
+def _spliced(op: str, parts: list[Any]) -> list[Any]:
+    """``a AND (b AND c)`` as one n-ary ``$and``: long chains stay shallow for the server."""
+    out: list[Any] = []
+    for part in parts:
+        if isinstance(part, dict) and len(part) == 1 and op in part and isinstance(part[op], list):
+            out.extend(part[op])
+        else:
+            out.append(part)
+    return out
+
+
 def and_(parts: list[Any]) -> Any:
-    parts = [p for p in parts if p is not True]
+    parts = [p for p in _spliced("$and", parts) if p is not True]
     if any(p is False for p in parts):
         return False
     if not parts:
@@ -49,12 +72,37 @@ def and_(parts: list[Any]) -> Any:
 
 
 def or_(parts: list[Any]) -> Any:
-    parts = [p for p in parts if p is not False]
+    parts = [p for p in _spliced("$or", parts) if p is not False]
     if any(p is True for p in parts):
         return True
     if not parts:
         return False
     return parts[0] if len(parts) == 1 else {"$or": parts}
+
+
+def unwrap(node: exp.Expr, want: bool) -> tuple[exp.Expr, bool]:
+    """``node`` without its parentheses and NOTs, and the polarity they leave."""
+    while isinstance(node, exp.Paren | exp.Not):
+        if isinstance(node, exp.Not):
+            want = not want
+        node = node.this
+    return node, want
+
+
+def chain(node: exp.Expr) -> list[exp.Expr]:
+    """The operands of a chain of one AND or OR (``a OR (b OR c)``), in order, without recursion."""
+    kind = type(node)
+    out: list[exp.Expr] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        while isinstance(item, exp.Paren):
+            item = item.this
+        if type(item) is kind:
+            stack.extend((item.expression, item.this))
+        else:
+            out.append(item)
+    return out
 
 
 def like_regex(pattern: str, escape: str | None = "\\") -> str:
@@ -64,8 +112,9 @@ def like_regex(pattern: str, escape: str | None = "\\") -> str:
     for ch in chars:
         if escape and ch == escape:
             nxt = next(chars, None)
-            if nxt is not None:
-                out.append(re.escape(nxt))
+            if nxt is None:
+                raise ValueError("LIKE pattern must not end with escape character")
+            out.append(re.escape(nxt))
         elif ch == "%":
             out.append(r"[\s\S]*")
         elif ch == "_":
@@ -96,27 +145,23 @@ class Conditions:
             a, b = self._operands(node)
             if a.is_null_const or b.is_null_const:
                 return const(None, SqlType.BOOL)
-            if not self._ambiguous(a, b):
-                checks = [not_null(x.expr) for x in (a, b) if not x.is_const]
-                core = {OPS[type(node)]: [a.expr, b.expr]}
-                return Typed({"$cond": [and_(checks), core, None]} if checks else core, SqlType.BOOL)
+            checks = [not_null(x.expr) for x in (a, b) if not x.non_null]
+            core = {OPS[type(node)]: [a.expr, b.expr]}
+            return Typed({"$cond": [and_(checks), core, None]} if checks else core, SqlType.BOOL)
         yes, no = self.truth(node, True), self.truth(node, False)
         return Typed({"$cond": [yes, True, {"$cond": [no, False, None]}]}, SqlType.BOOL)
 
     def truth(self, node: exp.Expr, want: bool) -> Any:
-        if isinstance(node, exp.Paren):
-            return self.truth(node.this, want)
-        if isinstance(node, exp.Not):
-            return self.truth(node.this, not want)
+        node, want = unwrap(node, want)
         if isinstance(node, exp.And):
-            parts = [self.truth(node.this, want), self.truth(node.expression, want)]
+            parts = [self.truth(n, want) for n in chain(node)]
             return and_(parts) if want else or_(parts)
         if isinstance(node, exp.Or):
-            parts = [self.truth(node.this, want), self.truth(node.expression, want)]
+            parts = [self.truth(n, want) for n in chain(node)]
             return or_(parts) if want else and_(parts)
         if type(node) in OPS:
             a, b = self._operands(node)
-            return self.compare(OPS[type(node)], a, b, want)
+            return self.compare(OPS[type(node)], a, b, want, node)
         if isinstance(node, exp.NullSafeEQ | exp.NullSafeNEQ):
             a, b = self._operands(node)
             same = {"$eq": [{"$ifNull": [a.expr, None]}, {"$ifNull": [b.expr, None]}]}
@@ -132,44 +177,38 @@ class Conditions:
             return self._like_truth(node, want)
         return self._boolean_truth(node, want)
 
-    def compare(self, op: str, a: Typed, b: Typed, want: bool) -> Any:
+    def compare(self, op: str, a: Typed, b: Typed, want: bool, node: exp.Expr | None = None) -> Any:
         """Truth of ``a op b`` for a polarity, in ``$expr`` form."""
         if not want:
             op = NEGATE[op]
+        a, b = self.typed_pair(a, b, node)
         if a.is_null_const or b.is_null_const:
             return False
-        if self._ambiguous(a, b):
-            field, text = (a, b) if b.is_const else (b, a)
-            if field is b:
-                op = MIRROR[op]
-            by_type = {kind: const(value) for kind, value in readings(text)}
-            known = STATIC_READING.get(field.type)
-            if known is not None:
-                return self.compare(op, field, by_type.get(known, text), True)
-            branches = [
-                {"case": TYPE_TESTS[kind](field.expr), "then": self.compare(op, field, reading, True)}
-                for kind, reading in by_type.items()
-                if kind != "string"
-            ]
-            return {"$switch": {"branches": branches, "default": self.compare(op, field, text, True)}}
         # NULL sorts below every value in $expr comparisons, so "x > constant" is already false for
         # NULL; only the other directions need an explicit check.
-        low_const = b if op in ("$gt", "$gte") else a if op in ("$lt", "$lte") else None
-        exempt = low_const is not None and low_const.is_const and not low_const.is_null_const
-        checks = [not_null(x.expr) for x in (a, b) if not x.is_const and not exempt]
-        return and_([*checks, {op: [a.expr, b.expr]}])
+        low = b if op in ("$gt", "$gte") else a if op in ("$lt", "$lte") else None
+        exempt = low is not None and low.non_null
+        checks = [not_null(x.expr) for x in (a, b) if not x.non_null and not exempt]
+        return and_([*checks, numeric.compare(op, a, b) or {op: [a.expr, b.expr]}])
+
+    def typed_pair(self, a: Typed, b: Typed, node: exp.Expr | None) -> tuple[Typed, Typed]:
+        """Both operands, an untyped literal taking the type of the other (PostgreSQL's rule)."""
+        fail = self.failure(node)
+        return resolve(a, [b], fail), resolve(b, [a], fail)
+
+    def failure(self, node: exp.Expr | None) -> Callable[[str], Exception]:
+        def fail(message: str) -> Exception:
+            if node is None:
+                return LeafSQLError(message)
+            return self.tr.error(message, node)
+
+        return fail
 
     # -- helpers ------------------------------------------------------------------------------
 
     def _operands(self, node: exp.Expr) -> tuple[Typed, Typed]:
-        return self.tr.translate(node.this), self.tr.translate(node.expression)
-
-    @staticmethod
-    def _ambiguous(a: Typed, b: Typed) -> bool:
-        for x, y in ((a, b), (b, a)):
-            if x.is_const and not y.is_const and y.type in READABLE and len(readings(x)) > 1:
-                return True
-        return False
+        a, b = self.tr.translate(node.this), self.tr.translate(node.expression)
+        return self.typed_pair(a, b, node)
 
     def _is_truth(self, node: exp.Is, want: bool) -> Any:
         if node.args.get("negate"):
@@ -206,15 +245,15 @@ class Conditions:
             from leaf_dagster.sql.subqueries import in_subquery_truth
 
             return in_subquery_truth(self.tr, node, want)
-        value = self.tr.translate(node.this)
-        items = self._in_items(node)
+        raw = self.tr.translate(node.this)
+        fail = self.failure(node)
+        items = [resolve(i, [raw], fail) for i in self._in_items(node)]
+        value = resolve(raw, items, fail)
         if value.is_null_const:
             return False
-        simple = all(i.is_const and isinstance(i.value, SCALARS) for i in items) and not any(
-            self._ambiguous(value, i) for i in items
-        )
+        simple = all(i.is_const and isinstance(i.value, SCALARS) for i in items)
         if not simple or any(i.is_null_const for i in items):
-            parts = [self.compare("$eq", value, i, want) for i in items]
+            parts = [self.compare("$eq", value, i, want, node) for i in items]
             return or_(parts) if want else and_(parts)
         listed = {"$in": [value.expr, {"$literal": [i.value for i in items]}]}
         checks = [] if value.is_const else [not_null(value.expr)]
@@ -247,7 +286,10 @@ class Conditions:
             raise self.tr.error("the LIKE pattern must be a string constant or parameter", node.expression)
         value = self.tr.translate(node.this)
         options = "i" if isinstance(node, exp.ILike) else ""
-        regex = like_regex(pattern.value, escape) if pattern.value is not None else ""
+        try:
+            regex = like_regex(pattern.value, escape) if pattern.value is not None else ""
+        except ValueError as exc:  # PostgreSQL raises it for any row; the pattern is constant here
+            raise self.tr.error(str(exc), node.expression) from None
         return value, regex, options, bool(node.args.get("negate"))
 
     def _like_truth(self, node: exp.Expr, want: bool) -> Any:
@@ -263,7 +305,13 @@ class Conditions:
         return and_([not_null(value.expr), test if want else {"$not": [test]}])
 
     def _boolean_truth(self, node: exp.Expr, want: bool) -> Any:
-        value = self.tr.translate(node)
+        # A condition is boolean: the quoted branches of a CASE/COALESCE standing for it are read
+        # as booleans (PostgreSQL would reject any other type here).
+        self.tr.context_types[id(node)] = SqlType.BOOL
+        try:
+            value = self.tr.translate(node)
+        finally:
+            self.tr.context_types.pop(id(node), None)
         if value.type not in (SqlType.BOOL, SqlType.ANY, SqlType.NULL):
             raise self.tr.error(f"a condition must be boolean, not {value.type.value}", node)
         if value.is_const:
@@ -273,27 +321,25 @@ class Conditions:
     # -- plain query operators ----------------------------------------------------------------
 
     def _match(self, node: exp.Expr, want: bool) -> dict[str, Any] | None:
-        if isinstance(node, exp.Paren):
-            return self._match(node.this, want)
-        if isinstance(node, exp.Not):
-            return self._match(node.this, not want)
+        node, want = unwrap(node, want)
         if isinstance(node, exp.And | exp.Or):
             conjunction = isinstance(node, exp.And) == want
-            sides = [self._match(node.this, want), self._match(node.expression, want)]
+            children = chain(node)
+            sides = [self._match(child, want) for child in children]
             if conjunction:
                 parts = [
                     s if s is not None else self.filter_expr(child, want)
-                    for s, child in zip(sides, (node.this, node.expression), strict=True)
+                    for s, child in zip(sides, children, strict=True)
                 ]
                 if all(s is None for s in sides):
                     return None
                 return merge_and(parts)
             if any(s is None for s in sides):
                 return None
-            return {"$or": [s for s in sides if s is not None]}
+            return {"$or": _spliced("$or", [s for s in sides if s is not None])}
         if type(node) in OPS:
-            a, b = self._operands(node)
-            return self._match_compare(OPS[type(node)], a, b, want)
+            a, b = self.tr.translate(node.this), self.tr.translate(node.expression)
+            return self._match_compare(OPS[type(node)], a, b, want, node)
         if isinstance(node, exp.Is):
             value = self.tr.translate(node.this)
             if value.path is None:
@@ -323,28 +369,58 @@ class Conditions:
         truth = self.truth(node, want)
         return NEVER if truth is False else {} if truth is True else {"$expr": truth}
 
-    def _match_compare(self, op: str, a: Typed, b: Typed, want: bool) -> dict[str, Any] | None:
+    def _match_compare(
+        self, op: str, a: Typed, b: Typed, want: bool, node: exp.Expr | None = None
+    ) -> dict[str, Any] | None:
         if a.path is None:
             a, b, op = b, a, MIRROR[op]
         if a.path is None or not b.is_const:
             return None
-        if b.value is None:
-            return NEVER
-        if not isinstance(b.value, SCALARS) and not _is_datetime(b.value):
-            return None
         if not want:
             op = NEGATE[op]
-        found = readings(b)
-        if op not in ("$eq", "$ne") and any(kind == "date" for kind, _ in found):
-            # A range against an ISO date literal stays one index-friendly range on the date.
-            found = [(kind, value) for kind, value in found if kind == "date"]
-        values = [value for _, value in found]
+        if is_unknown(b) and a.type not in STATIC:
+            return self._match_unknown(op, a.path, b.value)
+        typed = b.untyped or a.type in STATIC
+        b = resolve(b, [a], self.failure(node))
+        if b.value is None:
+            return NEVER
+        if isinstance(b.value, Decimal):
+            return numeric.match_filter(a.path, op, b.value)
+        if not isinstance(b.value, SCALARS) and not _is_datetime(b.value):
+            return None
+        values = [b.value] if typed else [value for _, value in readings(b)]
         if op == "$eq":
             return {a.path: values[0]} if len(values) == 1 else {a.path: {"$in": values}}
         if op == "$ne":
             return {a.path: {"$nin": [*values, None]}}
         ors = [{a.path: {op: v}} for v in values]
         return ors[0] if len(ors) == 1 else {"$or": ors}
+
+    def _match_unknown(self, op: str, path: str, text: str) -> dict[str, Any]:
+        """``field op 'text'`` for a field typed only per value: each BSON type with its reading.
+
+        Query operators are type-bracketed, so ``{f: {$in: [30, '30']}}`` matches a number field as
+        the number and a string field as the string. A range needs one clause per reading, each kept
+        to its BSON types (a double and a decimal reading of '0.1' differ). A field holding a type
+        the literal cannot be read as makes the server fail, as PostgreSQL does.
+        """
+        groups = reading_groups(text)
+        if op == "$eq":
+            ors: list[dict[str, Any]] = [{path: {"$in": [v for _, v in groups]}}]
+        elif op == "$ne":
+            ors = [{path: self._not_unreadable({"$nin": [*(v for _, v in groups), None]}, text)}]
+        else:
+            ors = [{path: {"$type": types, op: v}} for types, v in groups]
+        guard = match_guard(path, text)
+        ors += [guard] if guard is not None else []
+        return ors[0] if len(ors) == 1 else {"$or": ors}
+
+    @staticmethod
+    def _not_unreadable(condition: dict[str, Any], *texts: str) -> dict[str, Any]:
+        """``condition`` for values of the BSON types every literal can be read as: the others must
+        reach the failing branch (a ``$ne`` would otherwise match them first)."""
+        bad = sorted({t for text in texts for t in unreadable_types(text)})
+        return {**condition, "$not": {"$type": bad}} if bad else condition
 
     def _match_in(self, node: exp.In, want: bool) -> dict[str, Any] | None:
         if node.args.get("query") is not None:
@@ -355,13 +431,29 @@ class Conditions:
             return None
         if not all(i.value is None or isinstance(i.value, SCALARS) or _is_datetime(i.value) for i in items):
             return None
-        values = [value for i in items for _, value in readings(i)]
+        fail = self.failure(node)
+        guards: list[dict[str, Any]] = []
+        values: list[Any] = []
+        for item in items:
+            if is_unknown(item) and value.type not in STATIC:
+                values.extend(v for _, v in reading_groups(item.value))
+                guard = match_guard(value.path, item.value)
+                if guard is not None and guard not in guards:
+                    guards.append(guard)
+            else:
+                typed = item.untyped or value.type in STATIC
+                item = resolve(item, [value], fail)
+                values.extend([item.value] if typed else [v for _, v in readings(item)])
         present = [v for v in values if v is not None]
+        main: dict[str, Any]
         if want:
-            return {value.path: {"$in": present}} if present else NEVER
-        if len(present) != len(values):
+            main = {value.path: {"$in": present}} if present else NEVER
+        elif len(present) != len(values):
             return NEVER  # x NOT IN (..., NULL) is never true
-        return {value.path: {"$nin": [*present, None]}}
+        else:
+            texts = [i.value for i in items if is_unknown(i) and value.type not in STATIC]
+            main = {value.path: self._not_unreadable({"$nin": [*present, None]}, *texts)}
+        return {"$or": [main, *guards]} if guards else main
 
     def _match_like(self, node: exp.Expr, want: bool) -> dict[str, Any] | None:
         value, regex, options, negated = self._like_parts(node)
@@ -377,19 +469,6 @@ class Conditions:
         return {value.path: spec} if want else {value.path: {"$type": "string", "$not": spec}}
 
 
-STATIC_READING = {
-    SqlType.DATE: "date",
-    SqlType.INT: "number",
-    SqlType.FLOAT: "number",
-    SqlType.NUMBER: "number",
-    SqlType.BOOL: "bool",
-}
-READABLE = {SqlType.ANY, *STATIC_READING}
-TYPE_TESTS: dict[str, Any] = {
-    "date": lambda e: {"$eq": [{"$type": e}, "date"]},
-    "number": lambda e: {"$isNumber": e},
-    "bool": lambda e: {"$eq": [{"$type": e}, "bool"]},
-}
 _NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
 _BOOLEAN_WORDS = {
     "t": True,
@@ -440,7 +519,7 @@ def _or_filter(parts: list[dict[str, Any]]) -> dict[str, Any]:
 
 def merge_and(parts: list[dict[str, Any]]) -> dict[str, Any]:
     """``$and`` of filters, merged into one document when their fields and operators do not clash."""
-    parts = [p for p in parts if p != {}]
+    parts = [p for p in _spliced("$and", parts) if p != {}]
     if any(p == NEVER for p in parts):
         return NEVER
     merged: dict[str, Any] = {}

@@ -16,6 +16,9 @@ from leaf_dagster.sql.statement import check_statement
 
 def compile_query(tree: exp.Expr, ctx: Context, enclosing: Enclosing | None = None) -> Plan:
     """``enclosing``: for a correlated subquery, the scope it reads and the ``let`` reaching it."""
+    while isinstance(tree, exp.Subquery) and tree.args.get("alias") is None:
+        # A parenthesized query: ``(SELECT … ORDER BY x LIMIT 3) UNION ALL (SELECT …)``.
+        tree = tree.this
     if isinstance(tree, exp.SetOperation):
         return compile_union(tree, _with_ctes(tree, ctx), enclosing, compile_query)
     select = check_statement(tree, ctx)

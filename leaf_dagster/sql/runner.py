@@ -1,16 +1,48 @@
-"""Running a compiled query: one dict per row, keyed by the output columns in SELECT order."""
+"""Running a compiled query: one dict per row, keyed by the output columns in SELECT order.
+
+Values come back as Python values of their SQL type: integer and bigint as ``int``, double precision
+as ``float``, numeric as ``decimal.Decimal`` (the server stores ``Decimal128``), text as ``str``,
+timestamp as a naive UTC ``datetime``, boolean as ``bool``; arrays and documents hold the same.
+
+An error PostgreSQL raises while running a query (integer out of range, division by zero, a
+subquery returning two rows…) is raised by the server; ``run_sql`` raises it as ``SqlRuntimeError``
+(an ``OperationFailure``) whose message is PostgreSQL's, without the server's wrapping.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from bson import Decimal128
 from pymongo.database import Database
+from pymongo.errors import OperationFailure
 
 from leaf_dagster.sql.compiler import CompiledQuery, compile_sql
 
 _MISSING = object()
+# How the server reports the failures the compiler plants (``values.runtime_error``) and its own.
+_PLANTED = re.compile(r"Failed to parse number '(?P<message>[^']+)' in \$convert")
+_SERVER = {re.compile(r"can't \$(divide|mod) by zero|\$mod by 0|divide by zero", re.I): "division by zero"}
+
+
+class SqlRuntimeError(OperationFailure):
+    """An error PostgreSQL raises while running the query, raised by the server (see the module)."""
+
+
+def sql_runtime_error(exc: OperationFailure) -> OperationFailure:
+    """``exc`` as a ``SqlRuntimeError`` with PostgreSQL's message when it is one, else ``exc``."""
+    text = str(exc)
+    found = _PLANTED.search(text)
+    message = found.group("message") if found else None
+    for pattern, meaning in _SERVER.items():
+        if message is None and pattern.search(text):
+            message = meaning
+    if message is None:
+        return exc
+    return SqlRuntimeError(message, exc.code, exc.details)
 
 
 def run_sql(
@@ -19,16 +51,33 @@ def run_sql(
     *,
     params: Mapping[str, Any] | None = None,
     now: dt.datetime | None = None,
+    catalog: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    query = compile_sql(sql, params=params, now=now)
-    return rows(query, db[query.collection].aggregate(query.pipeline))
+    """Compiles ``sql`` (see ``compile_sql``, also for ``catalog``) and runs it on ``db``."""
+    query = compile_sql(sql, params=params, now=now, catalog=catalog)
+    try:
+        found = rows(query, db[query.collection].aggregate(query.pipeline))
+    except OperationFailure as exc:
+        raise sql_runtime_error(exc) from exc
+    return [{k: python_value(v) for k, v in row.items()} for row in found]
 
 
 def rows(query: CompiledQuery, documents: Any) -> list[dict[str, Any]]:
-    """Output rows from pipeline documents (a dotted column name reads its nested output field)."""
+    """Output rows from pipeline documents (a dotted column name reads its nested output field), as BSON."""
     if query.is_star:
         return [dict(doc) for doc in documents]
     return [{name: _read(doc, name) for name in query.columns} for doc in documents]
+
+
+def python_value(value: Any) -> Any:
+    """A BSON value as its SQL type's Python value: ``Decimal128`` (numeric) becomes ``Decimal``."""
+    if isinstance(value, Decimal128):
+        return value.to_decimal()
+    if isinstance(value, list):
+        return [python_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: python_value(v) for k, v in value.items()}
+    return value
 
 
 def _read(doc: Mapping[str, Any], name: str) -> Any:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlglot import exp
 
 from leaf_dagster.sql.errors import LeafSQLError, Source
+from leaf_dagster.sql.values import SqlType
 
 JOIN_PREFIX = "__leaf_j_"
 
@@ -30,6 +32,8 @@ class Relation:
     element: str | None = None  # UNNEST: the column name that stands for the element itself
     # UNNEST without a column alias: its elements may be documents, so any field name may be theirs.
     open_fields: bool = False
+    # Declared types of the relation's fields by dotted path (a collection named in the catalog).
+    types: Mapping[str, SqlType] = field(default_factory=dict)
 
     def field(self, rest: list[str]) -> list[str]:
         return [self.prefix, *rest] if self.prefix else rest

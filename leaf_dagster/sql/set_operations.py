@@ -1,6 +1,7 @@
 """``UNION [ALL]``: the first branch's pipeline, then ``$unionWith`` of each other branch (its
 columns renamed to the first branch's names); ``UNION`` removes duplicate rows with a ``$group`` on
 all columns (NULLs are equal there, as in SQL). ORDER BY, LIMIT and OFFSET apply to the union.
+``INTERSECT``/``EXCEPT [ALL]`` count each row's copies per side in that ``$group``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from sqlglot import exp
 
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.expressions import Translator
-from leaf_dagster.sql.ordering import SortKey, sort_stage
-from leaf_dagster.sql.planner import Plan, const_int
+from leaf_dagster.sql.ordering import HELPER_PREFIX, SortKey, sort_stage, sort_value
+from leaf_dagster.sql.planner import Plan, row_limit_stages
 from leaf_dagster.sql.sources import Enclosing
 
 CompileQuery = Callable[[exp.Expr, Context, Enclosing | None], Plan]
@@ -22,18 +23,26 @@ CompileQuery = Callable[[exp.Expr, Context, Enclosing | None], Plan]
 def compile_union(
     node: exp.SetOperation, ctx: Context, enclosing: Enclosing | None, compile_query: CompileQuery
 ) -> Plan:
-    if isinstance(node, exp.Intersect | exp.Except):
-        word = type(node).__name__.upper()
-        raise ctx.source.error(f"{word} is not supported", node, word)
+    word = type(node).__name__.upper()
     left = compile_query(node.this, ctx, enclosing)
     right = compile_query(node.expression, ctx, enclosing)
     for branch, tree in ((left, node.this), (right, node.expression)):
         if branch.columns == ["*"]:
-            raise ctx.source.error("each UNION branch must list its columns (not *)", tree, "*")
+            raise ctx.source.error(f"each {word} branch must list its columns (not *)", tree, "*")
     if len(left.columns) != len(right.columns):
-        raise ctx.source.error("each UNION query must have the same number of columns", node, "UNION")
+        raise ctx.source.error(f"each {word} query must have the same number of columns", node, word)
     renamed: dict[str, Any] = {} if "_id" in left.columns else {"_id": 0}
     renamed.update({name: f"${theirs}" for name, theirs in zip(left.columns, right.columns, strict=True)})
+    if isinstance(node, exp.Intersect | exp.Except):
+        renamed[_SIDE] = {"$literal": 1}
+        stages = [
+            *left.stages,
+            {"$set": {_SIDE: 0}},
+            {"$unionWith": {"coll": right.collection, "pipeline": [*right.stages, {"$project": renamed}]}},
+            *_intersect_or_except(node, left.columns),
+        ]
+        stages.extend(_order_and_limit(node, ctx, left.columns))
+        return Plan(left.collection, left.columns, stages)
     stages = [
         *left.stages,
         {"$unionWith": {"coll": right.collection, "pipeline": [*right.stages, {"$project": renamed}]}},
@@ -47,27 +56,51 @@ def compile_union(
     return Plan(left.collection, left.columns, stages)
 
 
+_SIDE = f"{HELPER_PREFIX}side"
+
+
+def _intersect_or_except(node: exp.SetOperation, columns: list[str]) -> list[dict[str, Any]]:
+    """Rows counted per side in one ``$group`` on all columns (NULLs equal, as in SQL), then kept:
+    INTERSECT ALL min(l, r) times, EXCEPT ALL max(l - r, 0) times, INTERSECT once when on both
+    sides, EXCEPT once when not on the right side at all."""
+    ids = {f"c{i}": {"$ifNull": [f"${name}", None]} for i, name in enumerate(columns)}
+    left = {"$sum": {"$cond": [{"$eq": [f"${_SIDE}", 0]}, 1, 0]}}
+    right = {"$sum": {"$cond": [{"$eq": [f"${_SIDE}", 1]}, 1, 0]}}
+    distinct = bool(node.args.get("distinct"))
+    if isinstance(node, exp.Intersect):
+        copies: Any = {"$min": ["$l", "$r", 1] if distinct else ["$l", "$r"]}
+    elif distinct:  # EXCEPT: the rows of the left side that the right side does not hold at all
+        copies = {"$cond": [{"$eq": ["$r", 0]}, 1, 0]}
+    else:
+        copies = {"$max": [{"$subtract": ["$l", "$r"]}, 0]}
+    back: dict[str, Any] = {} if "_id" in columns else {"_id": 0}
+    back.update({name: f"$_id.c{i}" for i, name in enumerate(columns)})
+    return [
+        {"$group": {"_id": ids, "l": left, "r": right}},
+        {"$set": {"n": {"$range": [0, copies]}}},
+        {"$unwind": "$n"},
+        {"$project": back},
+    ]
+
+
 def _order_and_limit(node: exp.SetOperation, ctx: Context, columns: list[str]) -> list[dict[str, Any]]:
     stages: list[dict[str, Any]] = []
     order = node.args.get("order")
     keys: list[SortKey] = []
-    for item in order.expressions if order is not None else []:
+    helpers: dict[str, Any] = {}  # output columns have no known type: any may hold an array
+    for i, item in enumerate(order.expressions if order is not None else []):
         name = _output_column(item.this, ctx, columns)
         desc, nulls_first = bool(item.args.get("desc")), bool(item.args.get("nulls_first"))
-        keys.append(SortKey(name, f"${name}", desc, nulls_first))
+        helper = f"{HELPER_PREFIX}s{i}"
+        helpers[helper] = sort_value(f"${name}")
+        keys.append(SortKey(helper, f"${name}", desc, nulls_first))
+    flags: dict[str, Any] = {}
     if keys:
-        flags: dict[str, Any] = {}
         sort = sort_stage(keys, flags)
-        stages.extend([*([{"$set": flags}] if flags else []), sort])
-    tr = Translator(ctx)
-    offset = const_int(tr, node.args["offset"].expression if node.args.get("offset") else None, "OFFSET")
-    limit = const_int(tr, node.args["limit"].expression if node.args.get("limit") else None, "LIMIT")
-    if offset:
-        stages.append({"$skip": offset})
-    if limit is not None:
-        stages.append({"$limit": limit} if limit > 0 else {"$match": {"$expr": False}})
-    if keys and flags:
-        stages.append({"$unset": sorted(flags)})
+        stages.extend([{"$set": helpers}, *([{"$set": flags}] if flags else []), sort])
+    stages.extend(row_limit_stages(node, Translator(ctx), keys))
+    if keys:
+        stages.append({"$unset": sorted({**helpers, **flags})})
     return stages
 
 

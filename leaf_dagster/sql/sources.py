@@ -17,7 +17,7 @@ pipeline prefix); each joined relation's row is held in a field ``__leaf_j_<alia
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +28,7 @@ from leaf_dagster.sql.expressions import Translator
 from leaf_dagster.sql.narrowing import narrowed
 from leaf_dagster.sql.predicates import and_, merge_and
 from leaf_dagster.sql.scope import JOIN_PREFIX, Bindings, Relation, Scope
-from leaf_dagster.sql.values import not_null
+from leaf_dagster.sql.values import SqlType, not_null
 
 if TYPE_CHECKING:
     from leaf_dagster.sql.planner import Plan
@@ -56,8 +56,8 @@ def plan_from(
     if isinstance(base, exp.Unnest):
         raise ctx.source.error("UNNEST as the first FROM item is not supported", base, "UNNEST")
     alias = _alias(base, ctx)
-    collection, head, columns, _ = _relation(base, ctx, compile_query)
-    relations: list[Relation] = [Relation(alias, "", columns)]
+    collection, head, columns, _, types = _relation(base, ctx, compile_query)
+    relations: list[Relation] = [Relation(alias, "", columns, types=types)]
     stages: Stages = []
     outer, bindings = enclosing if enclosing is not None else (None, None)
 
@@ -90,21 +90,23 @@ def _alias(item: exp.Expr, ctx: Context) -> str:
 
 def _relation(
     item: exp.Expr, ctx: Context, compile_query: CompileQuery
-) -> tuple[str, Stages, tuple[str, ...] | None, Definition | None]:
-    """The collection a relation reads, the stages computing its rows, its known columns and query."""
+) -> tuple[str, Stages, tuple[str, ...] | None, Definition | None, Mapping[str, SqlType]]:
+    """The collection a relation reads, the stages computing its rows, its known columns and query,
+    and the static types of its fields (the catalog's for a collection, a CTE's kept column types)."""
     if isinstance(item, exp.Subquery):
         plan = compile_query(item.this, ctx)
-        return plan.collection, plan.stages, _known(plan.columns, item, ctx), Definition(item.this, ctx.ctes)
+        columns = _known(plan.columns, item, ctx)
+        return plan.collection, plan.stages, columns, Definition(item.this, ctx.ctes), plan.types
     if not isinstance(item, exp.Table) or not isinstance(item.this, exp.Identifier):
         raise ctx.source.error("FROM must name a collection, a CTE or a subquery", item)
     if item.args.get("db") or item.args.get("catalog"):
         raise ctx.source.error("FROM must name a collection of the current database", item)
     definition = ctx.ctes.get(item.name)
     if definition is None:
-        return item.name, [], None, None
+        return item.name, [], None, None, ctx.catalog.get(item.name, {})
     # A CTE is compiled where it is used (twice if used twice), seeing only the CTEs before it.
     plan = compile_query(definition.query, replace(ctx, ctes=definition.visible))
-    return plan.collection, plan.stages, _known(plan.columns, item, ctx), definition
+    return plan.collection, plan.stages, _known(plan.columns, item, ctx), definition, plan.types
 
 
 def _known(columns: list[str], item: exp.Expr, ctx: Context) -> tuple[str, ...]:
@@ -138,15 +140,16 @@ def _join(
         return _unnest(item, alias, ctx, left=side == "LEFT", on=on)
     if side not in ("", "LEFT"):
         raise ctx.source.error(f"{side} JOIN is not supported", join, "JOIN")
-    collection, head, columns, query = _relation(item, ctx, compile_query)
+    collection, head, columns, query, types = _relation(item, ctx, compile_query)
     prefix = JOIN_PREFIX + alias
     if on is None:
         # A cross product: an uncorrelated $lookup (the server runs its pipeline once).
         cross_spec = {"from": collection, "pipeline": head, "as": prefix}
-        return Relation(alias, prefix, columns), [{"$lookup": cross_spec}, {"$unwind": f"${prefix}"}]
-    inner = ctx.scope.nested((Relation(alias, "", columns),), lateral=True, names=ctx.names)
+        relation = Relation(alias, prefix, columns, types=types)
+        return relation, [{"$lookup": cross_spec}, {"$unwind": f"${prefix}"}]
+    inner = ctx.scope.nested((Relation(alias, "", columns, types=types),), lateral=True, names=ctx.names)
     on_ctx = ctx.with_scope(inner)
-    relation = Relation(alias, prefix, columns)
+    relation = Relation(alias, prefix, columns, types=types)
     unwind: dict[str, Any] = {"path": f"${prefix}"}
     if side == "LEFT":
         unwind["preserveNullAndEmptyArrays"] = True
@@ -202,7 +205,8 @@ def _scalar_key_to_id(local: str, foreign: str, scope: Scope) -> bool:
 
 def _joined_only(conditions: list[exp.Expr], ctx: Context, relation: Relation) -> dict[str, Any] | None:
     """The ``$match`` for ON conditions on the joined collection alone; None if one reads the left side."""
-    inner = ctx.scope.nested((Relation(relation.alias, "", relation.columns),), lateral=True, names=ctx.names)
+    inner_relation = Relation(relation.alias, "", relation.columns, types=relation.types)
+    inner = ctx.scope.nested((inner_relation,), lateral=True, names=ctx.names)
     tr = Translator(ctx.with_scope(inner))
     parts = [tr.conditions.filter(c) for c in conditions]
     assert inner.bindings is not None

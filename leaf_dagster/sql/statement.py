@@ -56,7 +56,4 @@ def check_statement(tree: exp.Expr, ctx: Context) -> exp.Select:
         if not isinstance(node, exp.Expr):
             node = tree
         raise ctx.source.error(f"{what} is not supported yet", node, keyword)
-    distinct = tree.args.get("distinct")
-    if distinct is not None and distinct.args.get("on") is not None:
-        raise ctx.source.error("DISTINCT ON is not supported", distinct, "ON")
     return tree

@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from leaf_dagster.sql.casts import to_text
+from leaf_dagster.sql.errors import runtime_error
+from leaf_dagster.sql.literals import argument, is_unknown
 from leaf_dagster.sql.values import SqlType, Typed, const, let, null_if_any_null
 
 if TYPE_CHECKING:
     from leaf_dagster.sql.expressions import Translator
 
 MAX_CHARS = 2_147_483_647
+NEGATIVE_LENGTH = "negative substring length not allowed"
 
 
 def _case_table(upper: bool) -> tuple[str, str]:
@@ -68,8 +71,13 @@ def _change_case(op: str) -> Callable[[Translator, exp.Expr], Typed]:
     return handle
 
 
+def _integer(tr: Translator, node: exp.Expr) -> Typed:
+    """An integer argument: a quoted literal is read as an integer, as PostgreSQL does."""
+    return argument(tr.translate(node), SqlType.INT, tr.conditions.failure(node))
+
+
 def _left_right(tr: Translator, node: exp.Expr) -> Typed:
-    text, count = tr.translate(node.this), tr.translate(node.expression)
+    text, count = tr.translate(node.this), _integer(tr, node.expression)
     if not count.is_const or not isinstance(count.value, int | type(None)):
         raise tr.error(f"{node.key.upper()} needs a constant length", node)
     if count.value is None:
@@ -95,17 +103,35 @@ def _length(tr: Translator, node: exp.Expr) -> Typed:
 
 def _substring(tr: Translator, node: exp.Expr) -> Typed:
     text = tr.translate(node.this)
+    for part in ("start", "length"):
+        arg = node.args.get(part)
+        if arg is not None and is_unknown(tr.translate(arg)):
+            # PostgreSQL reads SUBSTRING(s FROM '2') as substring(text, text): a regular expression.
+            raise tr.error(
+                "SUBSTRING with a quoted pattern (a regular expression) is not supported: write the position as a number",
+                node,
+            )
     start = tr.translate(node.args["start"]) if node.args.get("start") else const(1)
     length = tr.translate(node.args["length"]) if node.args.get("length") else None
     args = [text, start] + ([length] if length else [])
     if start.is_const and (length is None or length.is_const):
         if length is not None and length.value is not None and length.value < 0:
-            raise tr.error("negative substring length not allowed", node)
+            raise tr.error(NEGATIVE_LENGTH, node)
         if start.value is None or (length is not None and length.value is None):
             return const(None, SqlType.TEXT)
         first = max(start.value - 1, 0)
         count = MAX_CHARS if length is None else max(start.value - 1 + length.value - first, 0)
         return Typed(null_if_any_null([text], {"$substrCP": [text.expr, first, count]}), SqlType.TEXT)
+    if length is not None and not length.is_const:
+        # PostgreSQL fails on a negative length; the server does too, with the same words.
+        checked = {
+            "$cond": [
+                {"$and": [{"$isNumber": length.expr}, {"$lt": [length.expr, 0]}]},
+                runtime_error(NEGATIVE_LENGTH, length.expr),
+                length.expr,
+            ]
+        }
+        length = Typed(checked, length.type)
     zero_based = {"$subtract": [start.expr, 1]}
     first_expr = {"$max": [zero_based, 0]}
     count_expr: Any = (
@@ -128,6 +154,8 @@ def _trim(tr: Translator, node: exp.Expr) -> Typed:
 
 
 def _replace(tr: Translator, node: exp.Expr) -> Typed:
+    if node.args.get("replacement") is None:
+        raise tr.error("REPLACE takes three arguments", node)
     text, find = tr.translate(node.this), tr.translate(node.expression)
     replacement = tr.translate(node.args["replacement"])
     if find.is_const and find.value == "":

@@ -61,7 +61,8 @@ def _lookup(
         return found
     name = f"{LOOKUP_PREFIX}{next(tr.ctx.names)}"
     spec: dict[str, Any] = {"from": plan.collection}
-    pipeline = [*plan.stages, *tail]
+    stages = plan.stages if bindings.vars else run_once(plan.collection, plan.stages)
+    pipeline = [*stages, *tail]
     if bindings.vars:
         spec["let"] = bindings.let()
         keyed = _index_key(spec["let"], pipeline)
@@ -135,11 +136,15 @@ def in_subquery_truth(tr: Translator, node: exp.In, want: bool) -> Any:
         raise tr.error("IN takes either a list or one subquery", node)
     query = node.args["query"]
     value = tr.translate(node.this)
-    if value.is_null_const:
+    if value.is_null_const and want:
         return False
     plan, bindings = _compile(tr, query)
     column = _one_column(tr, plan, query)
     correlated = bool(bindings.vars)
+    if not correlated:
+        return _in_set_truth(tr, query, plan, bindings, column, value, want)
+    if value.is_null_const:
+        return False
     var = f"$${bindings.bind(value.expr)}"
     equal = {"$eq": [f"${column}", var]}
     if want:
@@ -159,6 +164,99 @@ def in_subquery_truth(tr: Translator, node: exp.In, want: bool) -> Any:
     )
     checks = [] if value.is_const else [not_null(value.expr)]
     return or_([{"$eq": [_size(any_row), 0]}, and_([*checks, none_block])])
+
+
+def _in_set_truth(
+    tr: Translator, query: exp.Expr, plan: Plan, bindings: Bindings, column: str, value: Typed, want: bool
+) -> Any:
+    """``value [NOT] IN (uncorrelated subquery)``: the subquery's distinct values, computed once
+    (``run_once``), then ``$in``. SQL's rules: IN is TRUE when a row equals the value; NOT IN is
+    TRUE when there are no rows, or when the value is not NULL and no row equals it or is NULL."""
+    # Distinct values in two $group stages: grouping hashes, $addToSet compares pairwise.
+    distinct: list[dict[str, Any]] = [
+        {"$group": {"_id": {"$ifNull": [f"${column}", None]}}},
+        {"$group": {"_id": None, "v": {"$push": "$_id"}}},
+    ]
+    name = _lookup(tr, query, "in set", plan, bindings, distinct)
+    values = {"$ifNull": [let({"row": {"$arrayElemAt": [f"${name}", 0]}}, "$$row.v"), []]}
+    empty = {"$eq": [{"$size": values}, 0]}
+    if value.is_null_const:  # NULL IN (…) is never TRUE; NULL NOT IN (…) is TRUE with no rows
+        return False if want else empty
+    checks = [] if value.is_const else [not_null(value.expr)]
+    if want:
+        return and_([*checks, {"$in": [value.expr, values]}])
+    clear = {"$not": [{"$or": [{"$in": [value.expr, values]}, {"$in": [None, values]}]}]}
+    return or_([empty, and_([*checks, clear])])
+
+
+ONCE_VARIABLE = "leafq"  # a $lookup's let variables start with a lowercase letter
+_ROW = "__leaf_row"
+_VARIABLE = re.compile(r"\$\$((?:v|leafq)\d+)")
+
+
+def run_once(collection: str, stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``stages`` with each uncorrelated subquery's ``$lookup`` run once, not once per row.
+
+    PostgreSQL evaluates an uncorrelated subquery once per query (an InitPlan or hashed SubPlan);
+    a ``$lookup`` runs its pipeline for every document entering it. So the lookups move to the
+    head of the pipeline, over exactly one document (``$facet`` outputs one document even for an
+    empty collection), and the query's own stages run in one ``$lookup`` over the collection that
+    receives their results as ``let`` variables, set where the lookups stood. ``$unwind`` right
+    after that ``$lookup`` streams its rows (MongoDB coalesces the two: no 16 MB array).
+    Stages that read variables of an enclosing ``$lookup`` are left as they are.
+    """
+    once = [stage for stage in stages if _uncorrelated(stage)]
+    if not once or not _self_contained(stages):
+        return stages
+    variables: dict[str, str] = {}
+    body: list[dict[str, Any]] = []
+    for stage in stages:
+        if not _uncorrelated(stage):
+            body.append(stage)
+            continue
+        name = stage["$lookup"]["as"]
+        variable = f"{ONCE_VARIABLE}{name[len(LOOKUP_PREFIX) :]}"
+        variables[variable] = f"${name}"
+        body.append({"$set": {name: f"$${variable}"}})
+    return [
+        {"$limit": 1},
+        {"$facet": {"one": [{"$limit": 1}]}},
+        {"$replaceWith": {"$literal": {}}},
+        *once,
+        {"$lookup": {"from": collection, "let": variables, "pipeline": body, "as": _ROW}},
+        {"$unwind": f"${_ROW}"},
+        {"$replaceWith": f"${_ROW}"},
+    ]
+
+
+def _uncorrelated(stage: dict[str, Any]) -> bool:
+    spec = stage.get("$lookup")
+    return (
+        isinstance(spec, dict)
+        and str(spec.get("as", "")).startswith(LOOKUP_PREFIX)
+        and "let" not in spec
+        and "localField" not in spec
+    )
+
+
+def _self_contained(stages: list[dict[str, Any]]) -> bool:
+    """No stage reads a ``$lookup`` variable that these stages do not define themselves."""
+    read = set(_VARIABLE.findall(json.dumps(stages, default=str)))
+    return read <= _defined(stages)
+
+
+def _defined(value: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(value, dict):
+        spec = value.get("$lookup")
+        if isinstance(spec, dict) and isinstance(spec.get("let"), dict):
+            found |= set(spec["let"])
+        for inner in value.values():
+            found |= _defined(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found |= _defined(inner)
+    return found
 
 
 def has_subquery(node: exp.Expr) -> bool:

@@ -1,28 +1,52 @@
-"""Translated expressions with their static SQL type, and small MongoDB expression helpers."""
+"""Translated expressions with their static SQL type, and small MongoDB expression helpers.
+
+The type mapping, followed by every operator and function (``numeric`` decides per value where a
+field's type is known only at run time):
+
+====================  ====================  ==============================================
+BSON type             PostgreSQL type       notes
+====================  ====================  ==============================================
+int (int32)           integer               an overflow of integer arithmetic is an error
+long (int64)          bigint                COUNT, SUM(integer), ROW_NUMBER, RANK are bigint
+double                double precision      ROUND and CAST to integer round half to even
+decimal (Decimal128)  numeric               decimal literals (``0.1``); 34 significant digits
+string                text
+date                  timestamp             milliseconds
+bool                  boolean
+====================  ====================  ==============================================
+
+A compile-time constant keeps its Python value: ``int``, ``float``, ``decimal.Decimal`` (numeric),
+``str``, ``bool``, ``datetime``; ``literal`` turns it into BSON (``Decimal`` → ``Decimal128``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from bson import Decimal128
+
 
 class SqlType(Enum):
-    INT = "int"
-    FLOAT = "float"
-    NUMBER = "number"  # numeric, integer-ness known only per value at run time
+    INT = "int"  # integer or bigint (int32 or int64 per value)
+    FLOAT = "float"  # double precision
+    DECIMAL = "numeric"  # numeric (Decimal128)
+    NUMBER = "number"  # a number whose type is known only per value at run time
     TEXT = "text"
     BOOL = "bool"
     DATE = "timestamp"
+    DAY = "date"  # a calendar date: a BSON date at midnight UTC, printed without a time
     INTERVAL = "interval"
     ARRAY = "array"
     NULL = "null"
     ANY = "any"  # a document field: its type is known only at run time
 
 
-NUMERIC = {SqlType.INT, SqlType.FLOAT, SqlType.NUMBER}
+NUMERIC = {SqlType.INT, SqlType.FLOAT, SqlType.DECIMAL, SqlType.NUMBER}
 
 _NO_VALUE = object()
 
@@ -37,6 +61,7 @@ class Typed:
     path: str | None = None  # set for a plain document field ("a.b.c"), usable in query operators
     non_null: bool = False  # known never to be NULL (COUNT)
     untyped: bool = False  # a quoted SQL literal: PostgreSQL gives it the type of what it meets
+    scale: int | None = None  # a numeric's display scale (digits after the point), when known
 
     @property
     def is_const(self) -> bool:
@@ -58,7 +83,18 @@ def field(path: str) -> Typed:
 def literal(value: Any) -> Any:
     """A constant as an aggregation expression: strings starting with $, lists and dicts are quoted."""
     if (isinstance(value, str) and value.startswith("$")) or isinstance(value, list | dict | tuple):
-        return {"$literal": list(value) if isinstance(value, tuple) else value}
+        return {"$literal": to_bson(list(value) if isinstance(value, tuple) else value)}
+    return to_bson(value)
+
+
+def to_bson(value: Any) -> Any:
+    """A constant as BSON: a ``Decimal`` (SQL numeric) becomes a ``Decimal128``."""
+    if isinstance(value, decimal.Decimal):
+        return Decimal128(value)
+    if isinstance(value, list):
+        return [to_bson(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_bson(v) for k, v in value.items()}
     return value
 
 
@@ -78,6 +114,8 @@ def type_of_value(value: Any) -> SqlType:
         return SqlType.INT
     if isinstance(value, float):
         return SqlType.FLOAT
+    if isinstance(value, decimal.Decimal):
+        return SqlType.DECIMAL
     if isinstance(value, str):
         return SqlType.TEXT
     if isinstance(value, dt.datetime):

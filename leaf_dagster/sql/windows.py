@@ -16,13 +16,14 @@ Every value lands in a field ``__leaf_w<i>`` that the rest of the query reads in
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any
 
 from bson import MaxKey
 from sqlglot import exp
 
-from leaf_dagster.sql import dates
+from leaf_dagster.sql import dates, numeric
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.expressions import Translator
 from leaf_dagster.sql.ordering import HELPER_PREFIX
@@ -41,7 +42,7 @@ SPREAD: dict[type[exp.Expr], tuple[str, bool]] = {
 }
 FRAMED_AGGREGATES: tuple[type[exp.Expr], ...] = (exp.Sum, exp.Avg, exp.Count, exp.Min, exp.Max, *SPREAD)
 Stages = list[dict[str, Any]]
-NOT_SUMMABLE = {SqlType.TEXT, SqlType.BOOL, SqlType.DATE, SqlType.ARRAY, SqlType.INTERVAL}
+NOT_SUMMABLE = {SqlType.TEXT, SqlType.BOOL, SqlType.DATE, SqlType.DAY, SqlType.ARRAY, SqlType.INTERVAL}
 
 
 def window_nodes(node: exp.Expr | None) -> list[exp.Window]:
@@ -163,12 +164,12 @@ class _Builder:
             raise self.ctx.source.error("FILTER is only supported for aggregate window functions", node)
         if isinstance(func, exp.RowNumber):
             ordered.output[name] = {"$documentNumber": {}}
-            return self._final(name, f"${name}", SqlType.INT)
+            return self._final(name, {"$toLong": f"${name}"}, SqlType.INT)
         if isinstance(func, exp.Rank | exp.DenseRank):
             if not sort_by:
                 return Typed({"$literal": 1}, SqlType.INT, non_null=True)
             ordered.output[name] = {"$rank" if isinstance(func, exp.Rank) else "$denseRank": {}}
-            return self._final(name, f"${name}", SqlType.INT)
+            return self._final(name, {"$toLong": f"${name}"}, SqlType.INT)
         if isinstance(func, exp.PercentRank):
             if not sort_by:
                 return Typed({"$literal": 0.0}, SqlType.FLOAT, non_null=True)
@@ -243,7 +244,7 @@ class _Builder:
         if isinstance(func, exp.Count) and isinstance(func.this, exp.Star):
             counted: Any = 1 if condition is None else {"$cond": [condition, 1, 0]}
             group.output[name] = {"$sum": counted, **framing}
-            return self._final(name, f"${name}", SqlType.INT, non_null=True)
+            return self._final(name, {"$toLong": f"${name}"}, SqlType.INT, non_null=True)
         if func.this is None:
             raise self.ctx.source.error(f"{_name(func)} needs an argument", node)
         value = self.tr.translate(func.this)
@@ -256,19 +257,37 @@ class _Builder:
             return self._final(name, f"${name}", value.type)
         if isinstance(func, exp.Count):
             group.output[name] = {"$sum": {"$cond": [is_null(x), 0, 1]}, **framing}
-            return self._final(name, f"${name}", SqlType.INT, non_null=True)
+            return self._final(name, {"$toLong": f"${name}"}, SqlType.INT, non_null=True)
         if isinstance(func, exp.Sum):
-            group.output[f"{name}s"] = {"$sum": x, **framing}
+            group.output[f"{name}s"] = {"$sum": numeric.sum_input(replace(value, expr=x)), **framing}
             group.output[f"{name}c"] = {"$sum": {"$cond": [is_null(x), 0, 1]}, **framing}
-            type_ = SqlType.INT if value.type == SqlType.INT else SqlType.NUMBER
-            return self._final(name, {"$cond": [{"$eq": [f"${name}c", 0]}, None, f"${name}s"]}, type_)
+            total = numeric.bigint(f"${name}s")
+            final = {"$cond": [{"$eq": [f"${name}c", 0]}, None, total]}
+            return self._final(name, final, numeric.sum_type(value), scale=numeric.scale_of(value))
+        if type(func) in SPREAD and value.type != SqlType.FLOAT:
+            # Integers and numerics: numeric, exact, from the frame's sums (as the aggregate).
+            sample = SPREAD[type(func)][0] == "$stdDevSamp"
+            plain, squared_value = numeric.spread_inputs(replace(value, expr=x))
+            group.output[f"{name}s"] = {"$sum": plain, **framing}
+            group.output[f"{name}q"] = {"$sum": squared_value, **framing}
+            group.output[f"{name}c"] = {"$sum": {"$cond": [is_null(x), 0, 1]}, **framing}
+            final = numeric.spread_result(
+                f"${name}s", f"${name}q", f"${name}c", value, sample=sample, root=not SPREAD[type(func)][1]
+            )
+            exact = value.type in (SqlType.INT, SqlType.DECIMAL)
+            return self._final(name, final, SqlType.DECIMAL if exact else SqlType.NUMBER)
         if type(func) in SPREAD:
             op, squared = SPREAD[type(func)]
             group.output[name] = {op: x, **framing}
             return self._final(name, {"$pow": [f"${name}", 2]} if squared else f"${name}", SqlType.FLOAT)
         if isinstance(func, exp.Avg):
-            group.output[name] = {"$avg": x, **framing}
-            return self._final(name, f"${name}", SqlType.NUMBER)
+            if value.type == SqlType.FLOAT:
+                group.output[name] = {"$avg": x, **framing}
+                return self._final(name, f"${name}", SqlType.FLOAT)
+            group.output[f"{name}s"] = {"$sum": numeric.sum_input(replace(value, expr=x)), **framing}
+            group.output[f"{name}c"] = {"$sum": {"$cond": [is_null(x), 0, 1]}, **framing}
+            final = numeric.avg_result(f"${name}s", f"${name}c", value)
+            return self._final(name, final, numeric.avg_type(value))
         op = "$min" if isinstance(func, exp.Min) else "$max"
         group.output[name] = {op: x, **framing}
         return self._final(name, f"${name}", value.type)
@@ -325,11 +344,13 @@ class _Builder:
         else:
             typed = self.tr.translate(value)
             number = typed.value if typed.is_const else None
-            if not isinstance(number, int | float) or isinstance(number, bool) or number < 0:
+            if not isinstance(number, int | float | Decimal) or isinstance(number, bool) or number < 0:
                 raise self.ctx.source.error(
                     "a RANGE frame offset must be a non-negative numeric constant", value
                 )
-            offset = number
+            # A window's range bound must be an int or a double here (Decimal128 is refused).
+            bound = float(number) if isinstance(number, Decimal) else number
+            return -bound if side_text == "PRECEDING" else bound
         return -offset if side_text == "PRECEDING" else offset
 
     def _const_int(self, node: exp.Expr | None, window: exp.Window, what: str, minimum: int) -> int:
@@ -369,7 +390,7 @@ class _Builder:
             raise self.ctx.source.error("a RANGE frame with offsets needs exactly one ORDER BY key", node)
         typed = self.tr.translate(order[0].this)
         if on_dates:
-            if typed.type not in (SqlType.DATE, SqlType.ANY):
+            if typed.type not in (SqlType.DATE, SqlType.DAY, SqlType.ANY):
                 raise self.ctx.source.error("a RANGE frame with interval offsets needs a timestamp key", node)
             # A key that is not a timestamp becomes text, which the range window rejects loudly.
             key: Any = {
@@ -399,10 +420,12 @@ class _Builder:
             ordered.output[peer_field] = {"$denseRank": {}}
         return self._group(self.peers, partition, {peer_field: 1})
 
-    def _final(self, name: str, value: Any, type_: SqlType, *, non_null: bool = False) -> Typed:
+    def _final(
+        self, name: str, value: Any, type_: SqlType, *, non_null: bool = False, scale: int | None = None
+    ) -> Typed:
         if value != f"${name}":
             self.finals[name] = value
-        return Typed(f"${name}", type_, path=name, non_null=non_null)
+        return Typed(f"${name}", type_, path=name, non_null=non_null, scale=scale)
 
     def stages(self) -> Stages:
         out: Stages = []

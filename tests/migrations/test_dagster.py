@@ -38,9 +38,9 @@ def test_definitions_jobs_and_nightly_schedule(tmp_path: Path) -> None:
     names = {job.name for job in defs.jobs or []}
     assert names == {
         PENDING_JOB,
-        "migrate_migration_20240815_v2",
-        "migrate_migration_20240914_v21",
-        "migrate_migrate_users_v2_to_v3",
+        "migration_20240815_v2",
+        "migration_20240914_v21",
+        "migrate_users_v2_to_v3",  # named after the revision, no doubled prefix
     }
     schedule = next(iter(defs.schedules or []))
     assert isinstance(schedule, dg.ScheduleDefinition)

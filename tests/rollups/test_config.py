@@ -175,3 +175,45 @@ def test_cron_validation() -> None:
     assert cron_error("0 6 1,15 jan *") is None
     assert cron_error("*/0 * * * *") is not None
     assert cron_error("0 6 * * 8") is not None
+
+
+@pytest.mark.parametrize(
+    ("target", "problem"),
+    [
+        ("orders$daily", "contains '\\$'"),
+        ("system.daily", "starts with 'system.'"),
+        ("daily.", "starts or ends with '.'"),
+        ("x" * 254, "254 bytes long"),
+        ("é" * 127, "254 bytes long"),
+        ('"nul\\0here"', "NUL"),
+    ],
+)
+def test_target_names_follow_mongodb_naming_rules_and_point_at_the_line(target: str, problem: str) -> None:
+    text = DAILY.replace("target: customer_daily_orders", f"target: {target}")
+    with pytest.raises(
+        LeafRollupConfigError,
+        match=f"^cdo.sql:3: target .* not a valid MongoDB collection name: it .*{problem}",
+    ):
+        parse_rollup(text, name="cdo", source="cdo.sql")
+
+
+def test_target_named_after_the_file_is_checked_too() -> None:
+    text = DAILY.replace("target: customer_daily_orders\n", "")
+    with pytest.raises(LeafRollupConfigError, match=r"^bad\$name.sql:2: target \(the file name"):
+        parse_rollup(text, name="bad$name", source="bad$name.sql")
+    assert (
+        parse_rollup(DAILY.replace("x", "x"), name="x" * 253, source="ok.sql").target
+        == "customer_daily_orders"
+    )
+
+
+def test_targets_are_unique_across_the_folder(
+    rollup_file: Callable[[str, str], Path], tmp_path: Path
+) -> None:
+    first = rollup_file("a", DAILY)
+    second = rollup_file("b", "-- another rollup, same target\n" + DAILY)
+    with pytest.raises(LeafRollupConfigError) as caught:
+        load_rollup_folder(tmp_path)
+    assert str(caught.value).startswith(
+        f"{second}:4: target 'customer_daily_orders' is also written by {first}:3"
+    )

@@ -21,6 +21,7 @@ from leaf_dagster.dagster import (
     rollup_definitions,
     rollup_source_assets,
 )
+from leaf_dagster.rollups import TimeWindow, load_rollup_file, run_bucket_rollup
 from tests.rollups.conftest import BUCKET_ROLLUP, T0, make_events
 
 warnings.simplefilter("ignore", dg.BetaWarning)
@@ -158,6 +159,26 @@ def test_a_partition_range_runs_as_one_backfill_run(
     ]
     assert db.buckets.count_documents({}) == 6
     assert sum(d["eventCount"] for d in db.buckets.find()) == 150
+    # one aggregation for the range, but each partition's own figures (equal to a one-hour run's)
+    metadata = events[0].materialization.metadata
+    figures = metadata["partitions"].value
+    assert isinstance(figures, dict)
+    assert {key: f["documents_written"] for key, f in figures.items()} == {
+        "2024-09-14-10:00": 2,
+        "2024-09-14-11:00": 2,
+        "2024-09-14-12:00": 2,
+    }
+    assert figures["2024-09-14-11:00"]["window"] == {
+        "start": "2024-09-14T11:00:00+00:00",
+        "end": "2024-09-14T12:00:00+00:00",
+    }
+    for key, figure in figures.items():
+        hour = dt.datetime.strptime(key, "%Y-%m-%d-%H:%M").replace(tzinfo=dt.UTC)
+        single = run_bucket_rollup(
+            db, load_rollup_file(rollups_dir / "buckets.sql"), TimeWindow(hour, hour + dt.timedelta(hours=1))
+        )
+        assert single.documents_written == figure["documents_written"]
+    assert db.buckets.count_documents({}) == 6
 
 
 def test_logic_errors_fail_at_once_with_the_sql_and_the_pipeline(
@@ -208,3 +229,15 @@ def test_transient_errors_are_retried(rollups_dir: Path, db: Database[Document],
     assert result.success
     assert len(FlakyMongo.calls) == 2
     assert "STEP_UP_FOR_RETRY" in [event.event_type_value for event in result.all_events]
+
+
+def test_rollups_declare_a_concurrency_pool_per_target_or_per_resource(rollups_dir: Path) -> None:
+    pools = {a.key.to_user_string(): a.op.pool for a in rollup_assets(rollups_dir, resource_key="warehouse")}
+    assert pools == {"buckets": "mongodb/warehouse/buckets", "engagement": "mongodb/warehouse/engagement"}
+    per_server = {a.op.pool for a in rollup_assets(rollups_dir, pool_by="resource")}
+    assert per_server == {"mongodb/mongo"}
+    defs = dg.Definitions.merge(
+        rollup_definitions(rollups_dir),
+        dg.Definitions(resources={"mongo": MongoResource(uri="mongodb://127.0.0.1:1", database="x")}),
+    )
+    assert defs.resolve_job_def("engagement_job").tags["leaf/mongodb"] == "mongo"

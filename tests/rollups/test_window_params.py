@@ -371,6 +371,8 @@ def test_materialize_a_daily_partition_reading_two_days_of_hourly_buckets(
         k: v.value for k, v in ranged.get_asset_materialization_events()[0].materialization.metadata.items()
     }
     assert range_metadata["mode"] == "partitions" and range_metadata["partitions_run"] == "2"
+    assert isinstance(range_metadata["partitions"], dict)
+    assert sorted(range_metadata["partitions"]) == ["2024-09-14", "2024-09-15"]
     by_day = {(d["userId"], d["day"]): d["events"] for d in db.engagement.find()}
     on_15th = {u: n for (u, day), n in by_day.items() if day == dt.datetime(2024, 9, 15)}
     after_midnight = {}

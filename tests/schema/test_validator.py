@@ -14,7 +14,7 @@ from pymongo.errors import DuplicateKeyError, WriteError
 
 from leaf_dagster.connection import Document
 from leaf_dagster.schema import LeafSchemaError, SchemaSet, parse_ddl
-from leaf_dagster.schema.apply import apply_schema, plan_schema
+from leaf_dagster.schema.apply import SchemaApplyError, apply_schema, plan_apply, plan_schema
 from leaf_dagster.schema.validator import bson_types, build_validator, to_json_schema
 from tests.schema.conftest import is_embedded
 
@@ -157,7 +157,10 @@ def test_unique_indexes_reject_duplicates_but_allow_many_missing(db: Database[Do
     assert result.created_collection
     assert set(result.indexes_created) == {"uq_u_username", "uq_u_handle", "ix_u_handle_desc"}
     info = db.u.index_information()
-    assert info["uq_u_username"]["unique"] and "partialFilterExpression" not in info["uq_u_username"]
+    # UNIQUE constrains the values present; NOT NULL is the validator's (documents that broke it
+    # before the validator existed must not make the index unbuildable).
+    assert info["uq_u_username"]["unique"]
+    assert info["uq_u_username"]["partialFilterExpression"] == {"username": {"$exists": True}}
     assert info["uq_u_handle"]["partialFilterExpression"] == {"handle": {"$type": ["string"]}}
     assert info["ix_u_handle_desc"]["key"] == [("handle", -1), ("username", 1)]
     db.u.insert_many([{"username": "a"}, {"username": "b"}, {"username": "c", "handle": None}])
@@ -293,14 +296,53 @@ def test_deep_copy_safe() -> None:
     assert to_json_schema(schema) == copied
 
 
-def test_index_the_server_refuses_is_reported_and_the_rest_applies(db: Database[Document]) -> None:
-    db.t.insert_many([{"sku": "dup"}, {"sku": "dup"}])
+def test_a_failing_step_restores_the_previous_validator_and_indexes(db: Database[Document]) -> None:
+    db.create_collection("t", validator={"$jsonSchema": {"required": ["old"]}})
+    db.t.insert_many([{"old": 1, "sku": "dup"}, {"old": 2, "sku": "dup"}])
+    before = db.command("listCollections", filter={"name": "t"})["cursor"]["firstBatch"][0]["options"]
     schema = parse_ddl(
         "CREATE DOCUMENT_SCHEMA t (sku VARCHAR(5) UNIQUE, n INTEGER); CREATE INDEX ix_t_n ON t (n)"
     )["t"]
+    with pytest.raises(SchemaApplyError, match="duplicate key"):
+        apply_schema(db, schema)
+    after = db.command("listCollections", filter={"name": "t"})["cursor"]["firstBatch"][0]["options"]
+    assert after["validator"] == before["validator"]
+    assert (after.get("validationLevel", "strict"), after.get("validationAction", "error")) == (
+        "strict",
+        "error",
+    )
+    assert set(db.t.index_information()) == {"_id_"}
+    db.t.insert_one({"old": 3, "sku": "toolong"})  # the old validator, not the new one
+
+
+def test_plan_adopts_replaces_and_refuses(db: Database[Document]) -> None:
+    """A loader's default-named indexes: adopted when equivalent, replaced when weaker; a
+    deliberately named one with other options is a conflict, refused before any change."""
+    db.t.create_index([("a", 1), ("b", -1)])  # a_1_b_-1, as a loader makes it
+    db.t.create_index([("sku", 1)])  # sku_1, not unique
+    schema = parse_ddl(
+        "CREATE DOCUMENT_SCHEMA t (sku VARCHAR(5) NOT NULL UNIQUE, a INTEGER, b INTEGER);"
+        "CREATE INDEX ix_t_ab ON t (a, b DESC)"
+    )["t"]
+    plan = plan_apply(db, schema)
+    assert {a.spec.name: (a.kind, a.existing) for a in plan.indexes} == {
+        "ix_t_ab": ("adopt", "a_1_b_-1"),
+        "uq_t_sku": ("replace", "sku_1"),
+    }
+    assert not plan.conflicts and "validator: set" in plan.validator_change()
     result = apply_schema(db, schema)
-    assert not result.ok
-    assert [name for name, _ in result.indexes_failed] == ["uq_t_sku"]
-    assert result.indexes_created == ("ix_t_n",)
-    with pytest.raises(WriteError):
-        db.t.insert_one({"sku": "toolong"})
+    info = db.t.index_information()
+    assert set(info) == {"_id_", "a_1_b_-1", "uq_t_sku"} and info["uq_t_sku"]["unique"]
+    assert result.indexes_created == ("uq_t_sku",) and result.indexes_existing == ("ix_t_ab",)
+    again = plan_apply(db, schema)
+    assert again.validator_unchanged and {a.kind for a in again.indexes} == {"adopt", "present"}
+
+    db.u.create_index([("sku", 1)], name="my_sku_lookup")
+    db.u.insert_one({"sku": "x"})
+    conflicting = parse_ddl("CREATE DOCUMENT_SCHEMA u (sku VARCHAR(5) NOT NULL UNIQUE)")["u"]
+    (conflict,) = plan_apply(db, conflicting).conflicts
+    assert conflict.existing == "my_sku_lookup"
+    with pytest.raises(LeafSchemaError, match=r"nothing applied.*my_sku_lookup"):
+        apply_schema(db, conflicting)
+    options = db.command("listCollections", filter={"name": "u"})["cursor"]["firstBatch"][0]["options"]
+    assert "validator" not in options and set(db.u.index_information()) == {"_id_", "my_sku_lookup"}

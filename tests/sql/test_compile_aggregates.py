@@ -131,9 +131,9 @@ def test_group_stage_is_compact(facts: Database[Any]) -> None:
 
 def test_sum_null_check_is_shared_or_skipped_when_the_where_excludes_nulls(facts: Database[Any]) -> None:
     shared = compile_sql("SELECT g, SUM(v) AS t, AVG(v) AS a FROM facts GROUP BY g").pipeline[0]["$group"]
-    assert sorted(shared) == ["_id", "a0", "a1"]  # SUM's NULL check reads AVG's accumulator
+    assert sorted(shared) == ["_id", "a0", "a1"]  # AVG reads SUM's total and SUM's NULL check AVG's count
     filtered = compile_sql("SELECT g, SUM(v) AS t FROM facts WHERE v >= 0 GROUP BY g").pipeline[1]["$group"]
-    assert filtered == {"_id": "$g", "a0": {"$sum": "$v"}}
+    assert sorted(filtered) == ["_id", "a0"]
     assert run_sql(facts, "SELECT SUM(v) AS t FROM facts WHERE v > 100") == [{"t": None}]
     rows = run_sql(facts, "SELECT g, SUM(v) AS t FROM facts WHERE v >= 0 GROUP BY g ORDER BY t")
     assert rows == [{"g": "x", "t": 1}, {"g": None, "t": 6.5}]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -50,18 +51,19 @@ def test_integer_division_and_modulo(one: Database[Any]) -> None:
 def test_division_by_zero_and_date_arithmetic_fail_on_the_server(one: Database[Any]) -> None:
     with pytest.raises(OperationFailure):
         run_sql(one, "SELECT i / z AS q FROM one")
-    with pytest.raises(OperationFailure, match="INTERVAL"):
+    with pytest.raises(OperationFailure, match="date arithmetic"):
         run_sql(one, "SELECT ts - sun AS d FROM one")  # PostgreSQL gives an interval: not supported
-    with pytest.raises(OperationFailure, match="INTERVAL"):
+    with pytest.raises(OperationFailure, match="date arithmetic"):
         run_sql(one, "SELECT ts + 1 AS d FROM one")
 
 
-def test_round_is_half_away_from_zero_and_cast_rounds(one: Database[Any]) -> None:
+def test_round_follows_the_type_and_cast_rounds(one: Database[Any]) -> None:
+    # f is a double: half to even; 2.345 and 1250 are numeric: half away from zero (as PostgreSQL).
     assert row(one, "ROUND(f) AS a, ROUND(-f) AS b, ROUND(2.345, 2) AS c, ROUND(1250, -2) AS d, ROUND(i) AS e") == {
-        "a": 3, "b": -3, "c": 2.35, "d": 1300, "e": 7
+        "a": 2.0, "b": -2.0, "c": Decimal("2.35"), "d": Decimal(1300), "e": 7.0
     }  # fmt: skip
     assert row(one, "CAST(f AS INT) AS a, CAST(-f AS INTEGER) AS b, CAST(t AS INT) + 1 AS c, t::bigint AS d") == {
-        "a": 3, "b": -3, "c": 43, "d": 42
+        "a": 2, "b": -2, "c": 43, "d": 42
     }  # fmt: skip
     assert row(one, "CAST(i AS TEXT) AS a, CAST(f AS TEXT) AS b, CAST('t' AS BOOLEAN) AS c, CAST(t AS FLOAT) AS d") == {
         "a": "7", "b": "2.5", "c": True, "d": 42.0
@@ -97,7 +99,7 @@ def test_dates(one: Database[Any]) -> None:
         one,
         "EXTRACT(dow FROM sun) AS dow, EXTRACT(isodow FROM sun) AS iso, EXTRACT(year FROM ts) AS y, "
         "EXTRACT(epoch FROM sun) AS ep, DATE_PART('month', ts) AS m, EXTRACT(quarter FROM ts) AS q",
-    ) == {"dow": 0, "iso": 7, "y": 2024, "ep": 1704009600, "m": 1, "q": 1}
+    ) == {"dow": 0, "iso": 7, "y": 2024, "ep": Decimal("1704009600"), "m": 1, "q": 1}
     assert row(
         one,
         "DATE_TRUNC('week', sun) AS w, DATE_TRUNC('month', ts) AS mo, ts + INTERVAL '1 month' AS next, "
@@ -121,7 +123,7 @@ def test_more_math_and_text_functions(one: Database[Any]) -> None:
         "g": 7, "l": None, "p": 49, "s": -1
     }  # fmt: skip
     assert row(one, "TRUNC(-f) AS t, TRUNC(2.789, 2) AS t2, SQRT(16) AS q, LOG(10, 1000) AS lg") == {
-        "t": -2, "t2": 2.78, "q": 4.0, "lg": 3.0
+        "t": -2, "t2": Decimal("2.78"), "q": 4.0, "lg": 3.0
     }  # fmt: skip
     assert row(one, "LEFT(t, 1) AS a, LEFT(t, -1) AS b, RIGHT(t, 1) AS c, RIGHT('hello', -2) AS d, STRPOS(t, '2') AS e") == {
         "a": "4", "b": "4", "c": "2", "d": "llo", "e": 2

@@ -128,11 +128,12 @@ def test_a_subquery_on_the_base_runs_before_the_joins(shop: Database[Any]) -> No
         "SELECT u.name, o.total FROM users u JOIN orders o ON o.user = u._id "
         "WHERE u._id IN (SELECT user FROM orders WHERE total > 6) AND o.total < 6"
     )
-    stages = compile_sql(sql).pipeline
+    stages = compile_sql(sql).streaming_pipeline  # (``pipeline`` runs the IN subquery first, once)
     kinds = [next(iter(stage)) for stage in stages]
     assert kinds[:4] == ["$lookup", "$match", "$lookup", "$set"]
-    # IN filters the subquery's input on the value (an index on orders.user serves it).
-    assert "$expr" in stages[0]["$lookup"]["pipeline"][0]["$match"]
+    # An uncorrelated IN is one set of values, computed without reading the outer row.
+    lookup = stages[0]["$lookup"]
+    assert "let" not in lookup and "$group" in lookup["pipeline"][-1]
     assert run_sql(shop, sql) == [{"name": "ann", "total": 5}]
 
 
@@ -155,9 +156,11 @@ def test_subqueries_on_an_equality_let_the_index_narrow_the_lookup(shop: Databas
         "SELECT o._id, (SELECT u.name FROM users u WHERE u._id = o.user) AS name FROM orders o ORDER BY 1"
     )
     within = "SELECT _id FROM orders WHERE user IN (SELECT _id FROM users WHERE city IS NOT NULL) ORDER BY 1"
-    for sql in (exists, scalar, within):
+    for sql in (exists, scalar):
         lookup = compile_sql(sql).pipeline[0]["$lookup"]
         assert (lookup["localField"], lookup["foreignField"]) == ("user", "_id"), sql
+    # An uncorrelated IN is computed once as a set of values (test_subquery_once.py), not per row.
+    assert "localField" not in compile_sql(within).streaming_pipeline[0]["$lookup"]
     assert [r["_id"] for r in run_sql(shop, exists)] == [10, 11, 12, 15]
     assert [(r["_id"], r["name"]) for r in run_sql(shop, scalar)] == [
         (10, "ann"),

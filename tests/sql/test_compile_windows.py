@@ -27,6 +27,8 @@ DOCUMENTED = {
     "$replaceWith", "$cond", "$eq", "$ifNull", "$rank", "$denseRank", "$documentNumber", "$shift", "$sum",
     "$avg", "$min", "$max", "$first", "$last", "$divide", "$subtract", "$add", "$multiply", "$floor",
     "$mod", "$lte", "$toLong", "$literal", "$arrayElemAt", "$gt", "$expr",
+    "$switch", "$let", "$type", "$toDecimal", "$toInt", "$concat", "$substrCP", "$in", "$and", "$or",
+    "$abs", "$log10", "$pow", "$trunc", "$lt", "$toDouble",
 }  # fmt: skip
 
 

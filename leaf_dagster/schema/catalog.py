@@ -1,0 +1,49 @@
+"""The SQL compiler's catalog of field types, from ``CREATE DOCUMENT_SCHEMA`` declarations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from leaf_dagster.schema.model import DocumentSchema, EnumType, ScalarType
+from leaf_dagster.sql.catalog import Catalog, as_catalog
+from leaf_dagster.sql.values import SqlType
+
+# The declared kinds with one SQL type; OBJECTID and MIXED stay typed per value.
+SQL_TYPES: dict[str, SqlType] = {
+    "string": SqlType.TEXT,
+    "text": SqlType.TEXT,
+    "int": SqlType.INT,
+    "long": SqlType.INT,
+    "decimal": SqlType.NUMBER,
+    "bool": SqlType.BOOL,
+    "date": SqlType.DATE,  # a BSON date holds a time of day: PostgreSQL's timestamp
+    "timestamp": SqlType.DATE,
+}
+
+
+def sql_catalog(schemas: Iterable[DocumentSchema]) -> Catalog:
+    """``{collection: {path: SqlType}}`` for the scalar fields outside arrays of each schema.
+
+    A path declared with different types (VARIANT cases) is left out: its type depends on the document.
+    """
+    out: dict[str, dict[str, SqlType]] = {}
+    for schema in schemas:
+        fields: dict[str, SqlType | None] = {}
+        for walked in schema.walk_fields():
+            if walked.in_array:
+                continue
+            kind = walked.field.type
+            sql_type = (
+                SqlType.TEXT
+                if isinstance(kind, EnumType)
+                else SQL_TYPES.get(kind.kind)
+                if isinstance(kind, ScalarType)
+                else None
+            )
+            if sql_type is None:
+                continue
+            seen = fields.setdefault(walked.path, sql_type)
+            if seen != sql_type:
+                fields[walked.path] = None
+        out[schema.collection] = {path: t for path, t in fields.items() if t is not None}
+    return as_catalog(out)

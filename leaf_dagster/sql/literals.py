@@ -1,0 +1,284 @@
+"""PostgreSQL's untyped ('unknown') literals: a quoted literal takes the type of what it meets.
+
+``age = '30'`` compares with the integer 30, ``COALESCE(age, '0')`` returns an integer, and
+``ts >= '2024-09-02'`` compares with a timestamp. A literal that does not spell a value of that type
+is an error, as in PostgreSQL (``age = 'abc'``). Every position that can hold an untyped literal
+(comparison operands, IN lists, BETWEEN bounds, CASE/COALESCE/GREATEST/LEAST/NULLIF arguments)
+goes through ``resolve``.
+
+The type a literal takes comes from the other operands. A statically typed operand (a CAST, a
+field with a catalog type, an arithmetic result) fixes it at compile time. A document field without
+a catalog type has a type only per value: the literal becomes a ``$switch`` on the BSON type of the
+operand in the current document, with an error branch for each BSON type the literal cannot be
+read as. When every other operand is NULL in a document (the literal of ``COALESCE(age, '0')``),
+the literal's own shape decides: a number, else a timestamp, else text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from bson.decimal128 import Decimal128
+
+from leaf_dagster.sql.errors import runtime_error
+from leaf_dagster.sql.values import SqlType, Typed, const, parse_iso
+
+INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
+NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
+_SPECIAL_FLOATS = {"nan": float("nan"), "infinity": float("inf"), "+infinity": float("inf"),
+                   "-infinity": float("-inf"), "inf": float("inf"), "+inf": float("inf"),
+                   "-inf": float("-inf")}  # fmt: skip
+
+
+class Unreadable(ValueError):
+    """The literal does not spell a value of the type it meets."""
+
+
+def parse_bool(text: str) -> bool:
+    """PostgreSQL's boolean input: t/true/yes/on/1, f/false/no/off/0 and unique prefixes."""
+    word = text.strip().lower()
+    if word in ("1", "0"):
+        return word == "1"
+    if word and ("true".startswith(word) or "yes".startswith(word) or word == "on"):
+        return True
+    if word and ("false".startswith(word) or "no".startswith(word) or word in ("of", "off")):
+        return False
+    raise Unreadable(f'invalid input syntax for type boolean: "{text}"')
+
+
+def parse_integer(text: str, name: str = "integer") -> int:
+    if not INTEGER.match(text):
+        raise Unreadable(f'invalid input syntax for type {name}: "{text}"')
+    value = int(text)
+    bits = 31 if name == "integer" else 63
+    if not -(2**bits) <= value < 2**bits:
+        raise Unreadable(f'value "{text.strip()}" is out of range for type {name}')
+    return value
+
+
+def parse_double(text: str) -> float:
+    special = _SPECIAL_FLOATS.get(text.strip().lower())
+    if special is not None:
+        return special
+    if not NUMBER.match(text):
+        raise Unreadable(f'invalid input syntax for type double precision: "{text}"')
+    return float(text)
+
+
+def parse_numeric(text: str) -> Decimal128:
+    if not NUMBER.match(text) and text.strip().lower() != "nan":
+        raise Unreadable(f'invalid input syntax for type numeric: "{text}"')
+    try:
+        return Decimal128(Decimal(text.strip()))
+    except (InvalidOperation, ValueError):
+        raise Unreadable(f'invalid input syntax for type numeric: "{text}"') from None
+
+
+def parse_timestamp(text: str) -> dt.datetime:
+    value = parse_iso(text)
+    if value is None:
+        raise Unreadable(f'invalid input syntax for type timestamp: "{text}"')
+    return value
+
+
+def parse_day(text: str) -> dt.datetime:
+    value = parse_iso(text)
+    if value is None:
+        raise Unreadable(f'invalid input syntax for type date: "{text}"')
+    return value.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _interval(text: str) -> int:
+    from leaf_dagster.sql.dates import parse_interval_millis
+
+    try:
+        return parse_interval_millis(text)
+    except ValueError as exc:
+        raise Unreadable(str(exc)) from None
+
+
+def _number(text: str) -> int | float:
+    """A number literal as the compiler's numeric constants are: int when integral, else float."""
+    if INTEGER.match(text):
+        return int(text)
+    return parse_double(text)
+
+
+# How a literal reads where it meets a value of a static type.
+STATIC: dict[SqlType, Callable[[str], Any]] = {
+    SqlType.INT: _number,  # an integer expression: PostgreSQL's integer input (checked below)
+    SqlType.FLOAT: parse_double,
+    SqlType.TEXT: str,
+    SqlType.BOOL: parse_bool,
+    SqlType.DATE: parse_timestamp,
+    SqlType.DAY: parse_day,
+    SqlType.INTERVAL: _interval,
+}
+
+
+@dataclass(frozen=True)
+class BsonKind:
+    """Values of these BSON types: how a literal reads against them, and the SQL type they have."""
+
+    bson: tuple[str, ...]
+    sql: SqlType
+    read: Callable[[str], Any]
+
+
+# By BSON type, per the type mapping (int32 integer, int64 bigint, double, decimal128 numeric, ...).
+KINDS = (
+    BsonKind(("date",), SqlType.DATE, parse_timestamp),
+    BsonKind(("int",), SqlType.INT, lambda t: parse_integer(t, "integer")),
+    BsonKind(("long",), SqlType.INT, lambda t: parse_integer(t, "bigint")),
+    BsonKind(("double",), SqlType.FLOAT, parse_double),
+    BsonKind(("decimal",), SqlType.NUMBER, parse_numeric),
+    BsonKind(("bool",), SqlType.BOOL, parse_bool),
+)
+
+
+def shape(text: str) -> Any:
+    """The literal read by its own shape: a number, else a timestamp, else the text itself."""
+    if NUMBER.match(text):
+        return _number(text)
+    date = parse_iso(text)
+    return date if date is not None else text
+
+
+def is_unknown(value: Typed) -> bool:
+    return value.untyped and value.is_const and isinstance(value.value, str)
+
+
+def resolve(value: Typed, others: Sequence[Typed], fail: Callable[[str], Exception]) -> Typed:
+    """``value`` as PostgreSQL types it next to ``others``: unchanged unless it is an untyped literal.
+
+    ``fail`` builds the compile-time error for a literal that cannot take a static type.
+    """
+    if not is_unknown(value):
+        return value
+    text: str = value.value
+    typed = [o for o in others if not is_unknown(o) and o.type != SqlType.NULL]
+    static = [o.type for o in typed if o.type in STATIC]
+    if static:
+        return _static(text, static[0], fail)
+    dynamic = [o for o in typed if o.type not in STATIC]
+    if not dynamic:
+        return const(text, SqlType.TEXT)  # beside other literals only: text, as in PostgreSQL
+    subject = dynamic[0].expr if len(dynamic) == 1 else {"$ifNull": [*(o.expr for o in dynamic), None]}
+    return per_value(text, subject)
+
+
+def argument(value: Typed, type_: SqlType, fail: Callable[[str], Exception]) -> Typed:
+    """A function argument declared as ``type_`` (``SUBSTRING(s FROM '2')`` reads '2' as an integer)."""
+    return resolve(value, [Typed(None, type_)], fail)
+
+
+def resolve_all(
+    values: Sequence[Typed], fail: Callable[[str], Exception], context: SqlType | None = None
+) -> list[Typed]:
+    """Each member of a list (CASE branches, COALESCE, GREATEST) typed against the rest.
+
+    PostgreSQL fails for a literal its column type cannot read whatever the rows hold, so a value
+    of such a BSON type fails here when it is evaluated (even where the literal itself is not).
+    """
+    required = [Typed(None, context)] if context is not None else []
+    resolved = [resolve(v, [*required, *(o for o in values if o is not v)], fail) for v in values]
+    texts = [v.value for v, r in zip(values, resolved, strict=True) if is_unknown(v) and not r.is_const]
+    bad = sorted({t for text in texts for t in unreadable_types(text)})
+    if not bad:
+        return resolved
+    return [r if r.is_const or r.type in STATIC or is_unknown(v) else _failing(r, bad, texts[0])
+            for v, r in zip(values, resolved, strict=True)]  # fmt: skip
+
+
+def _failing(value: Typed, bson_types: list[str], text: str) -> Typed:
+    message = f'invalid input syntax for the type of {text!r}: the literal "{text}" cannot be read as it'
+    for kind in KINDS:
+        if kind.bson[0] in bson_types:
+            try:
+                kind.read(text)
+            except Unreadable as exc:
+                message = str(exc)
+                break
+    expr = value.expr
+    check = {"$in": [{"$type": expr}, bson_types]}
+    return Typed({"$cond": [check, runtime_error(message, expr), expr]}, value.type, non_null=value.non_null)
+
+
+def unreadable_types(text: str) -> list[str]:
+    """The BSON types of values a literal cannot be read as (int and long for '30.5', ...)."""
+    _, bad = readings_by_kind(text)
+    return [t for kind, _ in bad for t in kind.bson]
+
+
+def _static(text: str, type_: SqlType, fail: Callable[[str], Exception]) -> Typed:
+    try:
+        if type_ == SqlType.INT:  # integer or bigint: PostgreSQL names integer when the syntax is wrong
+            return const(parse_integer(text, "bigint" if INTEGER.match(text) else "integer"), SqlType.INT)
+        return const(STATIC[type_](text), type_)
+    except Unreadable as exc:
+        raise fail(str(exc)) from None
+
+
+def readings_by_kind(text: str) -> tuple[list[tuple[BsonKind, Any]], list[tuple[BsonKind, str]]]:
+    """The literal's value per BSON kind it can be read as, and the error for the kinds it cannot."""
+    good: list[tuple[BsonKind, Any]] = []
+    bad: list[tuple[BsonKind, str]] = []
+    for kind in KINDS:
+        try:
+            good.append((kind, kind.read(text)))
+        except Unreadable as exc:
+            bad.append((kind, str(exc)))
+    return good, bad
+
+
+def reading_groups(text: str) -> list[tuple[list[str], Any]]:
+    """The literal's readings, each with the BSON types it is for (the text itself for strings)."""
+    good, _ = readings_by_kind(text)
+    grouped: dict[str, tuple[list[str], Any]] = {"str": (["string"], text)}
+    for kind, reading in good:
+        key = f"{type(reading).__name__}:{reading!r}"
+        grouped.setdefault(key, ([], reading))[0].extend(kind.bson)
+    return list(grouped.values())
+
+
+def per_value(text: str, subject: Any) -> Typed:
+    """The literal as the BSON type of ``subject`` in the current document wants it."""
+    kind_of = {"$type": subject}
+    branches = [{"case": {"$in": [kind_of, types]}, "then": _quoted(v)} for types, v in reading_groups(text)]
+    branches += _error_branches(text, subject)
+    body = {"$switch": {"branches": branches, "default": _quoted(shape(text))}}
+    return Typed(body, SqlType.ANY, non_null=True)
+
+
+def _error_branches(text: str, subject: Any) -> list[dict[str, Any]]:
+    _, bad = readings_by_kind(text)
+    kind_of = {"$type": subject}
+    return [
+        {"case": {"$in": [kind_of, list(kind.bson)]}, "then": runtime_error(message, subject)}
+        for kind, message in bad
+    ]
+
+
+def match_guard(path: str, text: str) -> dict[str, Any] | None:
+    """A filter that fails on the server for a document whose field the literal cannot be read as.
+
+    PostgreSQL rejects ``age = 'abc'`` for an integer column; a ``$match`` on a field without a
+    catalog type does the same for each document whose value is of such a type.
+    """
+    _, bad = readings_by_kind(text)
+    if not bad:
+        return None
+    types = [t for kind, _ in bad for t in kind.bson]
+    check = {"$switch": {"branches": _error_branches(text, f"${path}"), "default": False}}
+    return {path: {"$type": types}, "$expr": check}
+
+
+def _quoted(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith("$"):
+        return {"$literal": value}
+    return value

@@ -1,0 +1,534 @@
+"""PostgreSQL's number semantics on MongoDB: result types, exact numeric, integer overflow errors.
+
+The BSON type of a value is its SQL type (see ``values``): int32 is integer, int64 bigint, double
+double precision and Decimal128 numeric. Fields are typed only at run time, so an operator whose
+result type depends on its argument types tests ``$type`` per value, unless the static types of
+its operands (constants, COUNT, casts…) already decide; ``kinds`` says what a value may be.
+
+MongoDB already computes most of it the PostgreSQL way: integer arithmetic stays integral, an
+integer with a Decimal128 gives an exact Decimal128, and Decimal128 keeps the scale as numeric
+does (``0.10 + 1`` is ``1.10``, ``0.1 * 0.1`` is ``0.01``). What differs, and is fixed here:
+
+- int32 overflow is promoted to int64 and int64 overflow to double; PostgreSQL fails with
+  "integer out of range" / "bigint out of range", and so does the server here;
+- a double with a Decimal128 gives a Decimal128; PostgreSQL computes in double precision;
+- ``/`` of two integers gives a double; PostgreSQL truncates, and divides numerics to the scale
+  its ``select_div_scale`` picks, rounding half away from zero;
+- ``$round`` rounds half to even, which is right for double precision only.
+
+Decimal128 holds 34 significant digits where numeric is unbounded: a constant that needs more is
+refused; a result computed on the server that needs more is rounded to 34 digits.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Callable
+from typing import Any
+
+from leaf_dagster.sql.errors import runtime_error
+from leaf_dagster.sql.values import SqlType, Typed, let
+
+INT32, INT64, DOUBLE, DECIMAL = "int", "long", "double", "decimal"
+INTEGERS = frozenset({INT32, INT64})
+NUMBERS = frozenset({INT32, INT64, DOUBLE, DECIMAL})
+ANYTHING = frozenset({*NUMBERS, "other"})
+DECIMAL_DIGITS = 34
+INT32_RANGE = range(-(2**31), 2**31)
+INT64_RANGE = range(-(2**63), 2**63)
+# select_div_scale's constants (PostgreSQL's numeric.c): digits are base 10000.
+MIN_SIG_DIGITS = 16
+MAX_SCALE = 99  # $round/$trunc accept places up to 100; a Decimal128 cannot show more anyway
+
+STATIC_KINDS: dict[SqlType, frozenset[str]] = {
+    SqlType.INT: INTEGERS,
+    SqlType.FLOAT: frozenset({DOUBLE}),
+    SqlType.DECIMAL: frozenset({DECIMAL}),
+    SqlType.NUMBER: NUMBERS,
+    SqlType.NULL: frozenset(),
+}
+
+
+def kinds(value: Typed) -> frozenset[str]:
+    """The BSON number types ``value`` may have at run time."""
+    if value.is_const:
+        v = value.value
+        if v is None:
+            return frozenset()
+        if isinstance(v, bool):
+            return frozenset({"other"})
+        if isinstance(v, int):
+            return frozenset({INT32 if v in INT32_RANGE else INT64})
+        if isinstance(v, float):
+            return frozenset({DOUBLE})
+        if isinstance(v, decimal.Decimal):
+            return frozenset({DECIMAL})
+        return frozenset({"other"})
+    return STATIC_KINDS.get(value.type, ANYTHING)
+
+
+def type_is(expr: Any, kind: str) -> Any:
+    return {"$eq": [{"$type": expr}, kind]}
+
+
+def _all(tests: list[Any]) -> Any:
+    """``$and`` of tests, where ``True`` entries are dropped; ``True`` when none remain."""
+    kept = [t for t in tests if t is not True]
+    if not kept:
+        return True
+    return kept[0] if len(kept) == 1 else {"$and": kept}
+
+
+def _any(tests: list[Any]) -> Any:
+    if any(t is True for t in tests):
+        return True
+    kept = [t for t in tests if t is not False]
+    if not kept:
+        return False
+    return kept[0] if len(kept) == 1 else {"$or": kept}
+
+
+def _is(expr: Any, possible: frozenset[str], wanted: frozenset[str]) -> Any:
+    """Whether a value of the possible kinds is one of ``wanted``: True/False when static."""
+    if not possible & wanted:
+        return False
+    if possible <= wanted:
+        return True
+    if len(wanted) == 1:
+        return type_is(expr, next(iter(wanted)))
+    return {"$in": [{"$type": expr}, sorted(wanted)]}
+
+
+def _cond(test: Any, then: Any, otherwise: Any) -> Any:
+    if test is True:
+        return then
+    if test is False:
+        return otherwise
+    return {"$cond": [test, then, otherwise]}
+
+
+def _bound(values: list[Typed], names: list[str]) -> tuple[list[Any], dict[str, Any]]:
+    """Each operand as something cheap to repeat: itself when a path or a constant, else a variable."""
+    exprs: list[Any] = []
+    variables: dict[str, Any] = {}
+    for value, name in zip(values, names, strict=True):
+        if value.is_const or (isinstance(value.expr, str) and value.expr.startswith("$")):
+            exprs.append(value.expr)
+        else:
+            variables[name] = value.expr
+            exprs.append(f"$${name}")
+    return exprs, variables
+
+
+def _with(variables: dict[str, Any], body: Any) -> Any:
+    return let(variables, body) if variables else body
+
+
+def as_double(value: Typed, expr: Any) -> Any:
+    if value.is_const and isinstance(value.value, decimal.Decimal):
+        return float(value.value)
+    return {"$toDouble": expr}
+
+
+def as_decimal(value: Typed, expr: Any) -> Any:
+    # A static numeric may hold an integer at run time (a CASE of 1 and 0.5), so non-constants convert.
+    if value.is_const and kinds(value) == frozenset({DECIMAL}):
+        return expr
+    return {"$toDecimal": expr}
+
+
+# -- + - * ------------------------------------------------------------------------------------
+
+
+def result_type(a: Typed, b: Typed) -> SqlType:
+    types = {a.type, b.type} - {SqlType.NULL}
+    if types <= {SqlType.INT}:
+        return SqlType.INT
+    if SqlType.FLOAT in types:
+        return SqlType.FLOAT
+    if types <= {SqlType.INT, SqlType.DECIMAL}:
+        return SqlType.DECIMAL
+    return SqlType.NUMBER
+
+
+def result_scale(op: str, a: Typed, b: Typed) -> int | None:
+    sa, sb = scale_of(a), scale_of(b)
+    if sa is None or sb is None:
+        return None
+    return sa + sb if op == "$multiply" else max(sa, sb)
+
+
+def scale_of(value: Typed) -> int | None:
+    """A numeric's display scale when known: a constant's, an integer's (0), or as computed."""
+    if value.is_const and isinstance(value.value, decimal.Decimal):
+        exponent = value.value.as_tuple().exponent
+        return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if value.type == SqlType.INT or (value.is_const and isinstance(value.value, int)):
+        return 0
+    return value.scale
+
+
+def arithmetic(op: str, a: Typed, b: Typed) -> Any:
+    """``a op b`` for ``$add``, ``$subtract`` or ``$multiply`` with PostgreSQL's types and errors."""
+    ka, kb = kinds(a), kinds(b)
+    mixed = (DOUBLE in ka and DECIMAL in kb) or (DECIMAL in ka and DOUBLE in kb)
+    integral = bool(ka & INTEGERS) and bool(kb & INTEGERS) and op != "$mod"
+    if not mixed and not integral:
+        return {op: [a.expr, b.expr]}
+    (x, y), variables = _bound([a, b], ["x", "y"])
+    result: Any = {op: [x, y]}
+    if mixed:
+        # PostgreSQL casts numeric to double precision when it meets one.
+        either_double = _any([_is(x, ka, frozenset({DOUBLE})), _is(y, kb, frozenset({DOUBLE}))])
+        result = _cond(either_double, {op: [as_double(a, x), as_double(b, y)]}, result)
+    if integral:
+        result = let({"r": result}, _overflow_checked("$$r", x, ka, y, kb))
+    return _with(variables, result)
+
+
+def _overflow_checked(r: Any, x: Any, kx: frozenset[str], y: Any, ky: frozenset[str]) -> Any:
+    """``r``, or a failure where MongoDB widened an integer result that PostgreSQL refuses.
+
+    MongoDB widens an int32 result that does not fit to int64, and an int64 one to double.
+    """
+    branches = []
+    if INT32 in kx and INT32 in ky:
+        both_int32 = _all([_is(x, kx, frozenset({INT32})), _is(y, ky, frozenset({INT32})), type_is(r, INT64)])
+        branches.append({"case": both_int32, "then": runtime_error("integer out of range", r)})
+    both_integers = _all([type_is(r, DOUBLE), _is(x, kx, INTEGERS), _is(y, ky, INTEGERS)])
+    branches.append({"case": both_integers, "then": runtime_error("bigint out of range", r)})
+    return {"$switch": {"branches": branches, "default": r}}
+
+
+# -- / ------------------------------------------------------------------------------------------
+
+
+def divide(a: Typed, b: Typed) -> Typed:
+    """``a / b``: integers truncate, a double makes it double, else numeric to PostgreSQL's scale."""
+    ka, kb = kinds(a), kinds(b)
+    (x, y), variables = _bound([a, b], ["x", "y"])
+    both_integers: Any = False
+    if ka & INTEGERS and kb & INTEGERS:
+        both_integers = _all([_is(x, ka, INTEGERS), _is(y, kb, INTEGERS)])
+    either_double = _any([_is(x, ka, frozenset({DOUBLE})), _is(y, kb, frozenset({DOUBLE}))])
+    integer = _integer_div(x, ka, y, kb) if both_integers is not False else None
+    double = {"$divide": [as_double(a, x), as_double(b, y)]} if either_double is not False else None
+    numeric: Any = None
+    if both_integers is not True and either_double is not True:
+        numeric = numeric_div(as_decimal(a, x), as_decimal(b, y), scale_of(a) or 0, scale_of(b) or 0)
+    branches = [(both_integers, integer), (either_double, double)]
+    body: Any = numeric
+    for test, value in reversed(branches):
+        if value is not None:
+            body = value if body is None else _cond(test, value, body)
+    type_ = result_type(a, b)
+    return Typed(_with(variables, body), type_)
+
+
+def _integer_div(x: Any, kx: frozenset[str], y: Any, ky: frozenset[str]) -> Any:
+    # x - x % y is a multiple of y: the Decimal128 quotient of it is exact (a double's may not be).
+    exact = {"$divide": [{"$toDecimal": {"$subtract": [x, {"$mod": [x, y]}]}}, y]}
+    if INT32 in kx and INT32 in ky:
+        both_int32 = _all([_is(x, kx, frozenset({INT32})), _is(y, ky, frozenset({INT32}))])
+        return _cond(both_int32, {"$toInt": exact}, {"$toLong": exact})
+    return {"$toLong": exact}
+
+
+def numeric_div(n: Any, d: Any, n_scale: int, d_scale: int, *, root: bool = False) -> Any:
+    """Decimal128 ``n / d`` rounded as PostgreSQL's numeric division rounds it (``select_div_scale``).
+
+    The result scale is ``16 - 4 * qweight`` at least, where ``qweight`` estimates the quotient's
+    weight in base-10000 digits from both operands' first digits, and at least each operand's scale.
+    With ``root``, the square root of that quotient, rounded to the same scale (PostgreSQL's stddev).
+    """
+    first = _weight_and_digit("$$n")
+    second = _weight_and_digit("$$d")
+    qweight = {
+        "$subtract": [
+            {"$subtract": ["$$wn", "$$wd"]},
+            {"$cond": [{"$lte": ["$$fn", "$$fd"]}, 1, 0]},
+        ]
+    }
+    scale = {
+        "$min": [
+            {"$max": [{"$subtract": [MIN_SIG_DIGITS, {"$multiply": [4, qweight]}]}, n_scale, d_scale, 0]},
+            MAX_SCALE,
+        ]
+    }
+    body = let(
+        {"wn": first[0], "fn": first[1], "wd": second[0], "fd": second[1]},
+        let({"s": scale}, _quotient(root)),
+    )
+    return let({"n": n, "d": d}, body)
+
+
+def _quotient(root: bool) -> Any:
+    quotient = round_half_away_decimal({"$divide": ["$$n", "$$d"]}, "$$s")
+    return round_half_away_decimal({"$sqrt": quotient}, "$$s") if root else quotient
+
+
+def _weight_and_digit(v: Any) -> tuple[Any, Any]:
+    """PostgreSQL's weight (base-10000 exponent) and first base-10000 digit of a Decimal128; 0, 0 for 0."""
+    magnitude = {"$abs": v}
+    weight = {"$floor": {"$divide": [{"$floor": {"$log10": magnitude}}, 4]}}
+    weight_or_zero = {"$cond": [{"$eq": [v, 0]}, 0, weight]}
+    digit = {
+        "$cond": [
+            {"$eq": [v, 0]},
+            0,
+            {"$floor": {"$divide": [magnitude, {"$pow": [TEN_THOUSAND, weight]}]}},
+        ]
+    }
+    return weight_or_zero, digit
+
+
+def round_half_away_decimal(value: Any, places: Any) -> Any:
+    """A Decimal128 rounded half away from zero to ``places`` digits (an int or an expression)."""
+    half = (
+        decimal_literal(decimal.Decimal(5).scaleb(-places - 1))
+        if isinstance(places, int)
+        else {"$multiply": [HALF, {"$pow": [TEN, {"$multiply": [-1, places]}]}]}
+    )
+    nudged = let(
+        {"v": value}, {"$add": ["$$v", {"$cond": [{"$lt": ["$$v", 0]}, {"$multiply": [-1, half]}, half]}]}
+    )
+    if isinstance(places, int) and places < 0:
+        # Truncating to tens leaves an exponent (1.2E+3, -0E+1); adding an integer 0 writes it out.
+        return {"$add": [{"$trunc": [nudged, places]}, ZERO]}
+    return {"$trunc": [nudged, places]}
+
+
+def decimal_literal(value: decimal.Decimal) -> Any:
+    from bson import Decimal128
+
+    return Decimal128(value)
+
+
+TEN = decimal_literal(decimal.Decimal(10))
+TEN_THOUSAND = decimal_literal(decimal.Decimal(10000))
+HALF = decimal_literal(decimal.Decimal("0.5"))
+ZERO = decimal_literal(decimal.Decimal(0))
+
+
+# -- constants ----------------------------------------------------------------------------------
+
+
+class NumericError(ValueError):
+    """A constant expression that PostgreSQL rejects (out of range, too many digits)."""
+
+
+def fold(op: Callable[[Any, Any], Any], a: Any, b: Any) -> Any:
+    """A binary operation on two constants with PostgreSQL's types, ranges and exactness."""
+    if isinstance(a, float) or isinstance(b, float):
+        return op(float(a), float(b))
+    if isinstance(a, int) and isinstance(b, int):
+        return checked_integer(op(a, b), a in INT32_RANGE and b in INT32_RANGE)
+    with decimal.localcontext() as ctx:
+        ctx.prec = 2000
+        ctx.traps[decimal.Inexact] = True
+        return checked_decimal(op(decimal.Decimal(a), decimal.Decimal(b)))
+
+
+def checked_integer(value: int, int32: bool) -> int:
+    if int32 and value not in INT32_RANGE:
+        raise NumericError("integer out of range")
+    if value not in INT64_RANGE:
+        raise NumericError("bigint out of range")
+    return value
+
+
+def checked_decimal(value: decimal.Decimal) -> decimal.Decimal:
+    if len(value.as_tuple().digits) > DECIMAL_DIGITS:
+        raise NumericError(f"numeric value needs more than the {DECIMAL_DIGITS} digits of Decimal128")
+    return value
+
+
+def pg_div_scale(n: decimal.Decimal, d: decimal.Decimal, n_scale: int, d_scale: int) -> int:
+    """PostgreSQL's ``select_div_scale`` for ``n / d``."""
+
+    def weight_digit(v: decimal.Decimal) -> tuple[int, int]:
+        if v == 0:
+            return 0, 0
+        weight = v.adjusted() // 4
+        return weight, int(abs(v).scaleb(-4 * weight))
+
+    wn, fn = weight_digit(n)
+    wd, fd = weight_digit(d)
+    qweight = wn - wd - (1 if fn <= fd else 0)
+    return min(max(MIN_SIG_DIGITS - 4 * qweight, n_scale, d_scale, 0), 1000)
+
+
+def pg_numeric_div(
+    n: decimal.Decimal, d: decimal.Decimal, n_scale: int = 0, d_scale: int = 0
+) -> decimal.Decimal:
+    """``n / d`` in numeric, as PostgreSQL computes it (exact, rounded half away from zero)."""
+    if d == 0:
+        raise NumericError("division by zero")
+    scale = pg_div_scale(n, d, n_scale, d_scale)
+    with decimal.localcontext() as ctx:
+        ctx.prec = 2100
+        return (n / d).quantize(decimal.Decimal(1).scaleb(-scale), rounding=decimal.ROUND_HALF_UP)
+
+
+def display_scale(value: decimal.Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+# -- aggregates ---------------------------------------------------------------------------------
+
+
+def _typed_switch(value: Typed, cases: dict[str, Callable[[Any], Any]]) -> Any:
+    """Per value: ``cases[kind](x)`` for the listed BSON kinds the value may have, else the value."""
+    possible = kinds(value)
+    live = {kind: make for kind, make in cases.items() if kind in possible}
+    if not live:
+        return value.expr
+    if len(possible) == 1:
+        return next(iter(live.values()))(value.expr)
+    (x,), variables = _bound([value], ["v"])
+    if len(live) == 1:  # a $cond is a little cheaper per row than a $switch on the embedded server
+        kind, make = next(iter(live.items()))
+        return _with(variables, {"$cond": [type_is(x, kind), make(x), x]})
+    branches = [{"case": type_is(x, kind), "then": make(x)} for kind, make in live.items()]
+    return _with(variables, {"$switch": {"branches": branches, "default": x}})
+
+
+def sum_input(value: Typed) -> Any:
+    """What SUM adds per row: a bigint as numeric (SUM(bigint) is numeric), others as they are.
+
+    A sum of integers that leaves int32 becomes int64 on the server: SUM(integer) is bigint, and
+    ``bigint`` gives the result its width when it still fits int32.
+    """
+    return _typed_switch(value, {INT64: lambda x: {"$toDecimal": x}})
+
+
+def sum_type(value: Typed) -> SqlType:
+    return {SqlType.FLOAT: SqlType.FLOAT, SqlType.DECIMAL: SqlType.DECIMAL}.get(value.type, SqlType.NUMBER)
+
+
+def bigint(expr: Any) -> Any:
+    """An integer result as int64 (bigint), whatever width the server's accumulator chose."""
+    if isinstance(expr, str) and expr.startswith("$"):
+        return {"$cond": [type_is(expr, INT32), {"$toLong": expr}, expr]}
+    return let({"t": expr}, {"$cond": [type_is("$$t", INT32), {"$toLong": "$$t"}, "$$t"]})
+
+
+def avg_result(total: Any, count: Any, value: Typed) -> Any:
+    """AVG from the sum of ``sum_input`` and the count: double for doubles, else numeric division."""
+    possible = kinds(value)
+    numeric = numeric_div({"$toDecimal": "$$t"}, {"$toDecimal": "$$c"}, scale_of(value) or 0, 0)
+    if possible == frozenset({DOUBLE}):
+        body: Any = {"$divide": ["$$t", "$$c"]}
+    elif DOUBLE in possible:
+        body = {"$cond": [type_is("$$t", DOUBLE), {"$divide": ["$$t", "$$c"]}, numeric]}
+    else:
+        body = numeric
+    return let({"t": total, "c": count}, {"$cond": [{"$eq": ["$$c", 0]}, None, body]})
+
+
+def avg_type(value: Typed) -> SqlType:
+    return (
+        SqlType.FLOAT
+        if value.type == SqlType.FLOAT
+        else SqlType.DECIMAL
+        if value.type
+        in (
+            SqlType.INT,
+            SqlType.DECIMAL,
+        )
+        else SqlType.NUMBER
+    )
+
+
+def as_double_values(value: Typed) -> Any:
+    """Values for functions PostgreSQL computes in double precision (PERCENTILE_CONT)."""
+    if not kinds(value) & {DECIMAL, "other"}:
+        return value.expr
+    return _typed_switch(value, {DECIMAL: lambda x: {"$toDouble": x}})
+
+
+def per_kind(
+    value: Typed, cases: dict[str, Callable[[Any], Any]], default: Callable[[Any], Any] | None = None
+) -> Any:
+    """Per value: ``cases[kind](x)`` for its BSON kind, ``default(x)`` (or the value) otherwise."""
+    (x,), variables = _bound([value], ["v"])
+    branches = [{"case": type_is(x, kind), "then": make(x)} for kind, make in cases.items()]
+    return _with(variables, {"$switch": {"branches": branches, "default": default(x) if default else x}})
+
+
+# -- comparisons --------------------------------------------------------------------------------
+
+
+def compare(op: str, a: Typed, b: Typed) -> Any | None:
+    """``a op b`` where a double may meet a numeric (PostgreSQL compares in double precision then).
+
+    None when that cannot happen, or when neither side's type is known (two fields: compared as
+    they are, exactly).
+    """
+    ka, kb = kinds(a), kinds(b)
+    if not ((DOUBLE in ka and DECIMAL in kb) or (DECIMAL in ka and DOUBLE in kb)):
+        return None
+    if not any(k in (frozenset({DECIMAL}), frozenset({DOUBLE})) for k in (ka, kb)):
+        return None
+    (x, y), variables = _bound([a, b], ["x", "y"])
+    either_double = _any([_is(x, ka, frozenset({DOUBLE})), _is(y, kb, frozenset({DOUBLE}))])
+    as_doubles = {op: [as_double(a, x), as_double(b, y)]}
+    return _with(variables, _cond(either_double, as_doubles, {op: [x, y]}))
+
+
+def match_filter(path: str, op: str, value: decimal.Decimal) -> dict[str, Any]:
+    """A query filter for ``path op <numeric constant>``: a double field compares with the double."""
+    from bson import Decimal128
+
+    exact, double = Decimal128(value), float(value)
+    if op == "$eq":
+        return {path: {"$in": [exact, double]}}
+    return {
+        "$or": [
+            {path: {op: double, "$type": DOUBLE}},
+            {path: {op: exact, "$type": [INT32, INT64, DECIMAL]}},
+        ]
+    }
+
+
+# -- standard deviation and variance --------------------------------------------------------------
+
+
+def spread_inputs(value: Typed) -> tuple[Any, Any]:
+    """Per row, what STDDEV/VARIANCE sum: the value and its square, integers as numeric."""
+    to_decimal: Callable[[Any], Any] = lambda x: {"$toDecimal": x}  # noqa: E731
+    x = _typed_switch(value, {INT32: to_decimal, INT64: to_decimal})
+    return x, let({"q": x}, {"$multiply": ["$$q", "$$q"]})
+
+
+def spread_result(total: Any, squares: Any, count: Any, value: Typed, *, sample: bool, root: bool) -> Any:
+    """PostgreSQL's variance/stddev from the sums: ``(N*Σx² - (Σx)²) / (N*(N-1))`` (or ``N*N``).
+
+    Exact numeric for integers and numerics (rounded as a numeric division, the root to the same
+    scale); for doubles the same formula in double precision. NULL below 2 values (1 for _POP).
+    """
+    denominator = {"$multiply": ["$$c", {"$subtract": ["$$c", 1]} if sample else "$$c"]}
+    numerator = {"$subtract": [{"$multiply": ["$$c", "$$s2"]}, {"$multiply": ["$$s1", "$$s1"]}]}
+    scale = 2 * (scale_of(value) or 0)
+    exact = let(
+        {"num": {"$toDecimal": numerator}},
+        {
+            "$cond": [
+                {"$lte": ["$$num", 0]},
+                ZERO,
+                numeric_div("$$num", {"$toDecimal": denominator}, scale, 0, root=root),
+            ]
+        },
+    )
+    double_ratio = {"$max": [0, {"$divide": [numerator, denominator]}]}
+    double = {"$sqrt": double_ratio} if root else double_ratio
+    possible = kinds(value)
+    if possible == frozenset({DOUBLE}):
+        body: Any = double
+    elif DOUBLE in possible:
+        body = {"$cond": [type_is("$$s1", DOUBLE), double, exact]}
+    else:
+        body = exact
+    too_few = {"$lt": ["$$c", 2 if sample else 1]}
+    return let({"s1": total, "s2": squares, "c": count}, {"$cond": [too_few, None, body]})

@@ -1,0 +1,150 @@
+"""``make ui`` and ``make server``, started in the background, stop every process they started on
+SIGINT (Ctrl-C: the whole foreground process group) and on SIGTERM (to ``make`` alone) within 10 s,
+and leave their port free."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pymongo.database import Database
+
+from leaf_dagster.connection import ENV_DB, ENV_URI, Document
+from leaf_dagster.embedded import free_port, ping
+
+ROOT = Path(__file__).resolve().parent.parent
+STOP_WITHIN_S = 10.0
+STARTUP_TIMEOUT_S = 240
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def descendants(pid: int) -> set[int]:
+    found: set[int] = set()
+    stack = [pid]
+    while stack:
+        for child in _children(stack.pop()):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _start(target: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    # its own session: as a shell starts a background job; SIGINT goes to its group like Ctrl-C
+    return subprocess.Popen(
+        ["make", "-s", target],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def _wait_until(ready: Callable[[], bool], process: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"exited early with {process.returncode}"
+        if ready():
+            return
+        time.sleep(0.5)
+    raise AssertionError("did not start in time")
+
+
+def _stop_and_check(process: subprocess.Popen[bytes], how: signal.Signals, port: int) -> None:
+    tree = descendants(process.pid)
+    assert tree, "make started nothing"
+    clock = time.monotonic()
+    if how == signal.SIGINT:
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends
+    else:
+        process.send_signal(signal.SIGTERM)  # to make only; make passes it on
+    try:
+        process.wait(STOP_WITHIN_S)
+        while any(alive(pid) for pid in tree) and time.monotonic() - clock < STOP_WITHIN_S:
+            time.sleep(0.1)
+        left = sorted(pid for pid in tree if alive(pid))
+        assert not left, f"still running after {how.name}: {left}"
+        assert time.monotonic() - clock <= STOP_WITHIN_S
+        assert port_free(port)
+    finally:
+        for pid in [process.pid, *tree]:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _ui_up(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_make_ui_stops_every_child(
+    how: signal.Signals, db: Database[Document], mongo_uri: str, tmp_path: Path
+) -> None:
+    port = free_port()
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    env = {
+        **os.environ,
+        ENV_URI: mongo_uri,
+        ENV_DB: db.name,
+        "DAGSTER_HOME": str(home),
+        "DAGSTER_UI_PORT": str(port),
+    }
+    process = _start("ui", env)
+    _wait_until(lambda: _ui_up(port), process, STARTUP_TIMEOUT_S)
+    _stop_and_check(process, how, port)
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_make_server_stops_the_server(how: signal.Signals, tmp_path: Path) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != ENV_URI}
+    env["LEAF_PORT"], env["LEAF_DATA"] = str(port), str(tmp_path / "data")
+    process = subprocess.Popen(
+        ["make", "-s", "server", f"--directory={ROOT}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        cwd=tmp_path,
+    )
+    _wait_until(lambda: ping(f"mongodb://127.0.0.1:{port}/"), process, 120)
+    _stop_and_check(process, how, port)
