@@ -16,30 +16,9 @@ DUCKDB_ONLY: dict[str, str] = {
     "sort picks another one than insertion order (DuckDB and we read insertion order)",
 }
 
-_NUMERIC_AVG = (
-    "items 3, 9: AVG/STDDEV/VARIANCE of integers is exact numeric in PostgreSQL, we return a double"
-)
-
-KNOWN_FAILURES: dict[str, str] = {
-    # tests/sql/queries.py
-    "group_date_trunc_week": _NUMERIC_AVG,
-    "agg_int": _NUMERIC_AVG,
-    "agg_distinct_two_phases": _NUMERIC_AVG,
-    "agg_stddev": _NUMERIC_AVG,
-    "agg_nested_expression": _NUMERIC_AVG,
-    "rollup_weekly_os": _NUMERIC_AVG,
-    "filter_every_aggregate": _NUMERIC_AVG,
-    "extract_second_fraction": "items 3, 9: EXTRACT is numeric in PostgreSQL (3.728), we compute in doubles "
-    "(3.7279999999999998)",
-    # tests/sql/queries_windows.py
-    "partition_totals": _NUMERIC_AVG,
-    "rank_over_aggregate_ordered": _NUMERIC_AVG,
-    "window_stddev_variance": _NUMERIC_AVG,
-    # tests/sql/queries_multi.py and the seed queries
-    "win_avg_rows_sliding_partition": _NUMERIC_AVG,
-    "eager_integers": _NUMERIC_AVG,
-    "seed_user_engagement": "items 3, 9: the engagement score (SUM * 0.1 + ...) and its AVGs are exact numeric",
-}
+# Empty since exact NUMERIC landed: all 14 cases PostgreSQL first found (AVG/STDDEV/VARIANCE of
+# integers, EXTRACT, the seed's engagement score) now agree with it.
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 def corpus_ids() -> set[str]:
