@@ -22,6 +22,7 @@ from pymongo.database import Database
 
 from leaf_dagster.connection import ENV_URI, Document
 from leaf_dagster.embedded import EmbeddedServer
+from tests.sql.pg import PostgresServer
 
 
 @pytest.fixture(scope="session")
@@ -36,6 +37,13 @@ def mongo_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield server.uri
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """PostgreSQL 15, the differential tests' oracle: its own process on a unix socket."""
+    with PostgresServer() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -26,8 +26,10 @@ from leaf_dagster.sql import numeric
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.literals import (
     STATIC,
+    Unreadable,
     is_unknown,
     match_guard,
+    parse_bool,
     reading_groups,
     resolve,
     unreadable_types,
@@ -305,13 +307,15 @@ class Conditions:
         return and_([not_null(value.expr), test if want else {"$not": [test]}])
 
     def _boolean_truth(self, node: exp.Expr, want: bool) -> Any:
-        # A condition is boolean: the quoted branches of a CASE/COALESCE standing for it are read
-        # as booleans (PostgreSQL would reject any other type here).
-        self.tr.context_types[id(node)] = SqlType.BOOL
-        try:
-            value = self.tr.translate(node)
-        finally:
-            self.tr.context_types.pop(id(node), None)
+        # PostgreSQL types a CASE/COALESCE from its branches alone, never from where it stands: with
+        # only quoted branches it is text, which no condition accepts. A bare quoted literal is
+        # read as a boolean, as PostgreSQL coerces an unknown literal to the boolean it must be.
+        if isinstance(node, exp.Literal) and node.is_string:
+            try:
+                return parse_bool(node.this) is want
+            except Unreadable as exc:
+                raise self.tr.error(str(exc), node) from None
+        value = self.tr.translate(node)
         if value.type not in (SqlType.BOOL, SqlType.ANY, SqlType.NULL):
             raise self.tr.error(f"a condition must be boolean, not {value.type.value}", node)
         if value.is_const:

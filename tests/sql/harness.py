@@ -8,21 +8,17 @@ Values compare with a relative tolerance of 1e-9 for non-integer numerics, but a
 types as an integer (COUNT, integer division, CAST AS INT…) must come back as an int, and a boolean
 as a bool. Missing struct members and NULL ones are the same.
 
-Also a script: ``python -m tests.sql.harness`` runs the whole corpus against the current compiler
-and rewrites ``tests/sql/failing_queries.md``; ``--duck-only`` checks the DuckDB side alone.
+The report over every corpus, PostgreSQL first, is ``python -m tests.sql.pg_report``.
 """
 
 from __future__ import annotations
 
-import argparse
 import math
 import re
-import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -35,8 +31,9 @@ from pymongo import MongoClient
 from pymongo.database import Database
 from sqlglot import exp
 
-from tests.sql import duck
-from tests.sql.datagen import Doc, datasets
+from tests.sql.datagen import Doc
+from tests.sql.oracle_cases import DUCKDB_ONLY
+from tests.sql.pgsql import Exact, PgDatabase, exact_value, parse_postgres, pg_norm, run_pg
 
 REL_TOL = 1e-9
 ABS_TOL = 1e-9
@@ -62,6 +59,7 @@ class Query:
 class Env:
     duck: duckdb.DuckDBPyConnection
     db: Database[Doc]
+    pg: PgDatabase | None = None
 
 
 @dataclass
@@ -69,6 +67,7 @@ class Result:
     columns: list[str]
     types: list[str]
     rows: list[list[Any]]
+    oracle: str = "DuckDB"
 
 
 # ---------------------------------------------------------------------------------------- running
@@ -91,6 +90,14 @@ def run_duck(con: duckdb.DuckDBPyConnection, q: Query) -> Result:
     rows = [list(r) for r in cur.fetchall()]
     desc = cur.description or []
     return Result([d[0] for d in desc], [str(d[1]) for d in desc], rows)
+
+
+def run_oracle(env: Env, q: Query) -> Result:
+    """PostgreSQL's answer, or DuckDB's where the data cannot be loaded into PostgreSQL faithfully."""
+    if env.pg is None or q.id in DUCKDB_ONLY:
+        return run_duck(env.duck, q)
+    res = run_pg(env.pg.conn, q.sql, env.pg.documents, params=q.params, now=q.now)
+    return Result(res.columns, res.types, res.rows, oracle="PostgreSQL")
 
 
 def run_mongo(db: Database[Doc], q: Query) -> list[dict[str, Any]]:
@@ -133,7 +140,7 @@ def canon(v: Any) -> tuple[Any, ...]:
         return (0,)
     if isinstance(v, bool):
         return (1, v)
-    if isinstance(v, int | float | Decimal):
+    if isinstance(v, int | float | Decimal | Exact):
         return (2, float(f"{float(v):.9g}"))
     if isinstance(v, str):
         return (3, v)
@@ -154,6 +161,8 @@ def same(expected: Any, got: Any) -> bool:
     """
     if expected is None or got is None:
         return expected is None and got is None
+    if isinstance(expected, Exact):
+        return expected.matches(got)
     if isinstance(expected, bool) or isinstance(got, bool):
         return isinstance(expected, bool) and isinstance(got, bool) and expected == got
     if isinstance(expected, int) and isinstance(got, Decimal):
@@ -209,7 +218,7 @@ class Shape:
 
 def shape_of(sql: str) -> Shape:
     try:
-        tree = sqlglot.parse_one(sql, read="postgres")
+        tree = parse_postgres(sql)
     except sqlglot.errors.ParseError:
         return Shape()
     if not isinstance(tree, exp.Select):
@@ -236,7 +245,7 @@ def _output_name(p: exp.Expression) -> str | None:
 def order_positions(sql: str, columns: Sequence[str]) -> list[int] | None:
     """Output positions of the leading ORDER BY keys that are in the output (None: no ORDER BY)."""
     try:
-        tree = sqlglot.parse_one(sql, read="postgres")
+        tree = parse_postgres(sql)
     except sqlglot.errors.ParseError:
         return None
     if not isinstance(tree, exp.Select) or not tree.args.get("order"):
@@ -275,7 +284,7 @@ def _fmt(row: Sequence[Any], limit: int = 240) -> str:
 
 def compare(env: Env, q: Query) -> str | None:
     """None when both engines agree, else a short description of the first difference."""
-    expected = run_duck(env.duck, q)
+    expected = run_oracle(env, q)
     try:
         got_rows = run_mongo(env.db, q)
     except Exception as exc:
@@ -302,21 +311,32 @@ def diff(q: Query, expected: Result, got_rows: list[dict[str, Any]]) -> str | No
                     return f"column {i} is named {key!r}, expected {alias!r} (all: {list(row)})"
             got.append(list(row.values()))
 
-    exp_rows = [[norm(v) for v in r] for r in expected.rows]
-    if not q.exact_types:
-        exp_rows = [[_loosen(v) for v in r] for r in exp_rows]
-    got = [[norm(v) for v in r] for r in got]
+    if expected.oracle == "PostgreSQL":
+        # numeric columns compare exactly (Exact), double precision ones with the tolerance.
+        numeric = [t == "numeric" for t in expected.types]
+        exp_rows = [
+            [Exact(v) if exact and v is not None else pg_norm(v) for v, exact in zip(r, numeric, strict=True)]
+            for r in expected.rows
+        ]
+        got = [
+            [exact_value(v) if exact else norm(v) for v, exact in zip(r, numeric, strict=True)] for r in got
+        ]
+    else:
+        exp_rows = [[norm(v) for v in r] for r in expected.rows]
+        if not q.exact_types:
+            exp_rows = [[_loosen(v) for v in r] for r in exp_rows]
+        got = [[norm(v) for v in r] for r in got]
     for name, sep in q.unordered.items():
         i = cols.index(name)
         for r in exp_rows + got:
             r[i] = _unorder(r[i], sep)
 
     if len(exp_rows) != len(got):
-        return f"expected {len(exp_rows)} rows, got {len(got)}" + _sample(exp_rows, got)
+        return f"expected {len(exp_rows)} rows, got {len(got)}" + _sample(exp_rows, got, expected.oracle)
     exp_sorted = sorted(exp_rows, key=lambda r: tuple(canon(v) for v in r))
     got_sorted = sorted(got, key=lambda r: tuple(canon(v) for v in r))
     if not all(rows_same(e, g) for e, g in zip(exp_sorted, got_sorted, strict=True)):
-        return "rows differ" + _sample(exp_rows, got)
+        return "rows differ" + _sample(exp_rows, got, expected.oracle)
 
     positions = order_positions(q.sql, cols)
     if positions:
@@ -327,7 +347,7 @@ def diff(q: Query, expected: Result, got_rows: list[dict[str, Any]]) -> str | No
     return None
 
 
-def _sample(exp_rows: list[list[Any]], got: list[list[Any]]) -> str:
+def _sample(exp_rows: list[list[Any]], got: list[list[Any]], oracle: str = "DuckDB") -> str:
     """The first rows found only on one side (greedy multiset matching)."""
     unmatched = list(got)
     only_expected: list[list[Any]] = []
@@ -340,7 +360,7 @@ def _sample(exp_rows: list[list[Any]], got: list[list[Any]]) -> str:
             only_expected.append(e)
     parts = []
     if only_expected:
-        parts.append(f"; expected (DuckDB) only: {_fmt(only_expected[0])} (+{len(only_expected) - 1} more)")
+        parts.append(f"; expected ({oracle}) only: {_fmt(only_expected[0])} (+{len(only_expected) - 1} more)")
     if unmatched:
         parts.append(f"; got (Mongo) only: {_fmt(unmatched[0])} (+{len(unmatched) - 1} more)")
     return "".join(parts)
@@ -359,112 +379,35 @@ def load_mongo(db: Database[Doc], data: Mapping[str, list[Doc]]) -> None:
 # -------------------------------------------------------------------------------------- script
 
 
-def _report(results: list[tuple[Query, str | None]], path: Path, elapsed: float) -> None:
-    from tests.sql.queries import KNOWN_FAILURES
-
-    failing = [(q, d) for q, d in results if d is not None]
-    lines = [
-        "# Failing differential queries",
-        "",
-        "Generated by `python -m tests.sql.harness` (the DuckDB result is the expected one, read as",
-        "PostgreSQL). Each entry: id, SQL, and expected vs got or the error. Fixed entries disappear on",
-        "the next run; their `xfail` marks in `tests/sql/queries.py` (`KNOWN_FAILURES`) then XPASS.",
-        "",
-        f"Run at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {len(results)} queries, "
-        f"{len(results) - len(failing)} pass, {len(failing)} fail ({elapsed:.1f} s).",
-        "",
-    ]
-    lines += [
-        "Server gap seen on the embedded SecantusDB 0.7.0b3 (not MongoDB): a `$let` variable bound to a",
-        'missing field has `$type` "object" and arithmetic on it raises TypeMismatch (MongoDB gives null).',
-        "Portable workaround: bind `{$ifNull: [<expr>, null]}`.",
-        "",
-    ]
-    fixed = [q.id for q, d in results if d is None and q.id in KNOWN_FAILURES]
-    if fixed:
-        lines += ["Marked xfail but passing now (drop from `KNOWN_FAILURES`): " + ", ".join(fixed), ""]
-    for q, d in failing:
-        reason = KNOWN_FAILURES.get(q.id)
-        lines += [f"## `{q.id}`" + (" (xfail)" if reason else ""), ""]
-        lines += [f"Marked: {reason}", ""] if reason else []
-        lines += ["```sql", q.sql.strip(), "```", ""]
-        if q.duck:
-            lines += ["DuckDB variant: `" + " ".join(q.duck.split()) + "`", ""]
-        if q.params:
-            lines += [f"params: `{dict(q.params)!r}`", ""]
-        if q.now:
-            lines += [f"now: `{q.now.isoformat()}`", ""]
-        lines += [f"- {d}", ""]
-    path.write_text("\n".join(lines))
-
-
-def run_duck_only(con: duckdb.DuckDBPyConnection, queries: Sequence[Query]) -> int:
-    """``--duck-only``: run every query on DuckDB alone and show the first rows."""
-    bad = 0
-    for q in queries:
-        try:
-            res = run_duck(con, q)
-            print(f"{q.id:44} {len(res.rows):4} rows  {res.rows[:2]!r:.110}")
-        except duckdb.Error as exc:
-            bad += 1
-            print(f"{q.id:44} DUCKDB ERROR {exc}")
-    print(f"{len(queries) - bad}/{len(queries)} run on DuckDB")
-    return 1 if bad else 0
-
-
 @contextmanager
-def scratch_database(prefix: str) -> Iterator[Database[Doc]]:
-    """A throwaway database on ``LEAF_MONGODB_URI``, else on an embedded server started for it."""
+def mongo_uri(prefix: str) -> Iterator[str]:
+    """``LEAF_MONGODB_URI``, else the URI of an embedded server started for the block."""
     import os
 
     from leaf_dagster.connection import ENV_URI
     from leaf_dagster.embedded import EmbeddedServer
 
     uri = os.environ.get(ENV_URI)
-    server = None
-    if not uri:
-        server = EmbeddedServer(Path(tempfile.mkdtemp(prefix=f"{prefix}-")) / "data")
-        server.start()
-        uri = server.uri
-    client: MongoClient[Doc] = MongoClient(uri)
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    if uri:
+        yield uri
+        return
+    server = EmbeddedServer(Path(tempfile.mkdtemp(prefix=f"{prefix}-")) / "data")
+    server.start()
     try:
-        yield client[name]
+        yield server.uri
     finally:
-        client.drop_database(name)
-        client.close()
-        if server is not None:
-            server.stop()
+        server.stop()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from tests.sql.queries import QUERIES
-
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", default=str(Path(__file__).with_name("failing_queries.md")))
-    parser.add_argument("--duck-only", action="store_true")
-    parser.add_argument("-k", default="", help="only ids containing this text")
-    args = parser.parse_args(argv)
-    queries = [q for q in QUERIES if args.k in q.id]
-    data = datasets()
-    con = duck.connect(data)
-    if args.duck_only:
-        return run_duck_only(con, queries)
-
-    with scratch_database("leaf_diff") as mongo_db:
-        load_mongo(mongo_db, data)
-        env = Env(con, mongo_db)
-        start = time.monotonic()
-        results = [(q, compare(env, q)) for q in queries]
-        elapsed = time.monotonic() - start
-        for q, d in results:
-            if d:
-                print(f"FAIL {q.id}: {d[:300]}")
-        print(f"{sum(d is None for _, d in results)}/{len(results)} pass in {elapsed:.1f} s")
-        if not args.k:
-            _report(results, Path(args.out), elapsed)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+@contextmanager
+def scratch_database(prefix: str, uri: str | None = None) -> Iterator[Database[Doc]]:
+    """A throwaway database on ``uri``, else on ``LEAF_MONGODB_URI`` or an embedded server started for it."""
+    with ExitStack() as stack:
+        if uri is None:
+            uri = stack.enter_context(mongo_uri(prefix))
+        client: MongoClient[Doc] = stack.enter_context(MongoClient(uri))
+        name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+        try:
+            yield client[name]
+        finally:
+            client.drop_database(name)

@@ -22,6 +22,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from tests.sql import oracle_cases
 from tests.sql.harness import Query
 
 NOW = datetime(2024, 6, 15, 13, 45, 30)
@@ -1015,8 +1016,8 @@ ALL = (
     + SYNTAX
 )
 
-# Query id -> why it is expected to fail (compiler bug or missing construct), mirrored in
-# failing_queries.md. A fix makes the query XPASS, which fails (strict): then drop its entry here.
+# Query id -> why it is expected to fail (compiler bug or missing construct), as reported by
+# `python -m tests.sql.pg_report`. A fix makes the query XPASS, which fails (strict): drop it here.
 _GROUP_BY_NAME = (
     "compiler bug: a GROUP BY name resolves to the output alias; PostgreSQL prefers the input column"
 )
@@ -1024,6 +1025,7 @@ _MISSING_ELEMENT = (
     "compiler bug: GROUP BY tags[i] puts a missing element (past the end, or no list) and a NULL one "
     "in two groups; SQL has one NULL group"
 )
-KNOWN_FAILURES: dict[str, str] = {}
+# One mapping for every corpus: tests/sql/oracle_cases.py.
+KNOWN_FAILURES = oracle_cases.KNOWN_FAILURES
 
 QUERIES: list[Query] = ALL

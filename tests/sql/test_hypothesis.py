@@ -1,4 +1,4 @@
-"""Random queries from a small grammar over the generated fields, compared on both engines.
+"""Random queries from a small grammar over the generated fields, compared with PostgreSQL.
 
 ``queries``: WHERE trees (comparisons, IN/NOT IN with NULLs, BETWEEN, LIKE, IS NULL, AND/OR/NOT),
 GROUP BY keys and aggregates. ``expression_queries``: typed scalar expressions (integer, float, text,
@@ -13,6 +13,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.sql.fuzz.oracle import KNOWN_CLASSES, Outcome, classify
 from tests.sql.harness import Env, Query, compare
 
 Pred = st.SearchStrategy[str]
@@ -289,15 +290,26 @@ BOUNDED = settings(
 )
 
 
+def _unknown_difference(env: Env, sql: str) -> str | None:
+    """PostgreSQL's answer against ours; a difference in a class of the fuzzer's ``KNOWN_CLASSES``
+    (issue 10's items still being fixed, e.g. AVG of integers in doubles) is tolerated, as there."""
+    difference = compare(env, Query(id="hypothesis", sql=sql))
+    if difference is None:
+        return None
+    kind = "crash" if "RecursionError" in difference else "wrong"
+    klass = classify(sql, Outcome("fail", kind, difference))
+    return None if klass in KNOWN_CLASSES else f"{klass}: {difference}"
+
+
 @BOUNDED
 @given(sql=queries())
 def test_random_queries_agree(sql_env: Env, sql: str) -> None:
-    difference = compare(sql_env, Query(id="hypothesis", sql=sql))
+    difference = _unknown_difference(sql_env, sql)
     assert difference is None, f"{sql}\n{difference}"
 
 
 @BOUNDED
 @given(sql=expression_queries())
 def test_random_expressions_agree(sql_env: Env, sql: str) -> None:
-    difference = compare(sql_env, Query(id="hypothesis", sql=sql))
+    difference = _unknown_difference(sql_env, sql)
     assert difference is None, f"{sql}\n{difference}"

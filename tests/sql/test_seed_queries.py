@@ -1,4 +1,4 @@
-"""The seed article's two analytics queries run on MongoDB exactly as on DuckDB (issue 3).
+"""The seed article's two analytics queries run on MongoDB exactly as on PostgreSQL (issue 3).
 
 ``tests/sql/seed_queries/`` holds them: ``user_engagement.sql`` (the WITH user_engagement AS (...),
 engagement_segments AS (...) SELECT ... block) and ``product_details.sql`` (the seven-join product
@@ -20,6 +20,7 @@ from pymongo import MongoClient
 from leaf_dagster.connection import Document
 from tests.sql import duck_multi
 from tests.sql.harness import Env, Query, Result, run_duck
+from tests.sql.pg import PostgresServer
 from tests.sql.queries_multi import KNOWN_FAILURES, SEED_QUERIES
 from tests.sql.test_differential_multi import compare_multi
 
@@ -31,8 +32,8 @@ BOUNDARIES = [Decimal(50), Decimal(20), Decimal(5)]
 
 
 @pytest.fixture(scope="module")
-def seed_env(mongo_client: MongoClient[Document]) -> Iterator[Env]:
-    with duck_multi.loaded(mongo_client) as env:
+def seed_env(mongo_client: MongoClient[Document], pg_server: PostgresServer) -> Iterator[Env]:
+    with duck_multi.loaded(mongo_client, pg_server) as env:
         yield env
 
 
@@ -51,8 +52,8 @@ def _cases() -> list[Any]:
 
 
 @pytest.mark.parametrize("query", _cases())
-def test_seed_query_same_as_duckdb(seed_env: Env, query: Query) -> None:
-    difference = compare_multi(seed_env.duck, seed_env.db, query)
+def test_seed_query_same_as_the_oracle(seed_env: Env, query: Query) -> None:
+    difference = compare_multi(seed_env, query)
     assert difference is None, f"{query.id}\n{difference}"
 
 

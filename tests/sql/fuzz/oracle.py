@@ -1,0 +1,304 @@
+"""Run one generated query on PostgreSQL and through leaf_dagster, classify, shrink and explain it.
+
+Outcomes:
+- ``pass``: the same rows (the differential harness's comparison: exact for numeric, tolerance for
+  double precision, ORDER BY keys in order); or PostgreSQL raises and we raise ``LeafSQLError`` or a
+  clear runtime error (the server's ``OperationFailure`` that is not an internal error);
+- ``refused``: we raise ``LeafSQLError`` where PostgreSQL answers (allowed, counted, reported);
+- ``fail``: a different answer (``wrong``), we answer where PostgreSQL raises (``answers-error``), a
+  Python crash such as RecursionError (``crash``), or a server error where PostgreSQL answers
+  (``server-error``).
+
+A failure is shrunk (clauses and subexpressions removed while the same failure kind persists) and
+then classified by the constructs left in the minimal query (``classify``), so the in-suite run can
+tolerate exactly the classes issue 10's other items are still fixing (``KNOWN_CLASSES``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+import sqlglot
+from pymongo.database import Database
+from pymongo.errors import PyMongoError
+from sqlglot import exp
+
+from leaf_dagster.sql import LeafSQLError, run_sql
+from tests.sql.fuzz.grammar import COLUMN_TYPES
+from tests.sql.harness import Query, Result, diff
+from tests.sql.pgsql import PgDatabase, parse_postgres, run_pg
+
+# Failure classes still open under issue 10 that the in-suite seeds meet. No crash class is left:
+# on the merged compiler a 3000-query run (seed 7) failed 91 queries (3%), down from 28%, in these
+# and a few more classes the long run reports. The in-suite run tolerates a failure only if its
+# minimal query falls in one of these; delete an entry once it is fixed.
+KNOWN_CLASSES: dict[str, str] = {
+    "wrong/untyped-literal": "item 1: untyped literals keep their text type",
+    "server-error/untyped-literal": "item 1: an untyped literal reaches the server as a string",
+    "answers-error/invalid-input": "item 1: PostgreSQL casts the untyped literal and fails, we compare text",
+    "wrong/exact-numeric": "items 3, 9: NUMERIC computed in doubles, result types of SUM/AVG//",
+    "server-error/exact-numeric": "items 3, 9: numeric/bigint arithmetic fails in the server",
+    "answers-error/overflow": "item 8: integer overflow gives a double instead of an error",
+    "answers-error/runtime-error": "item 8: division by zero, negative SUBSTRING length, bad LIKE escape",
+    "wrong/text-date-range": "item 7: a date-shaped literal against a text field",
+    "server-error/other": "item 10: a valid query fails inside the server",
+}
+
+
+@dataclass
+class Outcome:
+    status: str  # pass | refused | fail
+    kind: str  # equal | both-error | refused | wrong | answers-error | crash | server-error
+    detail: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "fail"
+
+    @property
+    def signature(self) -> str:
+        """What must stay the same while shrinking: the kind, and the error on the side that raised."""
+        if self.kind == "answers-error":
+            return f"{self.kind}:{self.detail.split(';')[0]}"
+        if self.kind in ("crash", "server-error"):
+            return f"{self.kind}:{self.detail.split(':')[0]}"
+        return self.kind
+
+
+def _pg(pg: PgDatabase, sql: str) -> Result | Exception:
+    try:
+        res = run_pg(pg.conn, sql, pg.documents)
+    except (psycopg.Error, sqlglot.errors.SqlglotError) as exc:
+        return exc
+    return Result(res.columns, res.types, res.rows, oracle="PostgreSQL")
+
+
+def _ours(db: Database[Any], sql: str) -> list[dict[str, Any]] | BaseException:
+    try:
+        return run_sql(db, sql)
+    except RecursionError as exc:  # before Exception: never acceptable
+        return exc
+    except Exception as exc:
+        return exc
+
+
+def run_one(pg: PgDatabase, db: Database[Any], sql: str) -> Outcome:
+    theirs = _pg(pg, sql)
+    ours = _ours(db, sql)
+    if isinstance(theirs, Exception):
+        first = str(theirs).splitlines()[0] if str(theirs) else type(theirs).__name__
+        if isinstance(ours, LeafSQLError | PyMongoError):
+            return Outcome("pass", "both-error", first)
+        if isinstance(ours, BaseException):
+            return Outcome("fail", "crash", f"{type(ours).__name__}: {str(ours)[:200]} (PostgreSQL: {first})")
+        return Outcome(
+            "fail", "answers-error", f"PostgreSQL: {first}; ours: {len(ours)} rows {ours[:2]!r:.200}"
+        )
+    if isinstance(ours, LeafSQLError):
+        return Outcome("refused", "refused", str(ours).splitlines()[0][:200])
+    if isinstance(ours, PyMongoError):  # the server failed on SQL PostgreSQL answers
+        return Outcome("fail", "server-error", f"{type(ours).__name__}: {str(ours)[:300]}")
+    if isinstance(ours, BaseException):
+        return Outcome("fail", "crash", f"{type(ours).__name__}: {str(ours)[:300]}")
+    try:
+        difference = diff(Query(id="fuzz", sql=sql), theirs, ours)
+    except Exception as exc:  # the comparison itself could not read our rows
+        difference = f"uncomparable: {type(exc).__name__}: {exc}"
+    if difference is None:
+        return Outcome("pass", "equal")
+    return Outcome("fail", "wrong", difference[:400])
+
+
+# ----------------------------------------------------------------------------------- shrinking
+
+
+def _candidates(sql: str) -> Iterator[str]:
+    """Smaller versions of a query: clauses dropped, projections dropped, a node by one of its children."""
+    try:
+        tree = parse_postgres(sql)
+    except sqlglot.errors.ParseError:
+        return
+    for key in ("limit", "offset", "having", "where", "order", "group", "distinct"):
+        if tree.args.get(key):
+            copy = tree.copy()
+            copy.set(key, None)
+            yield copy.sql(dialect="postgres")
+    projections = tree.expressions
+    if len(projections) > 1:
+        for k in range(len(projections)):
+            copy = tree.copy()
+            copy.set("expressions", [p for j, p in enumerate(copy.expressions) if j != k])
+            yield copy.sql(dialect="postgres")
+    nodes = list(tree.walk())
+    for index, node in enumerate(nodes):
+        if node is tree or node.parent is tree or isinstance(node, _STRUCTURAL):
+            continue
+        for child in node.iter_expressions():
+            if isinstance(child, _STRUCTURAL):
+                continue
+            copy = tree.copy()
+            target = list(copy.walk())[index]
+            replacement = list(target.iter_expressions())[list(node.iter_expressions()).index(child)]
+            target.replace(replacement.copy())
+            try:
+                yield copy.sql(dialect="postgres")
+            except Exception:  # a child that cannot stand in its parent's place
+                continue
+
+
+_STRUCTURAL = (
+    exp.Identifier,
+    exp.DataType,
+    exp.Table,
+    exp.From,
+    exp.TableAlias,
+    exp.Ordered,
+    exp.Interval,
+    exp.Var,
+)
+
+
+def valid(sql: str) -> bool:
+    """A SELECT that parses, with at least one output column: a shrink candidate worth running."""
+    try:
+        tree = parse_postgres(sql)
+    except sqlglot.errors.SqlglotError:
+        return False
+    return isinstance(tree, exp.Select) and bool(tree.expressions) and tree.args.get("from_") is not None
+
+
+def shrink(sql: str, still_fails: Callable[[str], bool], budget: int = 300) -> str:
+    """Greedy: take the first smaller query that still fails the same way, until none does."""
+    current, tried = sql, 0
+    improved = True
+    while improved and tried < budget:
+        improved = False
+        for candidate in _candidates(current):
+            if len(candidate) >= len(current):
+                continue
+            if not valid(candidate):
+                continue
+            tried += 1
+            if still_fails(candidate):
+                current, improved = candidate, True
+                break
+            if tried >= budget:
+                break
+    return current
+
+
+# ----------------------------------------------------------------------------------- classifying
+
+_DATE_SHAPED = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _column_type(node: exp.Expr) -> str | None:
+    if isinstance(node, exp.Column):
+        name = ".".join(p.name for p in node.parts)
+        return COLUMN_TYPES.get(name)
+    if isinstance(node, exp.Dot):
+        return COLUMN_TYPES.get(node.sql().replace('"', ""))
+    return None
+
+
+_TEXT_FUNCTIONS = (exp.Upper, exp.Lower, exp.Concat, exp.DPipe, exp.Substring, exp.Trim, exp.Null)
+
+
+def _texty(node: exp.Expr) -> bool:
+    if isinstance(node, exp.Literal):
+        return node.is_string
+    if isinstance(node, exp.Cast):
+        return node.to.this == exp.DataType.Type.TEXT
+    if isinstance(node, exp.Paren):
+        return _texty(node.this)
+    return _column_type(node) == "text" or isinstance(node, _TEXT_FUNCTIONS) or node.key == "replace"
+
+
+def _untyped_in_nontext_context(tree: exp.Expr) -> bool:
+    """A quoted literal next to an operand that is not text: PostgreSQL types it from that operand."""
+    for lit in tree.find_all(exp.Literal):
+        if not lit.is_string or isinstance(lit.parent, exp.Cast | exp.DataType):
+            continue
+        parent = lit.parent
+        while isinstance(parent, exp.Tuple | exp.If | exp.Paren):
+            parent = parent.parent
+        if parent is None or isinstance(parent, exp.Like | exp.ILike | exp.Concat | exp.DPipe):
+            continue
+        operands = [e for e in parent.iter_expressions() if not isinstance(e, exp.If | exp.Tuple)]
+        operands += [e.args["true"] for e in parent.iter_expressions() if isinstance(e, exp.If)]
+        if any(not _texty(e) for e in operands if e is not lit and e.find(exp.Literal) is not lit):
+            return True
+    return False
+
+
+def _casts_to(tree: exp.Expr, *types: Any) -> bool:
+    return any(c.to.this in types for c in tree.find_all(exp.Cast))
+
+
+def _array_values(tree: exp.Expr, o: Outcome) -> bool:
+    arrays = any(_column_type(c) in ("int[]", "text[]") for c in tree.find_all(exp.Column))
+    return arrays and not tree.find(exp.Bracket) and not tree.find(exp.ArraySize)
+
+
+def _decimal_arithmetic(tree: exp.Expr, o: Outcome) -> bool:
+    decimal_literal = any("." in lit.this for lit in tree.find_all(exp.Literal) if not lit.is_string)
+    numeric_column = any(_column_type(c) in ("num", "big") for c in tree.find_all(exp.Column))
+    numeric_cast = _casts_to(tree, exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL)
+    return decimal_literal or numeric_column or numeric_cast or bool(tree.find(exp.Avg, exp.Div, exp.Sum))
+
+
+# (feature, issue 10 item, test): the first feature present in the minimal query names the class.
+FEATURES: list[tuple[str, str, Callable[[exp.Expr, Outcome], bool]]] = [
+    ("recursion", "item 2", lambda tree, o: "RecursionError" in o.detail),
+    ("overflow", "item 8", lambda tree, o: "out of range" in o.detail),
+    (
+        "runtime-error",
+        "item 8",
+        lambda tree, o: any(
+            text in o.detail for text in ("negative substring length", "division by zero", "LIKE pattern")
+        ),
+    ),
+    ("invalid-input", "item 1", lambda tree, o: "invalid input syntax" in o.detail),
+    ("array-order", "item 6", _array_values),
+    ("untyped-literal", "item 1", lambda tree, o: _untyped_in_nontext_context(tree)),
+    (
+        "date-type",
+        "item 5",
+        lambda tree, o: _casts_to(tree, exp.DataType.Type.DATE) or "DATE '" in tree.sql(),
+    ),
+    (
+        "round",
+        "item 9",
+        lambda tree, o: (
+            bool(tree.find(exp.Round)) or _casts_to(tree, exp.DataType.Type.INT, exp.DataType.Type.BIGINT)
+        ),
+    ),
+    ("exact-numeric", "items 3, 9", _decimal_arithmetic),
+    (
+        "text-date-range",
+        "item 7",
+        lambda tree, o: any(
+            lit.is_string and bool(_DATE_SHAPED.match(lit.this)) for lit in tree.find_all(exp.Literal)
+        ),
+    ),
+]
+ITEMS = {name: item for name, item, _ in FEATURES}
+
+
+def classify(sql: str, outcome: Outcome) -> str:
+    """``kind/feature``: the failure kind and the first construct of ``FEATURES`` in the minimal query."""
+    try:
+        tree = parse_postgres(sql)
+    except sqlglot.errors.ParseError:
+        return f"{outcome.kind}/unparsable"
+    for name, _, present in FEATURES:
+        try:
+            if present(tree, outcome):
+                return f"{outcome.kind}/{name}"
+        except Exception:  # a classifier that cannot read this tree does not apply
+            continue
+    return f"{outcome.kind}/other"
