@@ -307,15 +307,21 @@ class Conditions:
         return and_([not_null(value.expr), test if want else {"$not": [test]}])
 
     def _boolean_truth(self, node: exp.Expr, want: bool) -> Any:
-        # PostgreSQL types a CASE/COALESCE from its branches alone, never from where it stands: with
-        # only quoted branches it is text, which no condition accepts. A bare quoted literal is
-        # read as a boolean, as PostgreSQL coerces an unknown literal to the boolean it must be.
         if isinstance(node, exp.Literal) and node.is_string:
-            try:
+            try:  # PostgreSQL coerces a bare unknown literal to the boolean a condition must be
                 return parse_bool(node.this) is want
             except Unreadable as exc:
                 raise self.tr.error(str(exc), node) from None
-        value = self.tr.translate(node)
+        if _only_quoted_results(node):
+            # PostgreSQL types a CASE/COALESCE from its branches alone: all quoted makes it text.
+            raise self.tr.error("a condition must be boolean, not text", node)
+        # Otherwise a field is among the results and, in a condition, must be boolean: the quoted
+        # results are read as booleans (where the field's type is known only per value).
+        self.tr.context_types[id(node)] = SqlType.BOOL
+        try:
+            value = self.tr.translate(node)
+        finally:
+            self.tr.context_types.pop(id(node), None)
         if value.type not in (SqlType.BOOL, SqlType.ANY, SqlType.NULL):
             raise self.tr.error(f"a condition must be boolean, not {value.type.value}", node)
         if value.is_const:
@@ -542,3 +548,25 @@ def merge_and(parts: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _ops(cond: Any) -> bool:
     return isinstance(cond, dict) and bool(cond) and all(k.startswith("$") for k in cond)
+
+
+def _only_quoted_results(node: exp.Expr) -> bool:
+    """Whether every value a CASE/COALESCE/NULLIF/GREATEST/LEAST can return is a quoted literal or NULL."""
+    stack, seen = [node], False
+    while stack:
+        item = stack.pop()
+        while isinstance(item, exp.Paren):
+            item = item.this
+        if isinstance(item, exp.Case):
+            stack.extend(i.args.get("true") for i in item.args.get("ifs") or [])
+            if item.args.get("default") is not None:
+                stack.append(item.args["default"])
+        elif isinstance(item, exp.Coalesce | exp.Greatest | exp.Least):
+            stack.extend([item.this, *item.expressions])
+        elif isinstance(item, exp.Nullif):
+            stack.append(item.this)
+        elif isinstance(item, exp.Literal) and item.is_string:
+            seen = True
+        elif not isinstance(item, exp.Null):
+            return False
+    return seen and node is not None and not isinstance(node, exp.Literal)

@@ -269,3 +269,13 @@ def test_a_case_or_coalesce_used_as_a_condition_reads_its_literals_as_booleans(t
     assert ids("CASE WHEN _id = 1 THEN 'on' ELSE v END") == [0, 1]
     with pytest.raises(LeafSQLError, match="invalid input syntax for type boolean"):
         compile_sql("SELECT _id FROM flags WHERE COALESCE(v, 'abc')")
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["CASE WHEN v THEN 'on' END", "COALESCE('t', 'f')", "v AND CASE WHEN _id = 1 THEN 'yes' ELSE 'no' END"],
+)
+def test_a_condition_of_only_quoted_results_is_text_and_refused(where: str) -> None:
+    # PostgreSQL: "argument of WHERE must be type boolean, not type text" (found by the fuzzer)
+    with pytest.raises(LeafSQLError, match="a condition must be boolean, not text"):
+        compile_sql(f"SELECT _id FROM flags WHERE {where}")
