@@ -9,7 +9,9 @@ compiles. ``tests/sql/test_constructs_table.py`` keeps it honest: every class in
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlglot import exp
 
@@ -315,5 +317,16 @@ def markdown_table() -> str:
     return "\n".join(lines)
 
 
+def write_readme(path: Path) -> None:
+    """Replace the table between the markers of ``path`` with ``markdown_table()``."""
+    text = path.read_text()
+    start, end = text.index(START), text.index(END) + len(END)
+    path.write_text(text[:start] + markdown_table() + text[end:])
+
+
 if __name__ == "__main__":
-    print(markdown_table())
+    # python -m leaf_dagster.sql.constructs [README.md]: print the table, or rewrite it in place.
+    if len(sys.argv) > 1:
+        write_readme(Path(sys.argv[1]))
+    else:
+        print(markdown_table())

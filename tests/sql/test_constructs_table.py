@@ -62,5 +62,5 @@ def test_readme_holds_the_generated_table() -> None:
     assert START in text and END in text, "README.md lacks the constructs table markers"
     current = text[text.index(START) : text.index(END) + len(END)]
     assert current == markdown_table(), (
-        "README's constructs table is stale: run `python -m leaf_dagster.sql.constructs` and paste it"
+        "README's constructs table is stale: run `python -m leaf_dagster.sql.constructs README.md`"
     )
