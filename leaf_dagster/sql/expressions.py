@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from leaf_dagster.sql import arithmetic, casts, functions, numeric, strings
+from leaf_dagster.sql import arithmetic, casts, functions, numeric, strings, text_functions
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.paths import PATH_NODES, resolve
@@ -201,5 +201,6 @@ HANDLERS: dict[type[exp.Expr], Handler] = {
     **arithmetic.HANDLERS,
     **functions.HANDLERS,
     **strings.HANDLERS,
+    **text_functions.HANDLERS,
     **casts.HANDLERS,
 }

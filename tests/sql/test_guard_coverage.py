@@ -36,6 +36,9 @@ EXTRA_QUERIES = [
     "SELECT a FROM t WHERE a BETWEEN 1 AND 5 AND b NOT ILIKE 'x%' AND c IS NOT NULL",
     "SELECT TRIM(BOTH 'x' FROM s) AS a, POSITION('a' IN s) AS b, REPLACE(s, 'a', 'b') AS c FROM t",
     "SELECT CAST(a AS NUMERIC(10, 2)) AS n, a[1] AS f, GREATEST(a, b) AS g FROM t",
+    "SELECT CONCAT_WS(',', s, a) AS a, LPAD(s, 3) AS b, SPLIT_PART(s, ',', 1) AS c, INITCAP(s) AS d,"
+    " REPEAT(s, 2) AS e, REVERSE(s) AS f, STARTS_WITH(s, 'x') AS g, TRANSLATE(s, 'a', 'b') AS h,"
+    " LEFT(s, 1) AS i, RIGHT(s, 1) AS j FROM t",
 ]
 
 
