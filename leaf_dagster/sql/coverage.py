@@ -115,6 +115,11 @@ CONSUMED: dict[type[exp.Expr], frozenset[str]] = {
     **_row(exp.Repeat, args={"this", "times"}),
     **_row(exp.Reverse, exp.MD5, args=_UNARY),
     **_row(exp.Translate, args={"this", "from_", "to"}),
+    # arrays.py: x op ANY/ALL (array or subquery), ARRAY_POSITION, @>, <@, &&.
+    **_row(exp.Any, exp.All, args=_UNARY),
+    **_row(exp.ArrayContainsAll, exp.ArrayContainedBy, args=_BINARY),
+    **_row(exp.ArrayOverlaps, args={"this", "expression", "null_safe"}),
+    **_row(exp.ArrayPosition, args={"this", "expression", "zero_based"}),
     # Aggregates (aggregates.py, ordered_aggregates.py): PostgreSQL's COUNT is a bigint.
     **_row(exp.Count, args={"this", "big_int"}),
     **_row(exp.Sum, exp.Avg, exp.Min, exp.Max, exp.ArrayAgg, args=_UNARY),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from leaf_dagster.sql import arithmetic, casts, functions, numeric, strings, text_functions
+from leaf_dagster.sql import arithmetic, arrays, casts, functions, numeric, strings, text_functions
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.paths import PATH_NODES, resolve
@@ -202,5 +202,6 @@ HANDLERS: dict[type[exp.Expr], Handler] = {
     **functions.HANDLERS,
     **strings.HANDLERS,
     **text_functions.HANDLERS,
+    **arrays.HANDLERS,
     **casts.HANDLERS,
 }

@@ -39,6 +39,8 @@ EXTRA_QUERIES = [
     "SELECT CONCAT_WS(',', s, a) AS a, LPAD(s, 3) AS b, SPLIT_PART(s, ',', 1) AS c, INITCAP(s) AS d,"
     " REPEAT(s, 2) AS e, REVERSE(s) AS f, STARTS_WITH(s, 'x') AS g, TRANSLATE(s, 'a', 'b') AS h,"
     " LEFT(s, 1) AS i, RIGHT(s, 1) AS j FROM t",
+    "SELECT a FROM t WHERE a = ANY(xs) AND a > ALL(SELECT b FROM u) AND xs @> ARRAY[1] AND xs <@ ys"
+    " AND xs && ys AND ARRAY_POSITION(xs, 1) > 0 AND a BETWEEN SYMMETRIC 1 AND 2",
 ]
 
 
