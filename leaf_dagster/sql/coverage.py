@@ -120,6 +120,14 @@ CONSUMED: dict[type[exp.Expr], frozenset[str]] = {
     **_row(exp.ArrayContainsAll, exp.ArrayContainedBy, args=_BINARY),
     **_row(exp.ArrayOverlaps, args={"this", "expression", "null_safe"}),
     **_row(exp.ArrayPosition, args={"this", "expression", "zero_based"}),
+    # regex_functions.py: constant patterns in the exact subset of regex.py.
+    **_row(exp.RegexpLike, args={"this", "expression", "flag", "full_match"}),
+    **_row(exp.RegexpILike, args={"this", "expression", "flag"}),
+    **_row(exp.SimilarTo, args=_BINARY),
+    **_row(
+        exp.RegexpReplace,
+        args={"this", "expression", "replacement", "position", "occurrence", "modifiers", "single_replace"},
+    ),
     # Aggregates (aggregates.py, ordered_aggregates.py): PostgreSQL's COUNT is a bigint.
     **_row(exp.Count, args={"this", "big_int"}),
     **_row(exp.Sum, exp.Avg, exp.Min, exp.Max, exp.ArrayAgg, args=_UNARY),

@@ -35,6 +35,7 @@ from leaf_dagster.sql.literals import (
     resolve,
     unreadable_types,
 )
+from leaf_dagster.sql.regex_functions import is_regex_condition, regex_match, regex_truth
 from leaf_dagster.sql.values import SqlType, Typed, const, not_null, parse_iso
 
 if TYPE_CHECKING:
@@ -178,6 +179,8 @@ class Conditions:
             return self._in_truth(node, want)
         if isinstance(node, exp.Between):
             return self._between(node, want, self.compare, combine_and=and_, combine_or=or_)
+        if is_regex_condition(node):
+            return regex_truth(self.tr, node, want)
         if isinstance(node, exp.Like | exp.ILike | exp.Escape):
             return self._like_truth(node, want)
         return self._boolean_truth(node, want)
@@ -377,6 +380,8 @@ class Conditions:
                 node, want, self._match_compare, combine_and=merge_and, combine_or=_or_filter
             )
             return parts
+        if is_regex_condition(node):
+            return regex_match(self.tr, node, want)
         if isinstance(node, exp.Like | exp.ILike | exp.Escape):
             return self._match_like(node, want)
         if isinstance(node, exp.Column | exp.Dot):

@@ -41,6 +41,7 @@ EXTRA_QUERIES = [
     " LEFT(s, 1) AS i, RIGHT(s, 1) AS j FROM t",
     "SELECT a FROM t WHERE a = ANY(xs) AND a > ALL(SELECT b FROM u) AND xs @> ARRAY[1] AND xs <@ ys"
     " AND xs && ys AND ARRAY_POSITION(xs, 1) > 0 AND a BETWEEN SYMMETRIC 1 AND 2",
+    "SELECT REGEXP_REPLACE(s, 'a', 'b', 'g') AS r, s ~* 'x' AS i FROM t WHERE s ~ 'x' AND s SIMILAR TO 'y%'",
 ]
 
 
@@ -194,8 +195,8 @@ REFUSED = [
     ("SELECT a FROM t GROUP BY GROUPING SETS ((a), ())", "GROUPING SETS", 1, 26),
     ("SELECT a FROM t GROUP BY ROLLUP (a)", "ROLLUP", 1, 26),
     ("SELECT a FROM t GROUP BY CUBE (a)", "CUBE", 1, 26),
-    ("SELECT a ~ 'x' AS m FROM t", "regular expression", 1, 8),
-    ("SELECT a FROM t WHERE s SIMILAR TO 'x%'", "SIMILAR TO", 1, 23),
+    ("SELECT a ~ '\\mx' AS m FROM t", "start of a word", 1, 12),
+    ("SELECT a FROM t WHERE s SIMILAR TO '\\yx%'", "word boundary", 1, 36),
     ("SELECT DATE_TRUNC('day', ts, 'Europe/Paris') AS d FROM t", "time zone", 1, 30),
     ("WITH RECURSIVE x AS (SELECT a FROM t) SELECT a FROM x", "RECURSIVE", 1, 6),
 ]
