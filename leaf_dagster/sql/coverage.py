@@ -104,6 +104,30 @@ CONSUMED: dict[type[exp.Expr], frozenset[str]] = {
     **_row(exp.DPipe, args={"this", "expression", "safe"}),
     **_row(exp.StrPosition, args={"this", "substr", "position"}),
     **_row(exp.Left, exp.Right, args=_BINARY),
+    # text_functions.py (MD5 is refused there, with a hint).
+    **_row(exp.ConcatWs, args={"expressions", "safe", "coalesce", "flatten"}),
+    **_row(exp.Pad, args={"this", "expression", "fill_pattern", "is_left"}),
+    **_row(
+        exp.SplitPart,
+        args={"this", "delimiter", "part_index", "part_index_zero_as_one", "empty_delimiter_returns_whole"},
+    ),
+    **_row(exp.Initcap, exp.StartsWith, args=_BINARY),
+    **_row(exp.Repeat, args={"this", "times"}),
+    **_row(exp.Reverse, exp.MD5, args=_UNARY),
+    **_row(exp.Translate, args={"this", "from_", "to"}),
+    # arrays.py: x op ANY/ALL (array or subquery), ARRAY_POSITION, @>, <@, &&.
+    **_row(exp.Any, exp.All, args=_UNARY),
+    **_row(exp.ArrayContainsAll, exp.ArrayContainedBy, args=_BINARY),
+    **_row(exp.ArrayOverlaps, args={"this", "expression", "null_safe"}),
+    **_row(exp.ArrayPosition, args={"this", "expression", "zero_based"}),
+    # regex_functions.py: constant patterns in the exact subset of regex.py.
+    **_row(exp.RegexpLike, args={"this", "expression", "flag", "full_match"}),
+    **_row(exp.RegexpILike, args={"this", "expression", "flag"}),
+    **_row(exp.SimilarTo, args=_BINARY),
+    **_row(
+        exp.RegexpReplace,
+        args={"this", "expression", "replacement", "position", "occurrence", "modifiers", "single_replace"},
+    ),
     # Aggregates (aggregates.py, ordered_aggregates.py): PostgreSQL's COUNT is a bigint.
     **_row(exp.Count, args={"this", "big_int"}),
     **_row(exp.Sum, exp.Avg, exp.Min, exp.Max, exp.ArrayAgg, args=_UNARY),

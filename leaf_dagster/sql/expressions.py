@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from leaf_dagster.sql import arithmetic, casts, functions, numeric, strings
+from leaf_dagster.sql import (
+    arithmetic,
+    arrays,
+    casts,
+    functions,
+    numeric,
+    regex_functions,
+    strings,
+    text_functions,
+)
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.paths import PATH_NODES, resolve
@@ -58,6 +67,9 @@ CONDITION_NODES = (
     exp.ILike,
     exp.Escape,
     exp.Is,
+    exp.RegexpLike,
+    exp.RegexpILike,
+    exp.SimilarTo,
 )
 
 
@@ -201,5 +213,8 @@ HANDLERS: dict[type[exp.Expr], Handler] = {
     **arithmetic.HANDLERS,
     **functions.HANDLERS,
     **strings.HANDLERS,
+    **text_functions.HANDLERS,
+    **arrays.HANDLERS,
+    **regex_functions.HANDLERS,
     **casts.HANDLERS,
 }

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from leaf_dagster.sql import dates
+from leaf_dagster.sql import dates, regex_functions
 from leaf_dagster.sql.casts import round_constant, round_value
 from leaf_dagster.sql.literals import resolve_all
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_null, let, null_if_any_null, to_bson
@@ -267,6 +267,8 @@ def _anonymous(tr: Translator, node: exp.Expr) -> Typed:
     if name == "ROW":
         # PostgreSQL names the fields of an anonymous row f1, f2, …
         return _document(tr, node, [(f"f{i}", e) for i, e in enumerate(node.expressions, 1)])
+    if name in regex_functions.ANONYMOUS:
+        return regex_functions.ANONYMOUS[name](tr, node)
     if name == "CARDINALITY" and len(node.expressions) == 1:
         return _cardinality(tr.translate(node.expressions[0]))
     if (

@@ -82,6 +82,9 @@ def _parse(sql: str, statement: bool) -> Parsed:
         tree = tree.expressions[0]
         _shift_meta(tree, -len("SELECT "))
     assert tree is not None
+    for quantified in list(tree.find_all(exp.All, exp.Any)):
+        if isinstance(quantified.this, exp.Select):  # "ALL (SELECT …)" parses without its Subquery
+            quantified.set("this", exp.Subquery(this=quantified.this))
     return Parsed(tree, source)
 
 
