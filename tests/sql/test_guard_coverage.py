@@ -36,6 +36,8 @@ EXTRA_QUERIES = [
     "SELECT a FROM t WHERE a BETWEEN 1 AND 5 AND b NOT ILIKE 'x%' AND c IS NOT NULL",
     "SELECT TRIM(BOTH 'x' FROM s) AS a, POSITION('a' IN s) AS b, REPLACE(s, 'a', 'b') AS c FROM t",
     "SELECT CAST(a AS NUMERIC(10, 2)) AS n, a[1] AS f, GREATEST(a, b) AS g FROM t",
+    "SELECT TO_CHAR(ts, 'YYYY-MM') AS m, DATE_BIN(INTERVAL '1 hour', ts, TIMESTAMP '2024-01-01') AS b,"
+    " MAKE_TIMESTAMP(y, 1, 1, 0, 0, 0) AS s, ts AT TIME ZONE 'Europe/Paris' AS z FROM t",
 ]
 
 
@@ -191,7 +193,7 @@ REFUSED = [
     ("SELECT a FROM t GROUP BY CUBE (a)", "CUBE", 1, 26),
     ("SELECT a ~ 'x' AS m FROM t", "regular expression", 1, 8),
     ("SELECT a FROM t WHERE s SIMILAR TO 'x%'", "SIMILAR TO", 1, 23),
-    ("SELECT DATE_TRUNC('day', ts, 'Europe/Paris') AS d FROM t", "time zone", 1, 30),
+    ("SELECT DATE_TRUNC('day', ts, 'CET') AS d FROM t", "time zone", 1, 30),
     ("WITH RECURSIVE x AS (SELECT a FROM t) SELECT a FROM x", "RECURSIVE", 1, 6),
 ]
 
