@@ -68,7 +68,7 @@ CONSUMED: dict[type[exp.Expr], frozenset[str]] = {
     **_row(exp.Null, args=_NONE),
     **_row(exp.DataType, args={"this", "expressions", "nested"}),
     **_row(exp.DataTypeParam, args=_BINARY),
-    **_row(exp.Interval, args={"this", "unit"}),
+    **_row(exp.Interval, args={"this", "unit", "fraction_in_string"}),  # '1.5 seconds': read from the text
     # Conditions (predicates.py).
     **_row(exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ, args=_BINARY),
     **_row(exp.And, exp.Or, exp.Escape, args=_BINARY),
@@ -91,8 +91,13 @@ CONSUMED: dict[type[exp.Expr], frozenset[str]] = {
     **_row(exp.Nullif, exp.Pow, exp.Log, exp.Extract, exp.ArraySize, args=_BINARY),
     **_row(exp.Round, exp.Trunc, exp.Floor, exp.Ceil, args={"this", "decimals"}),
     **_row(exp.Abs, exp.Sqrt, exp.Ln, exp.Exp, exp.Sign, args=_UNARY),
-    **_row(exp.TimestampTrunc, exp.DateTrunc, args={"this", "unit"}),
+    **_row(exp.TimestampTrunc, exp.DateTrunc, args={"this", "unit", "zone"}),
     **_row(exp.CurrentDate, exp.CurrentTimestamp, args=_NONE),
+    # Dates and time zones (to_char.py, timezones.py, date_functions.py).
+    **_row(exp.TimeToStr, args={"this", "format"}),
+    **_row(exp.AtTimeZone, args={"this", "zone"}),
+    **_row(exp.DateBin, args={"this", "expression", "unit", "origin"}),
+    **_row(exp.TimestampFromParts, args={"year", "month", "day", "hour", "min", "sec"}),
     **_row(exp.Array, args={"expressions"}),
     **_row(exp.Cast, args={"this", "to"}),
     **_row(exp.Lower, exp.Upper, exp.Length, args=_UNARY),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from leaf_dagster.sql import dates, regex_functions
+from leaf_dagster.sql import date_functions, dates, regex_functions, timezones, to_char
 from leaf_dagster.sql.casts import round_constant, round_value
 from leaf_dagster.sql.literals import resolve_all
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_null, let, null_if_any_null, to_bson
@@ -174,6 +174,9 @@ def _date_trunc(tr: Translator, node: exp.Expr) -> Typed:
     value = tr.translate(node.this)
     if value.type not in (SqlType.DATE, SqlType.DAY, SqlType.ANY, SqlType.NULL):
         raise tr.error(f"DATE_TRUNC does not apply to {value.type.value}", node)
+    zone = node.args.get("zone")
+    if zone is not None:
+        return timezones.truncate(unit, value, timezones.zone_name(tr, zone))
     return dates.truncate(unit, value)
 
 
@@ -181,6 +184,9 @@ def _extract(tr: Translator, node: exp.Expr) -> Typed:
     part = _unit(tr, node, node.this)
     if part not in dates.EXTRACT_PARTS:
         raise tr.error(f"EXTRACT part {part!r} is not supported", node)
+    special = date_functions.extract_special(tr, part, node.expression)
+    if special is not None:
+        return special
     value = tr.translate(node.expression)
     if value.type == SqlType.INTERVAL:
         if part not in dates.INTERVAL_PARTS:
@@ -206,7 +212,7 @@ def _interval(tr: Translator, node: exp.Expr) -> Typed:
     parsed = dates.parse_interval(text, unit.name if unit else None) if text is not None else None
     if parsed is None:
         raise tr.error("malformed or unsupported interval", node, "INTERVAL")
-    return const(dates.interval_millis(parsed), SqlType.INTERVAL)
+    return date_functions.interval_constant(parsed)
 
 
 def _cardinality(value: Typed) -> Typed:
@@ -276,6 +282,8 @@ def _anonymous(tr: Translator, node: exp.Expr) -> Typed:
         and not node.expressions
     ):
         return _current_timestamp(tr, node)
+    if name in date_functions.ANONYMOUS:
+        return date_functions.ANONYMOUS[name](tr, node)
     raise tr.error(f"unknown function {name}", node)
 
 
@@ -306,4 +314,8 @@ HANDLERS: dict[type[exp.Expr], Callable[[Translator, exp.Expr], Typed]] = {
     exp.ArraySize: _array_length,
     exp.Array: _array,
     exp.Anonymous: _anonymous,
+    exp.TimeToStr: to_char.to_char,
+    exp.AtTimeZone: timezones.at_time_zone,
+    exp.DateBin: date_functions.date_bin,
+    exp.TimestampFromParts: date_functions.make_timestamp,
 }
