@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from leaf_dagster.sql import arithmetic, casts, functions, numeric, strings
+from leaf_dagster.sql import arithmetic, casts, functions, json, numeric, strings
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.paths import PATH_NODES, resolve
@@ -34,8 +34,6 @@ NOT_YET = {
     exp.Unnest: "UNNEST",
     exp.WithinGroup: "WITHIN GROUP",
     exp.Filter: "aggregate FILTER",
-    exp.JSONExtract: "JSON operators",
-    exp.JSONExtractScalar: "JSON operators",
     exp.Struct: "row constructors",
     exp.Array: "array constructors",
 }
@@ -202,4 +200,5 @@ HANDLERS: dict[type[exp.Expr], Handler] = {
     **functions.HANDLERS,
     **strings.HANDLERS,
     **casts.HANDLERS,
+    **json.HANDLERS,
 }

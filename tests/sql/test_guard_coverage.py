@@ -36,6 +36,12 @@ EXTRA_QUERIES = [
     "SELECT a FROM t WHERE a BETWEEN 1 AND 5 AND b NOT ILIKE 'x%' AND c IS NOT NULL",
     "SELECT TRIM(BOTH 'x' FROM s) AS a, POSITION('a' IN s) AS b, REPLACE(s, 'a', 'b') AS c FROM t",
     "SELECT CAST(a AS NUMERIC(10, 2)) AS n, a[1] AS f, GREATEST(a, b) AS g FROM t",
+    # Statistics, MODE, NTH_VALUE and JSON (issue 11).
+    "SELECT CORR(a, b) AS c, COVAR_POP(a, b) AS p, COVAR_SAMP(a, b) AS s, REGR_SLOPE(a, b) AS l, "
+    "REGR_INTERCEPT(a, b) AS i, MODE() WITHIN GROUP (ORDER BY a) AS m FROM t",
+    "SELECT NTH_VALUE(a, 2) OVER (ORDER BY b GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) AS n FROM t",
+    "SELECT JSON_AGG(a ORDER BY b) AS j, JSON_OBJECT_AGG(k, a) AS o, JSONB_OBJECT_AGG(k, a) AS p FROM t",
+    "SELECT d -> 'a' -> 0 AS x, d ->> 'b' AS y, d #> '{a,b}' AS z, d #>> '{a}' AS w FROM t",
 ]
 
 
