@@ -147,6 +147,18 @@ CONSUMED: dict[type[exp.Expr], frozenset[str]] = {
     **_row(exp.RowNumber, exp.Rank, exp.DenseRank, exp.PercentRank, exp.CumeDist, args=_NONE),
     **_row(exp.Ntile, exp.FirstValue, exp.LastValue, args=_UNARY),
     **_row(exp.Lag, exp.Lead, args={"this", "offset", "default"}),
+    # Statistics, MODE, NTH_VALUE and JSON (bivariate.py, aggregates.py, windows.py, json.py).
+    **_row(exp.Corr, exp.CovarPop, exp.CovarSamp, exp.RegrSlope, exp.RegrIntercept, args=_BINARY),
+    **_row(exp.Mode, args=_UNARY),
+    **_row(exp.NthValue, args={"this", "offset"}),
+    **_row(exp.JSONArrayAgg, args={"this", "order"}),
+    **_row(exp.JSONObjectAgg, args={"expressions"}),
+    **_row(exp.JSONBObjectAgg, args=_BINARY),
+    **_row(exp.JSONExtract, exp.JSONExtractScalar, args={"this", "expression", "only_json_types"}),
+    **_row(exp.JSONBExtract, exp.JSONBExtractScalar, args=_BINARY),
+    **_row(exp.JSONPath, args={"expressions"}),
+    **_row(exp.JSONPathKey, exp.JSONPathSubscript, args=_UNARY),
+    **_row(exp.JSONPathRoot, args=_NONE),
 }
 
 # SQL words for node classes and arguments whose sqlglot names do not say it.
@@ -169,6 +181,12 @@ _CLASS_WORDS: dict[type[exp.Expr], str] = {
     exp.SimilarTo: "SIMILAR TO",
     exp.JSONExtract: "the JSON operator ->",
     exp.JSONExtractScalar: "the JSON operator ->>",
+    exp.JSONBExtract: "the JSON operator #>",
+    exp.JSONBExtractScalar: "the JSON operator #>>",
+    exp.JSONArrayAgg: "JSON_AGG",
+    exp.Lambda: "-> after a function's first argument (put the JSON operator in parentheses)",
+    exp.JSONObjectAgg: "JSON_OBJECT_AGG",
+    exp.JSONBObjectAgg: "JSONB_OBJECT_AGG",
     exp.ArrayContainsAll: "@> (array contains)",
     exp.ArrayOverlaps: "&& (array overlap)",
     exp.AtTimeZone: "AT TIME ZONE",

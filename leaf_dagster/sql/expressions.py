@@ -19,6 +19,7 @@ from leaf_dagster.sql import (
     arrays,
     casts,
     functions,
+    json,
     numeric,
     regex_functions,
     strings,
@@ -43,8 +44,6 @@ NOT_YET = {
     exp.Unnest: "UNNEST",
     exp.WithinGroup: "WITHIN GROUP",
     exp.Filter: "aggregate FILTER",
-    exp.JSONExtract: "JSON operators",
-    exp.JSONExtractScalar: "JSON operators",
     exp.Struct: "row constructors",
     exp.Array: "array constructors",
 }
@@ -217,4 +216,5 @@ HANDLERS: dict[type[exp.Expr], Handler] = {
     **arrays.HANDLERS,
     **regex_functions.HANDLERS,
     **casts.HANDLERS,
+    **json.HANDLERS,
 }

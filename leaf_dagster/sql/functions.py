@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from leaf_dagster.sql import date_functions, dates, regex_functions, timezones, to_char
+from leaf_dagster.sql import date_functions, dates, json, regex_functions, timezones, to_char
 from leaf_dagster.sql.casts import round_constant, round_value
 from leaf_dagster.sql.literals import resolve_all
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_null, let, null_if_any_null, to_bson
@@ -270,6 +270,8 @@ def _anonymous(tr: Translator, node: exp.Expr) -> Typed:
     name = str(node.this).upper()
     if name in ("JSON_BUILD_OBJECT", "JSONB_BUILD_OBJECT"):
         return _json_build_object(tr, node)
+    if name in json.ANONYMOUS:
+        return json.ANONYMOUS[name](tr, node)
     if name == "ROW":
         # PostgreSQL names the fields of an anonymous row f1, f2, …
         return _document(tr, node, [(f"f{i}", e) for i, e in enumerate(node.expressions, 1)])

@@ -44,6 +44,12 @@ EXTRA_QUERIES = [
     "SELECT REGEXP_REPLACE(s, 'a', 'b', 'g') AS r, s ~* 'x' AS i FROM t WHERE s ~ 'x' AND s SIMILAR TO 'y%'",
     "SELECT TO_CHAR(ts, 'YYYY-MM') AS m, DATE_BIN(INTERVAL '1 hour', ts, TIMESTAMP '2024-01-01') AS b,"
     " MAKE_TIMESTAMP(y, 1, 1, 0, 0, 0) AS s, ts AT TIME ZONE 'Europe/Paris' AS z FROM t",
+    # Statistics, MODE, NTH_VALUE and JSON (issue 11).
+    "SELECT CORR(a, b) AS c, COVAR_POP(a, b) AS p, COVAR_SAMP(a, b) AS s, REGR_SLOPE(a, b) AS l, "
+    "REGR_INTERCEPT(a, b) AS i, MODE() WITHIN GROUP (ORDER BY a) AS m FROM t",
+    "SELECT NTH_VALUE(a, 2) OVER (ORDER BY b GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) AS n FROM t",
+    "SELECT JSON_AGG(a ORDER BY b) AS j, JSON_OBJECT_AGG(k, a) AS o, JSONB_OBJECT_AGG(k, a) AS p FROM t",
+    "SELECT d -> 'a' -> 0 AS x, d ->> 'b' AS y, d #> '{a,b}' AS z, d #>> '{a}' AS w FROM t",
 ]
 
 
