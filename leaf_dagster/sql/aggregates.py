@@ -133,6 +133,7 @@ class Accumulators:
         self.pending_checks.clear()
 
     def add(self, spec: Any, seed: Any) -> str:
+        spec = _not_constant(spec)
         key = self._key(spec)
         name = self._by_key.get(key)
         if name is None:
@@ -384,3 +385,23 @@ def _order_key(item: exp.Ordered, pre: Translator) -> OrderKey:
     return OrderKey(
         pre.translate(item.this).expr, bool(item.args.get("desc")), bool(item.args.get("nulls_first"))
     )
+
+
+def _constant(expr: Any) -> bool:
+    if isinstance(expr, dict):
+        if list(expr) == ["$literal"]:
+            return True
+        if list(expr) == ["$ifNull"] and isinstance(expr["$ifNull"], list):
+            return all(_constant(e) for e in expr["$ifNull"])
+        return False
+    return not (isinstance(expr, str) and expr.startswith("$")) and not isinstance(expr, list)
+
+
+def _not_constant(spec: Any) -> Any:
+    """An accumulator of a constant (``COUNT(DISTINCT 'x')``) reads it through ``$ifNull`` of
+    ``$$REMOVE``: the embedded server rejects a constant operand of ``$addToSet``/``$push``."""
+    if isinstance(spec, dict) and len(spec) == 1:
+        ((op, arg),) = spec.items()
+        if op in ("$addToSet", "$push", "$first", "$last") and _constant(arg):
+            return {op: {"$ifNull": ["$$REMOVE", arg]}}
+    return spec

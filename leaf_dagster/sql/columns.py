@@ -8,7 +8,7 @@ from sqlglot import exp
 
 from leaf_dagster.sql.aggregates import NAMES
 from leaf_dagster.sql.context import Context
-from leaf_dagster.sql.errors import LeafSQLError
+from leaf_dagster.sql.errors import LeafSQLError, function_name
 from leaf_dagster.sql.paths import output_name
 from leaf_dagster.sql.scope import Relation
 
@@ -59,7 +59,7 @@ def default_name(node: exp.Expr, ctx: Context) -> str:
     if isinstance(node, exp.Anonymous):
         return str(node.this).lower()
     if isinstance(node, exp.Func):
-        return node.sql_name().lower()
+        return function_name(node).lower()  # PostgreSQL names the column after the function
     return "?column?"
 
 

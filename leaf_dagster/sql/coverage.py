@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from leaf_dagster.sql.errors import LeafSQLError, Source, construct_text
+from leaf_dagster.sql.errors import LeafSQLError, Source, construct_text, function_name
 
 _OPERANDS = ("this", "expression")
 _BINARY = frozenset(_OPERANDS)
@@ -273,10 +273,7 @@ def construct_words(node: exp.Expr) -> str:
     if isinstance(node, exp.Anonymous):
         return f"{str(node.this).upper()}()"
     if isinstance(node, exp.Func):
-        try:
-            return f"{node.sql_name()}()"
-        except NotImplementedError:  # a function class without a SQL name
-            return type(node).__name__
+        return f"{function_name(node)}()"
     return (node.key or type(node).__name__).upper().replace("_", " ")
 
 

@@ -72,6 +72,23 @@ CONDITION_NODES = (
 )
 
 
+# Arguments PostgreSQL reads as text: a CASE/COALESCE/GREATEST/LEAST there whose other members are
+# fields of unknown type reads its quoted literals as text (``LOWER(COALESCE(s, '30'))`` is '30'
+# where ``s`` is NULL, as ``s`` must be text for LOWER to apply).
+TEXT_ARGUMENTS: dict[type[exp.Expr], tuple[str, ...]] = {
+    exp.Lower: ("this",),
+    exp.Upper: ("this",),
+    exp.Length: ("this",),
+    exp.Trim: ("this",),
+    exp.Replace: ("this",),
+    exp.Substring: ("this",),
+    exp.StrPosition: ("this", "substr"),
+    exp.Left: ("this",),
+    exp.Right: ("this",),
+    exp.Like: ("this",),
+    exp.ILike: ("this",),
+}
+
 # Binary operators whose long left-deep chains are translated bottom-up (see _translate_chain).
 CHAIN_NODES = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.DPipe)
 LONG_CHAIN = 64
@@ -95,6 +112,13 @@ class Translator:
 
             self._conditions = Conditions(self)
         return self._conditions
+
+    def require(self, node: exp.Expr | None, type_: SqlType) -> None:
+        """Marks ``node`` (without its parentheses) as in a place of type ``type_`` (``context_types``)."""
+        while isinstance(node, exp.Paren):
+            node = node.this
+        if node is not None:
+            self.context_types.setdefault(id(node), type_)
 
     def error(self, message: str, node: exp.Expr, keyword: str | None = None) -> LeafSQLError:
         return self.ctx.source.error(message, node, keyword)
@@ -140,6 +164,8 @@ class Translator:
             missing = [k for k, required in node.arg_types.items() if required and node.args.get(k) is None]
             if missing:
                 raise self.error(f"{node.sql_name()} is missing an argument", node)
+        for name in TEXT_ARGUMENTS.get(type(node), ()):
+            self.require(node.args.get(name), SqlType.TEXT)
         found = self.substitute(node)
         if found is not None:
             return found

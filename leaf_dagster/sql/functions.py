@@ -9,7 +9,7 @@ from sqlglot import exp
 
 from leaf_dagster.sql import date_functions, dates, json, regex_functions, timezones, to_char
 from leaf_dagster.sql.casts import round_constant, round_value
-from leaf_dagster.sql.literals import resolve_all
+from leaf_dagster.sql.literals import resolve, resolve_all
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_null, let, null_if_any_null, to_bson
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def _if(tr: Translator, node: exp.Expr) -> Typed:
 
 def _coalesce(tr: Translator, node: exp.Expr) -> Typed:
     args = [tr.translate(a) for a in [node.this, *node.expressions]]
-    args = resolve_all(args, tr.conditions.failure(node), tr.context_types.get(id(node)))
+    args = resolve_all(args, tr.conditions.failure(node), tr.context_types.get(id(node)), "COALESCE")
     kept: list[Typed] = []
     for arg in args:
         if arg.is_null_const:
@@ -76,7 +76,11 @@ def _coalesce(tr: Translator, node: exp.Expr) -> Typed:
 
 
 def _nullif(tr: Translator, node: exp.Expr) -> Typed:
-    a, b = tr.conditions.typed_pair(tr.translate(node.this), tr.translate(node.expression), node)
+    first = tr.translate(node.this)
+    required = tr.context_types.get(id(node))
+    if required is not None:  # LOWER(NULLIF('x', s)): the quoted first argument is text
+        first = resolve(first, [Typed(None, required)], tr.conditions.failure(node))
+    a, b = tr.conditions.typed_pair(first, tr.translate(node.expression), node)
     return Typed({"$cond": [tr.conditions.compare("$eq", a, b, True, node), None, a.expr]}, a.type)
 
 
@@ -114,7 +118,8 @@ def _extremum(op: str) -> Callable[[Translator, exp.Expr], Typed]:
 
     def handle(tr: Translator, node: exp.Expr) -> Typed:
         args = [tr.translate(a) for a in [node.this, *node.expressions]]
-        args = resolve_all(args, tr.conditions.failure(node), tr.context_types.get(id(node)))
+        what = "GREATEST" if op == "$max" else "LEAST"
+        args = resolve_all(args, tr.conditions.failure(node), tr.context_types.get(id(node)), what)
         return Typed({op: [a.expr for a in args]}, _merge_types(args))
 
     return handle

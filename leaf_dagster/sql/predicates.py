@@ -293,6 +293,7 @@ class Conditions:
             escape = esc.value or None
             node = node.this
         assert isinstance(node, exp.Like | exp.ILike)
+        self.tr.require(node.this, SqlType.TEXT)  # LEAST(s, '2024-09-02') LIKE …: the literal is text
         pattern = self.tr.translate(node.expression)
         if not pattern.is_const or not isinstance(pattern.value, str | type(None)):
             raise self.tr.error("the LIKE pattern must be a string constant or parameter", node.expression)
