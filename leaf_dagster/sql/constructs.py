@@ -24,6 +24,7 @@ class Construct:
     limit: str = ""  # the forms refused, or what differs from PostgreSQL
     nodes: tuple[type[exp.Expr], ...] = ()
     functions: tuple[str, ...] = ()  # names parsed as exp.Anonymous
+    refused: str = ""  # a statement the compiler refuses with its own message (a row's refused form)
 
 
 CONSTRUCTS: tuple[Construct, ...] = (
@@ -188,11 +189,23 @@ CONSTRUCTS: tuple[Construct, ...] = (
     ),
     Construct(
         "`DATE_TRUNC`, `EXTRACT`/`date_part`, `CURRENT_DATE`, `NOW()`, `CURRENT_TIMESTAMP`",
-        "SELECT DATE_TRUNC('day', ts), EXTRACT(HOUR FROM ts), CURRENT_DATE, NOW() FROM t",
+        "SELECT DATE_TRUNC('day', ts), EXTRACT(HOUR FROM ts), CURRENT_DATE, NOW(), TRANSACTION_TIMESTAMP(), "
+        "STATEMENT_TIMESTAMP() FROM t",
         "`$dateTrunc`, `$dateToParts`; the current time comes from `now=`",
         "",
         (exp.TimestampTrunc, exp.DateTrunc, exp.Extract, exp.CurrentDate, exp.CurrentTimestamp),
         ("NOW", "TRANSACTION_TIMESTAMP", "STATEMENT_TIMESTAMP"),
+    ),
+    Construct(
+        "`AGE`, `AT TIME ZONE`, `DATE_TRUNC(unit, ts, zone)`, `TO_CHAR`, `MAKE_DATE`, `MAKE_TIMESTAMP`, `DATE_BIN`",
+        "SELECT AGE(ts, ts2) < INTERVAL '1 year', ts AT TIME ZONE 'Europe/Paris', "
+        "DATE_TRUNC('day', ts, 'Europe/Paris'), TO_CHAR(ts, 'YYYY-MM-DD HH24:MI'), MAKE_DATE(2024, 1, 2), "
+        "MAKE_TIMESTAMP(2024, 1, 2, 3, 4, 5), DATE_BIN(INTERVAL '15 minutes', ts, TIMESTAMP '2024-01-01') FROM t",
+        "`$dateTrunc`/`$dateToParts`/`$dateToString` with IANA `timezone`, `$dateFromParts`, millisecond arithmetic",
+        "`TO_CHAR` patterns other than YYYY, MM, DD, HH24, MI, SS, Dy, Mon, IW, IYYY, Q are refused, naming the "
+        "pattern; unknown zone names are refused",
+        (exp.AtTimeZone, exp.DateBin, exp.TimeToStr, exp.TimestampFromParts),
+        ("AGE", "MAKE_DATE", "MAKE_TIMESTAMP"),
     ),
     Construct(
         "`LOWER`, `UPPER`, `LENGTH`, `SUBSTRING`, `TRIM`, `REPLACE`, `POSITION`, `LEFT`, `RIGHT`",
@@ -220,6 +233,38 @@ CONSTRUCTS: tuple[Construct, ...] = (
         (exp.Concat, exp.DPipe),
     ),
     Construct(
+        "`CONCAT_WS`, `LPAD`/`RPAD`, `SPLIT_PART`, `INITCAP`, `REPEAT`, `REVERSE`, `STARTS_WITH`, "
+        "`TRANSLATE`",
+        "SELECT CONCAT_WS('-', a, b), LPAD(s, 5, '0'), RPAD(s, 5), SPLIT_PART(s, ',', -1), INITCAP(s), "
+        "REPEAT(s, 2), REVERSE(s), STARTS_WITH(s, 'a'), TRANSLATE(s, 'ab', 'x') FROM t",
+        "code-point string expressions (`$substrCP`, `$reduce` over `$range`)",
+        "`MD5` is refused: MongoDB's aggregation expressions have no hash function",
+        (
+            exp.ConcatWs,
+            exp.Pad,
+            exp.SplitPart,
+            exp.Initcap,
+            exp.Repeat,
+            exp.Reverse,
+            exp.StartsWith,
+            exp.Translate,
+            exp.MD5,
+        ),
+        (),
+        "SELECT MD5(s) FROM t",
+    ),
+    Construct(
+        "`~`, `~*`, `!~`, `!~*`, `SIMILAR TO`, `REGEXP_REPLACE`, `REGEXP_MATCH`",
+        "SELECT REGEXP_REPLACE(s, 'a+', 'b', 'g'), REGEXP_MATCH(s, 'a(b)') FROM t "
+        "WHERE s ~ '^a' AND s ~* 'B' AND s !~ 'c' AND s SIMILAR TO 'a%'",
+        "`$regexMatch`, `$regexFind`, `$regexFindAll` on constant patterns translated from PostgreSQL's regex flavour",
+        "patterns using syntax whose meaning differs in PCRE (`\\m`, `\\y`, `[[:<:]]`, …) and non-constant "
+        "patterns are refused; `REGEXP_MATCHES` (a set of rows) is refused",
+        (exp.RegexpLike, exp.RegexpILike, exp.SimilarTo, exp.RegexpReplace),
+        ("REGEXP_MATCH", "REGEXP_MATCHES"),
+        "SELECT REGEXP_MATCHES(s, 'a') FROM t",
+    ),
+    Construct(
         "`ARRAY[…]`, `ARRAY_LENGTH(a, 1)`, `CARDINALITY`",
         "SELECT ARRAY[a, b], ARRAY_LENGTH(tags, 1), CARDINALITY(tags) FROM t",
         "arrays, `$size`",
@@ -228,8 +273,16 @@ CONSTRUCTS: tuple[Construct, ...] = (
         ("CARDINALITY",),
     ),
     Construct(
+        "`x = ANY(array)`, `x <> ALL(array)`, `= ANY`/`> ALL (SELECT …)`, `ARRAY_POSITION`, `@>`, `<@`, `&&`",
+        "SELECT a FROM t WHERE 3 = ANY(tags) AND 4 <> ALL(tags) AND a > ALL(SELECT b FROM u) "
+        "AND ARRAY_POSITION(tags, 'x') > 0 AND tags @> ARRAY['x'] AND tags <@ ARRAY['x', 'y'] AND tags && ARRAY['x']",
+        "`$anyElementTrue`/`$allElementsTrue` over `$map`, `$setIsSubset`, `$indexOfArray`, with PostgreSQL's NULL rules",
+        "",
+        (exp.Any, exp.All, exp.ArrayPosition, exp.ArrayContainsAll, exp.ArrayContainedBy, exp.ArrayOverlaps),
+    ),
+    Construct(
         "`JSON_BUILD_OBJECT`, `ROW(…)`",
-        "SELECT JSON_BUILD_OBJECT('k', a), ROW(a, b) FROM t",
+        "SELECT JSON_BUILD_OBJECT('k', a), JSONB_BUILD_OBJECT('k', a), ROW(a, b) FROM t",
         "embedded documents (ROW names its fields f1, f2, …)",
         "keys must be constant strings",
         (exp.Anonymous,),
@@ -266,6 +319,37 @@ CONSTRUCTS: tuple[Construct, ...] = (
         (exp.ArrayAgg, exp.GroupConcat),
     ),
     Construct(
+        "`CORR`, `COVAR_POP`/`COVAR_SAMP`, `REGR_SLOPE`/`REGR_INTERCEPT`, `MODE() WITHIN GROUP`, `EVERY`",
+        "SELECT CORR(a, b), COVAR_POP(a, b), COVAR_SAMP(a, b), REGR_SLOPE(a, b), REGR_INTERCEPT(a, b), "
+        "MODE() WITHIN GROUP (ORDER BY a), EVERY(f) FROM t",
+        "double-precision sums over the rows where both arguments are non-NULL; MODE: the most frequent, "
+        "the first in sort order on ties",
+        "",
+        (exp.Corr, exp.CovarPop, exp.CovarSamp, exp.RegrSlope, exp.RegrIntercept, exp.Mode),
+    ),
+    Construct(
+        "JSON: `->`, `->>`, `#>`, `#>>`, `JSON[B]_AGG`, `JSON[B]_OBJECT_AGG`, `JSON[B]_BUILD_ARRAY`, `TO_JSON[B]`, "
+        "`ROW_TO_JSON`",
+        "SELECT d -> 'a' -> 0, d ->> 'b', d #> '{a,b}', d #>> '{a}', JSON_BUILD_ARRAY(a), JSONB_BUILD_ARRAY(a, b), TO_JSON(a), TO_JSONB(t), ROW_TO_JSON(t), "
+        "(SELECT JSON_AGG(a ORDER BY b) FROM u), (SELECT JSON_OBJECT_AGG(k, a) FROM u) FROM t",
+        "embedded documents and arrays (`$getField`, `$arrayElemAt`, `$push`, `$arrayToObject`)",
+        "`->>` of a number renders as PostgreSQL's jsonb text where BSON allows it",
+        (
+            exp.JSONExtract,
+            exp.JSONExtractScalar,
+            exp.JSONBExtract,
+            exp.JSONBExtractScalar,
+            exp.JSONPath,
+            exp.JSONPathKey,
+            exp.JSONPathRoot,
+            exp.JSONPathSubscript,
+            exp.JSONArrayAgg,
+            exp.JSONObjectAgg,
+            exp.JSONBObjectAgg,
+        ),
+        ("JSON_BUILD_ARRAY", "JSONB_BUILD_ARRAY", "TO_JSON", "TO_JSONB", "ROW_TO_JSON"),
+    ),
+    Construct(
         "`PERCENTILE_CONT`/`PERCENTILE_DISC(p) WITHIN GROUP (ORDER BY x)`, `agg FILTER (WHERE …)`",
         "SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY a), COUNT(*) FILTER (WHERE a > 1) FROM t",
         "exact percentiles over the sorted values (never the approximate `$percentile`)",
@@ -274,12 +358,12 @@ CONSTRUCTS: tuple[Construct, ...] = (
     ),
     Construct(
         "window functions `… OVER (PARTITION BY … ORDER BY … frame)`, `WINDOW w AS (…)`",
-        "SELECT ROW_NUMBER() OVER w, RANK() OVER w, DENSE_RANK() OVER w, PERCENT_RANK() OVER w, "
+        "SELECT NTH_VALUE(a, 2) OVER (ORDER BY a GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW), ROW_NUMBER() OVER w, RANK() OVER w, DENSE_RANK() OVER w, PERCENT_RANK() OVER w, "
         "CUME_DIST() OVER w, NTILE(4) OVER w, LAG(a) OVER w, LEAD(a, 2, 0) OVER w, FIRST_VALUE(a) OVER w, "
         "LAST_VALUE(a) OVER w, SUM(a) OVER (ORDER BY a ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) "
         "FROM t WINDOW w AS (PARTITION BY b ORDER BY a)",
         "`$setWindowFields` on PostgreSQL's default frames, after GROUP BY",
-        "GROUPS frames, EXCLUDE and month-interval RANGE offsets are refused",
+        "EXCLUDE and month-interval RANGE offsets are refused",
         (
             exp.Window,
             exp.WindowSpec,
@@ -293,6 +377,7 @@ CONSTRUCTS: tuple[Construct, ...] = (
             exp.Lead,
             exp.FirstValue,
             exp.LastValue,
+            exp.NthValue,
         ),
     ),
 )

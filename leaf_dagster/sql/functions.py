@@ -271,27 +271,42 @@ def _json_build_object(tr: Translator, node: exp.Expr) -> Typed:
     return _document(tr, node, fields)
 
 
+def _row(tr: Translator, node: exp.Expr) -> Typed:
+    # PostgreSQL names the fields of an anonymous row f1, f2, …
+    return _document(tr, node, [(f"f{i}", e) for i, e in enumerate(node.expressions, 1)])
+
+
+def _anonymous_cardinality(tr: Translator, node: exp.Expr) -> Typed:
+    if len(node.expressions) != 1:
+        raise tr.error("CARDINALITY takes one array", node)
+    return _cardinality(tr.translate(node.expressions[0]))
+
+
+def _now(tr: Translator, node: exp.Expr) -> Typed:
+    if node.expressions:
+        raise tr.error(f"{str(node.this).upper()}() takes no arguments", node)
+    return _current_timestamp(tr, node)
+
+
+# Functions sqlglot parses as ``exp.Anonymous``, by name: the one table of them.
+ANONYMOUS: dict[str, Callable[[Translator, exp.Expr], Typed]] = {
+    "JSON_BUILD_OBJECT": _json_build_object,
+    "JSONB_BUILD_OBJECT": _json_build_object,
+    "ROW": _row,
+    "CARDINALITY": _anonymous_cardinality,
+    **dict.fromkeys(("NOW", "TRANSACTION_TIMESTAMP", "STATEMENT_TIMESTAMP"), _now),
+    **json.ANONYMOUS,
+    **regex_functions.ANONYMOUS,
+    **date_functions.ANONYMOUS,
+}
+
+
 def _anonymous(tr: Translator, node: exp.Expr) -> Typed:
     name = str(node.this).upper()
-    if name in ("JSON_BUILD_OBJECT", "JSONB_BUILD_OBJECT"):
-        return _json_build_object(tr, node)
-    if name in json.ANONYMOUS:
-        return json.ANONYMOUS[name](tr, node)
-    if name == "ROW":
-        # PostgreSQL names the fields of an anonymous row f1, f2, …
-        return _document(tr, node, [(f"f{i}", e) for i, e in enumerate(node.expressions, 1)])
-    if name in regex_functions.ANONYMOUS:
-        return regex_functions.ANONYMOUS[name](tr, node)
-    if name == "CARDINALITY" and len(node.expressions) == 1:
-        return _cardinality(tr.translate(node.expressions[0]))
-    if (
-        name in ("NOW", "LOCALTIMESTAMP", "TRANSACTION_TIMESTAMP", "STATEMENT_TIMESTAMP")
-        and not node.expressions
-    ):
-        return _current_timestamp(tr, node)
-    if name in date_functions.ANONYMOUS:
-        return date_functions.ANONYMOUS[name](tr, node)
-    raise tr.error(f"unknown function {name}", node)
+    handler = ANONYMOUS.get(name)
+    if handler is None:
+        raise tr.error(f"unknown function {name}", node)
+    return handler(tr, node)
 
 
 HANDLERS: dict[type[exp.Expr], Callable[[Translator, exp.Expr], Typed]] = {

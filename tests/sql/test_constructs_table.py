@@ -8,9 +8,10 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from leaf_dagster.sql import compile_sql
+from leaf_dagster.sql import LeafSQLError, compile_sql
 from leaf_dagster.sql.constructs import CONSTRUCTS, END, START, Construct, markdown_table
 from leaf_dagster.sql.coverage import CONSUMED
+from leaf_dagster.sql.functions import ANONYMOUS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -49,12 +50,18 @@ def test_every_example_compiles(construct: Construct) -> None:
     assert compiled.pipeline
 
 
-@pytest.mark.parametrize("construct", [c for c in CONSTRUCTS if c.functions], ids=lambda c: c.sql[:40])
-def test_every_named_function_compiles(construct: Construct) -> None:
-    no_args = {"NOW", "TRANSACTION_TIMESTAMP", "STATEMENT_TIMESTAMP"}
-    for name in construct.functions:
-        args = "" if name in no_args else "'k', a" if "OBJECT" in name else "a"
-        compile_sql(f"SELECT {name}({args}) AS v FROM t")
+def test_every_function_by_name_has_a_row_and_is_in_its_example() -> None:
+    listed = {name for construct in CONSTRUCTS for name in construct.functions}
+    assert not sorted(set(ANONYMOUS) - listed), "add these function names to a row's functions"
+    for construct in CONSTRUCTS:
+        text = f"{construct.example} {construct.refused}".upper()
+        assert all(f"{name}(" in text for name in construct.functions), construct.sql
+
+
+@pytest.mark.parametrize("construct", [c for c in CONSTRUCTS if c.refused], ids=lambda c: c.sql[:40])
+def test_every_refused_form_is_refused(construct: Construct) -> None:
+    with pytest.raises(LeafSQLError):
+        compile_sql(construct.refused)
 
 
 def test_readme_holds_the_generated_table() -> None:
