@@ -39,6 +39,7 @@ from leaf_dagster.rollups.runs import (
     new_run_id,
     record_run,
     utc_now,
+    window_stamp,
 )
 from leaf_dagster.rollups.spec import RollupSpec
 
@@ -140,7 +141,7 @@ def bucket_pipeline(
             "runId": {"$literal": run_id},
             "computedAt": {"$literal": computed_at},
             "sources": {"$literal": list(spec.sources)},
-            "window": {"$literal": {"start": window.start, "end": window.end}},
+            "window": window_stamp(spec, window, "bucketDate"),
             "fence": {"$literal": fence},
         },
     }

@@ -63,6 +63,7 @@ from leaf_dagster.rollups.runs import (
     source_high_water_mark,
     stale_unique_indexes,
     utc_now,
+    window_stamp,
     write_pending,
 )
 from leaf_dagster.rollups.spec import RollupSpec
@@ -85,9 +86,10 @@ def _metadata_stage(
         "watermark": watermark,
         "fence": fence,
     }
+    stamps: Document = {f"{meta}.{key}": {"$literal": value} for key, value in values.items()}
     if window is not None:
-        values["window"] = {"start": window.start, "end": window.end}
-    return {"$set": {f"{meta}.{key}": {"$literal": value} for key, value in values.items()}}
+        stamps[f"{meta}.window"] = window_stamp(spec, window, spec.output_time_column)
+    return {"$set": stamps}
 
 
 def _when_matched(spec: RollupSpec, plan: IncrementalPlan | None, incremental: bool) -> Any:

@@ -149,6 +149,33 @@ def count_written(
     return WrittenDocuments(total, [(part, counts.get(part.start, 0)) for part in windows], latest)
 
 
+def window_stamp(spec: RollupSpec, window: TimeWindow, time_column: str | None) -> Any:
+    """The ``window`` a run stamps on each document it writes: its partition's, as a one-partition
+    run would stamp it, computed from the document's ``time_column`` when the run spans several
+    partitions (the run's window for a document whose time is not a date)."""
+    whole = {"$literal": {"start": window.start, "end": window.end}}
+    if time_column is None or spec.partition is None or len(partition_windows(spec, window)) < 2:
+        return whole
+    unit = _PARTITION_UNITS[spec.partition]
+    column = f"${time_column}"
+    start = {"$dateTrunc": {"date": column, "unit": unit, "timezone": "UTC"}}
+    return {
+        "$cond": [
+            {"$eq": [{"$type": column}, "date"]},
+            {
+                "$let": {
+                    "vars": {"s": start},
+                    "in": {
+                        "start": "$$s",
+                        "end": {"$dateAdd": {"startDate": "$$s", "unit": unit, "amount": 1}},
+                    },
+                }
+            },
+            whole,
+        ]
+    }
+
+
 def new_run_id() -> str:
     return uuid.uuid4().hex
 
