@@ -33,13 +33,13 @@ from leaf_dagster.rollups.fencing import (
 from leaf_dagster.rollups.runs import (
     RollupResult,
     TimeWindow,
-    aware,
     check_shard_key,
-    documents_per_partition,
+    count_written,
     ensure_index,
     new_run_id,
     record_run,
     utc_now,
+    window_stamp,
 )
 from leaf_dagster.rollups.spec import RollupSpec
 
@@ -141,7 +141,7 @@ def bucket_pipeline(
             "runId": {"$literal": run_id},
             "computedAt": {"$literal": computed_at},
             "sources": {"$literal": list(spec.sources)},
-            "window": {"$literal": {"start": window.start, "end": window.end}},
+            "window": window_stamp(spec, window, "bucketDate"),
             "fence": {"$literal": fence},
         },
     }
@@ -262,18 +262,19 @@ def _run_bucket(
         target.delete_many({**in_window, f"{meta}.fence": held.epoch})
         raise
     removed = target.delete_many({**in_window, **stale_than(f"{meta}.fence", held.epoch)})
-    duration_ms = round((time.perf_counter() - clock) * 1000)
-    mine = {**in_window, f"{meta}.runId": run_id}
-    written = target.update_many(mine, {"$set": {f"{meta}.durationMs": duration_ms}})
-    latest = list(
-        target.aggregate(
-            [{"$match": mine}, {"$group": {"_id": None, "at": {"$max": "$bucketMetadata.lastEventAt"}}}]
-        )
+    written = count_written(
+        target,
+        spec,
+        run_id,
+        scope=in_window,
+        window=window,
+        time_column="bucketDate",
+        latest_of="bucketMetadata.lastEventAt",
     )
-    result.documents_written = written.matched_count
+    result.documents_written = written.total
     result.documents_removed = removed.deleted_count
-    result.partitions = documents_per_partition(target, spec, run_id, "bucketDate", window)
-    result.watermark = aware(latest[0]["at"]) if latest else None
+    result.partitions = written.partitions
+    result.watermark = written.latest
     result.duration_s = time.perf_counter() - clock
     record_run(db, result, started_at)
     return result
