@@ -108,3 +108,24 @@ def test_every_resource_pickles_without_its_secret(monkeypatch: pytest.MonkeyPat
     direct = MongoResource(uri="mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100", timeout_ms=100)
     direct.get_client()
     assert pickle.loads(pickle.dumps(direct)) == direct
+
+
+def test_the_project_puts_its_rollups_in_one_pool_per_mongodb_resource() -> None:
+    """``pool_by: resource``: every rollup of the project in ``mongodb/<resource key>``, so a pool
+    limit caps the aggregations open on that server, whatever the number of partitions queued."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        per_target = LeafProject(rollups=str(PIPELINES / "rollups"), schemas=None, migrations=None)
+        per_resource = LeafProject(
+            rollups=str(PIPELINES / "rollups"), schemas=None, migrations=None, pool_by="resource"
+        )
+        pools = {
+            name: {
+                a.key.to_user_string(): a.op.pool
+                for a in project.definitions().assets or []
+                if isinstance(a, dg.AssetsDefinition) and a.is_materializable
+            }
+            for name, project in (("target", per_target), ("resource", per_resource))
+        }
+    assert pools["target"]["user_activity_buckets"] == "mongodb/mongo/user_activity_buckets"
+    assert len(pools["resource"]) == 4 and set(pools["resource"].values()) == {"mongodb/mongo"}
