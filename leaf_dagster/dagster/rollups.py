@@ -385,6 +385,8 @@ def rollup_job_and_schedule(
         partitions_def=partitions,
         description=f"Materialize the {spec.name} rollup.",
         tags={MONGODB_TAG: resource_key},
+        # one asset and its checks: steps in the run's own process, no process start and imports per step
+        executor_def=dg.in_process_executor,
     )
     daily_cron = f"{daily_minute} {daily_hour} * * *"
     schedule: Schedule
