@@ -36,6 +36,7 @@ EXTRA_QUERIES = [
     "SELECT a FROM t WHERE a BETWEEN 1 AND 5 AND b NOT ILIKE 'x%' AND c IS NOT NULL",
     "SELECT TRIM(BOTH 'x' FROM s) AS a, POSITION('a' IN s) AS b, REPLACE(s, 'a', 'b') AS c FROM t",
     "SELECT CAST(a AS NUMERIC(10, 2)) AS n, a[1] AS f, GREATEST(a, b) AS g FROM t",
+    "SELECT a, b, GROUPING(a, b) AS g, COUNT(*) AS n FROM t GROUP BY GROUPING SETS ((a), ROLLUP (b), CUBE (a, b))",
 ]
 
 
@@ -186,9 +187,8 @@ REFUSED = [
     ("SELECT a FROM t FETCH FIRST 2 ROWS WITH TIES", "ORDER BY", 1, 17),
     ("SELECT a FROM ONLY t", "ONLY", 1, 15),
     ("SELECT x FROM t, LATERAL (SELECT a AS x FROM u) AS l", "LATERAL", 1, 18),
-    ("SELECT a FROM t GROUP BY GROUPING SETS ((a), ())", "GROUPING SETS", 1, 26),
-    ("SELECT a FROM t GROUP BY ROLLUP (a)", "ROLLUP", 1, 26),
-    ("SELECT a FROM t GROUP BY CUBE (a)", "CUBE", 1, 26),
+    ("SELECT a FROM t GROUP BY ROLLUP (a) WITH TOTALS", "WITH TOTALS", 1, 42),
+    ("SELECT COUNT(*) AS n FROM t GROUP BY ALL", "GROUP BY ALL", 1, 38),
     ("SELECT a ~ 'x' AS m FROM t", "regular expression", 1, 8),
     ("SELECT a FROM t WHERE s SIMILAR TO 'x%'", "SIMILAR TO", 1, 23),
     ("SELECT DATE_TRUNC('day', ts, 'Europe/Paris') AS d FROM t", "time zone", 1, 30),
