@@ -169,3 +169,58 @@ def sets_stages(plan: SetsPlan, specs: dict[str, Any], seeds: dict[str, Any]) ->
 def check_grouping_arity(node: exp.Grouping, source: Source) -> None:
     if len(node.expressions) > MAX_GROUPING_ARGS:
         raise source.error(f"GROUPING must have fewer than {MAX_GROUPING_ARGS + 1} arguments", node)
+
+
+@dataclass(frozen=True)
+class MergeKeyCheck:
+    """How a rollup's merge key (``on``) meets its SELECT's grouping sets."""
+
+    grouping_sets: bool  # the SELECT groups by several grouping sets: its keys may be NULL
+    problem: str | None  # why ``on`` does not identify each row, if it does not
+
+
+def check_merge_key(tree: exp.Expr, source: Source, on: Sequence[str]) -> MergeKeyCheck:
+    """With several grouping sets a row is identified by its grouping expressions' values and its
+    set; a GROUPING(…) column over the expressions that some sets leave out tells the sets apart
+    (a subtotal's NULL from a NULL key). ``on`` must hold all of them; duplicate sets must not be."""
+    if not isinstance(tree, exp.Select):
+        return MergeKeyCheck(False, None)
+    group = tree.args.get("group")
+    sets = expand(group, source)
+    if len(sets) <= 1:
+        return MergeKeyCheck(False, None)
+    outputs: dict[str, exp.Expr] = {}
+    for item in tree.expressions:
+        outputs.setdefault(item.alias_or_name, item.this if isinstance(item, exp.Alias) else item)
+
+    def text(node: exp.Expr) -> str:
+        if isinstance(node, exp.Literal) and node.is_int and 0 < int(node.this) <= len(tree.expressions):
+            item = tree.expressions[int(node.this) - 1]
+            node = item.this if isinstance(item, exp.Alias) else item
+        elif isinstance(node, exp.Column) and not node.table and node.name in outputs:
+            node = outputs[node.name]
+        while isinstance(node, exp.Paren):
+            node = node.this
+        return node.sql(dialect="postgres")
+
+    keyed = [frozenset(text(node) for node in items) for items in sets]
+    if not distinct(group) and len(set(keyed)) < len(keyed):
+        problem = "its grouping sets repeat (duplicate rows with one key): write GROUP BY DISTINCT"
+        return MergeKeyCheck(True, problem)
+    every = frozenset().union(*keyed)
+    varying = every - frozenset.intersection(*keyed)
+    on_texts = {text(outputs[c]) for c in on if c in outputs}
+    missing = sorted(every - on_texts)
+    if missing:
+        return MergeKeyCheck(True, f"on: lacks the grouping expression(s) {', '.join(missing)}")
+    covered = {
+        text(arg) for c in on if isinstance(outputs.get(c), exp.Grouping) for arg in outputs[c].expressions
+    }
+    if varying - covered:
+        wanted = ", ".join(sorted(varying))
+        return MergeKeyCheck(
+            True,
+            f"on: needs a GROUPING({wanted}) column to tell subtotal rows from NULL keys "
+            f"(SELECT …, GROUPING({wanted}) AS grp … with grp in on:)",
+        )
+    return MergeKeyCheck(True, None)

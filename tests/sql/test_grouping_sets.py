@@ -135,6 +135,15 @@ CASES: dict[str, str] = {
     "FROM sales GROUP BY CUBE (region, channel)) SELECT region, n FROM t WHERE g = 2 ORDER BY region",
     "where_before_grouping": "SELECT region, COUNT(*) AS n FROM sales WHERE qty > 2 GROUP BY ROLLUP (region)",
     "plain_group_by_with_grouping": "SELECT region, GROUPING(region) AS g, COUNT(*) AS n FROM sales GROUP BY region",
+    "having_uncorrelated_subquery": "SELECT region, COUNT(*) AS n FROM sales GROUP BY ROLLUP (region) "
+    "HAVING COUNT(*) > (SELECT COUNT(*) / 10 FROM sales)",
+    "over_a_join": "SELECT s.region, t.channel, COUNT(*) AS n FROM sales s JOIN sales t ON t._id = s._id "
+    "GROUP BY ROLLUP (s.region, t.channel)",
+    "union_all_of_rollups": "SELECT region AS k, COUNT(*) AS n FROM sales GROUP BY ROLLUP (region) "
+    "UNION ALL SELECT product, COUNT(*) FROM sales GROUP BY CUBE (product)",
+    "distinct_on_grouped_rows": "SELECT DISTINCT ON (GROUPING(region, product)) GROUPING(region, product) AS g, "
+    "region, product, COUNT(*) AS n FROM sales GROUP BY ROLLUP (region, product) "
+    "ORDER BY GROUPING(region, product), COUNT(*) DESC, region, product",
     # Empty input: only the empty set () gives a row (COUNT 0, SUM NULL), once per such set.
     "empty_rollup": "SELECT region, product, COUNT(*) AS n, SUM(qty) AS s, GROUPING(region, product) AS g "
     "FROM nothing GROUP BY ROLLUP (region, product)",
