@@ -133,9 +133,8 @@ def computed_pipeline(
     stages += select_stages
     if plan is not None:
         stages += average_stages(plan, spec.metadata_field)
-    if "_id" not in spec.on:
-        # Without _id in the results, a matched document keeps its own _id on replace.
-        stages.append({"$unset": "_id"})
+    key_stages, merge_on = sqlbridge.merge_stages(spec.sql, spec.on)
+    stages += key_stages
     stages.append(
         _metadata_stage(
             spec, run_id=run_id, computed_at=computed_at, watermark=watermark, window=window, fence=fence
@@ -145,7 +144,7 @@ def computed_pipeline(
         {
             "$merge": {
                 "into": spec.target,
-                "on": list(spec.on) if len(spec.on) > 1 else spec.on[0],
+                "on": merge_on,
                 "whenMatched": _when_matched(spec, plan, incremental),
                 "whenNotMatched": "insert" if spec.write == "replace" else "discard",
             }
