@@ -42,6 +42,7 @@ EXTRA_QUERIES = [
     "SELECT a FROM t WHERE a = ANY(xs) AND a > ALL(SELECT b FROM u) AND xs @> ARRAY[1] AND xs <@ ys"
     " AND xs && ys AND ARRAY_POSITION(xs, 1) > 0 AND a BETWEEN SYMMETRIC 1 AND 2",
     "SELECT REGEXP_REPLACE(s, 'a', 'b', 'g') AS r, s ~* 'x' AS i FROM t WHERE s ~ 'x' AND s SIMILAR TO 'y%'",
+    "SELECT u.x, u.n FROM t CROSS JOIN UNNEST(t.xs) WITH ORDINALITY AS u(x, n)",
 ]
 
 
