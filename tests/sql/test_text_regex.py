@@ -117,5 +117,9 @@ def test_the_translation_is_plain_syntax() -> None:
     assert translate("a.b$").pcre == "a[\\s\\S]b(?![\\s\\S])"
     assert translate("k[a-b]", icase=True).pcre == "[Kk][a-bABab]"
     assert translate("\\d+\\.").pcre == "[0-9]+\\."
+    # PCRE reads \v as a class of vertical white space: control characters go by code.
+    assert translate("\\v\\t ").pcre == "\\x0b\\x09\\x20"
     with pytest.raises(RegexRefused, match="backspace"):
         translate("\\b")
+    with pytest.raises(RegexRefused, match="escape"):
+        translate("\\é")
