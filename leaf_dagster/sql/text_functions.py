@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from leaf_dagster.sql.casts import to_text
 from leaf_dagster.sql.errors import runtime_error
 from leaf_dagster.sql.literals import argument
 from leaf_dagster.sql.parsing import DIALECT
-from leaf_dagster.sql.strings import case_tables
+from leaf_dagster.sql.strings import case_tables, output_text
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, let, null_if_any_null
 
 if TYPE_CHECKING:
@@ -72,7 +71,7 @@ def _concat_ws(tr: Translator, node: exp.Expr) -> Typed:
         raise tr.error("CONCAT_WS over arrays is not supported", node)
     sep_node, *item_nodes = node.expressions
     sep = _text(tr, sep_node, "CONCAT_WS")
-    items = [to_text(tr.translate(n)) for n in item_nodes]
+    items = [output_text(tr.translate(n)) for n in item_nodes]
     if sep.is_null_const:
         return const(None, SqlType.TEXT)
     if sep.is_const and all(i.is_const for i in items):
