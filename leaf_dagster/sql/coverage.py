@@ -54,7 +54,7 @@ CONSUMED: dict[type[exp.Expr], frozenset[str]] = {
     **_row(exp.Table, args={"this", "alias", "db", "catalog"}),
     **_row(exp.TableAlias, args={"this", "columns"}),
     **_row(exp.Join, args={"this", "on", "side", "kind", "using", "method"}),
-    **_row(exp.Unnest, args={"expressions", "alias", "offset"}),
+    **_row(exp.Unnest, args={"expressions", "alias", "offset", "explode_array"}),
     **_row(exp.Alias, args={"this", "alias"}),
     **_row(exp.Tuple, args={"expressions"}),  # DISTINCT ON (…); refused as a value
     # Names, paths and constants.

@@ -51,6 +51,7 @@ EXTRA_QUERIES = [
     "SELECT JSON_AGG(a ORDER BY b) AS j, JSON_OBJECT_AGG(k, a) AS o, JSONB_OBJECT_AGG(k, a) AS p FROM t",
     "SELECT d -> 'a' -> 0 AS x, d ->> 'b' AS y, d #> '{a,b}' AS z, d #>> '{a}' AS w FROM t",
     "SELECT a, b, GROUPING(a, b) AS g, COUNT(*) AS n FROM t GROUP BY GROUPING SETS ((a), ROLLUP (b), CUBE (a, b))",
+    "SELECT u.x, u.n FROM t CROSS JOIN UNNEST(t.xs) WITH ORDINALITY AS u(x, n)",
 ]
 
 
