@@ -538,6 +538,12 @@ def _resolve_named(node: exp.Window, select: exp.Select, ctx: Context) -> exp.Wi
     merged.set("alias", None)
     if node.args.get("partition_by"):
         raise ctx.source.error(f"cannot override PARTITION BY of window {alias.name!r}", node)
+    # PostgreSQL's rules for copying a window: ORDER BY is added only where the window has none, and
+    # a window with a frame clause cannot be refined.
+    if node.args.get("order") is not None and named.args.get("order") is not None:
+        raise ctx.source.error(f"cannot override ORDER BY clause of window {alias.name!r}", node)
+    if named.args.get("spec") is not None and (node.args.get("order") or node.args.get("spec")):
+        raise ctx.source.error(f"cannot copy window {alias.name!r} because it has a frame clause", node)
     merged.set("partition_by", named.args.get("partition_by"))
     merged.set("order", node.args.get("order") or named.args.get("order"))
     merged.set("spec", node.args.get("spec") or named.args.get("spec"))

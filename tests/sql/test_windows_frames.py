@@ -131,6 +131,11 @@ def test_same_rows_as_postgresql(sql_env: Env, query: Query) -> None:
         ("SELECT NTH_VALUE(a, b) OVER (ORDER BY a) FROM t", "NTH_VALUE position"),
         ("SELECT SUM(a) OVER (w PARTITION BY b) FROM t WINDOW w AS (ORDER BY a)", "PARTITION BY"),
         ("SELECT SUM(a) OVER v FROM t WINDOW w AS (ORDER BY a)", "window 'v' does not exist"),
+        ("SELECT SUM(a) OVER (w ORDER BY b) FROM t WINDOW w AS (ORDER BY a)", "cannot override ORDER BY"),
+        (
+            "SELECT SUM(a) OVER (w ORDER BY b) FROM t WINDOW w AS (PARTITION BY c ROWS 2 PRECEDING)",
+            "has a frame clause",
+        ),
     ],
 )
 def test_refusals_name_the_construct(sql: str, words: str) -> None:
