@@ -112,7 +112,8 @@ QUERIES = [
     Q(
         "arrow_indexes",
         "SELECT _id, j -> 'arr' -> 0 AS first, j -> 'arr' -> -1 AS last, j -> 'arr' -> 10 AS far, "
-        "j -> 1 AS second, j -> 'arr' -> 2 -> 'k' AS k FROM docs ORDER BY _id",
+        "j -> 1 AS second, j -> 'arr' -> 2 -> 'k' AS k, j -> 'arr' -> '0' AS text_key, "
+        "j #> '{arr,0}' AS path_index FROM docs ORDER BY _id",
     ),
     Q(
         "arrow_text",
