@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from leaf_dagster.sql import bivariate, numeric
+from leaf_dagster.sql import json as sql_json
 from leaf_dagster.sql.errors import runtime_error
 from leaf_dagster.sql.ordered_aggregates import (
     OrderKey,
@@ -180,6 +181,8 @@ class Accumulators:
         if arg_node is None:
             raise pre.error(f"{node.sql_name()} needs an argument", node)
         arg = pre.translate(arg_node)
+        if isinstance(node, exp.JSONArrayAgg):
+            sql_json.check_json_value(pre, arg, arg_node)
         if isinstance(node, LISTS) and not distinct and (order or condition is not None):
             keys = [_order_key(o, pre) for o in order]
             ref = f"${self.add({'$push': pair(arg.expr, keys, condition)}, [])}"
@@ -248,6 +251,7 @@ class Accumulators:
         if len(args) != 2 or any(isinstance(a, exp.Order | exp.Distinct) for a in args):
             raise pre.error(f"{name} takes a key and a value (no ORDER BY or DISTINCT)", node)
         key, value = (pre.translate(a) for a in args)
+        sql_json.check_json_value(pre, value, args[1])
         if key.type not in (SqlType.TEXT, SqlType.ANY, SqlType.NULL):
             raise pre.error(f"{name} needs text keys (CAST the key to TEXT)", node)
         checked = {

@@ -151,13 +151,13 @@ def as_text(value: Any, operator: str) -> Any:
 def build_array(tr: Translator, node: exp.Expr) -> Typed:
     items = [tr.translate(e) for e in node.expressions]
     for item, item_node in zip(items, node.expressions, strict=True):
-        _check_json_value(tr, item, item_node)
+        check_json_value(tr, item, item_node)
     # Inside an operator, so that a $project does not read the list as a constant.
     return Typed({"$concatArrays": [[{"$ifNull": [i.expr, None]} for i in items]]}, SqlType.ARRAY)
 
 
-def _check_json_value(tr: Translator, value: Typed, node: exp.Expr) -> None:
-    # PostgreSQL turns a timestamp into a JSON string; BSON would keep a date.
+def check_json_value(tr: Translator, value: Typed, node: exp.Expr) -> None:
+    """PostgreSQL turns a timestamp into a JSON string; BSON would keep a date: refused."""
     if value.type in (SqlType.DATE, SqlType.DAY, SqlType.INTERVAL):
         raise tr.error(f"a {value.type.value} inside JSON is not supported (CAST it to TEXT)", node)
 
@@ -182,7 +182,7 @@ def to_json(tr: Translator, node: exp.Expr) -> Typed:
     if name == "ROW_TO_JSON":
         raise tr.error("ROW_TO_JSON needs the FROM collection's name", node)
     value = tr.translate(arg)
-    _check_json_value(tr, value, arg)
+    check_json_value(tr, value, arg)
     return value
 
 
