@@ -54,6 +54,8 @@ NAMES: dict[type[exp.Expr], str] = {
     exp.Mode: "mode",
     exp.JSONObjectAgg: "json_object_agg",
     exp.JSONBObjectAgg: "jsonb_object_agg",
+    exp.JSONArrayAgg: "json_agg",
+    exp.NthValue: "nth_value",
 }
 # Aggregates that keep the order of their rows (an ORDER BY inside) and their NULLs.
 LISTS = (exp.ArrayAgg, exp.JSONArrayAgg)
@@ -193,7 +195,10 @@ class Accumulators:
         x = arg.expr
         if distinct:
             if condition is not None and isinstance(node, LISTS):
-                raise pre.error("ARRAY_AGG(DISTINCT ...) FILTER is not supported", node)
+                raise pre.error(
+                    f"{NAMES.get(type(node), 'array_agg').upper()}(DISTINCT ...) FILTER is not supported",
+                    node,
+                )
             return self._distinct(node, arg, pre, order[0] if order else None)
         if isinstance(node, exp.Count):
             counted = (

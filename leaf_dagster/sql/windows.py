@@ -24,6 +24,7 @@ from bson import MaxKey
 from sqlglot import exp
 
 from leaf_dagster.sql import dates, numeric
+from leaf_dagster.sql.aggregates import NAMES
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.expressions import Translator
 from leaf_dagster.sql.ordering import HELPER_PREFIX
@@ -507,6 +508,8 @@ class _Millis(int):
 
 
 def _name(func: exp.Expr) -> str:
+    if type(func) in NAMES:  # sqlglot's names for these are not PostgreSQL's (JSON_AGG, EVERY…)
+        return NAMES[type(func)].upper()
     return func.sql_name() if isinstance(func, exp.Func) else type(func).__name__.upper()
 
 
