@@ -49,6 +49,11 @@ CASES = [
     # untyped literal beside a typed NULL: arithmetic with NULL keeps its type
     "SELECT COALESCE(NULL * _id, '30') AS c1 FROM t",
     "SELECT MIN(LEAST(((arr[0] + CAST(NULL AS INTEGER)) * i), '40')) AS a2 FROM t",
+    # exact-numeric: a numeric division's scale counts each operand's display scale, read from the value
+    "SELECT 100.01 / d / 0.3 AS a0 FROM t",
+    "SELECT big / d AS c0 FROM t",
+    "SELECT AVG(1.25 / d) AS a0 FROM t",
+    "SELECT d / 3 AS a1, d / d AS a2 FROM t",
     # PostgreSQL's common-type rule: two type categories in one COALESCE/CASE is an error
     "SELECT ts AS c0 FROM t WHERE COALESCE(CAST(sd AS DATE), CASE WHEN 'on' THEN '2023-12-31' END)",
     "SELECT COALESCE(CAST(ts AS TIMESTAMP), CASE WHEN b THEN 'x' END) AS c0 FROM t",
