@@ -482,6 +482,8 @@ def sum_input(value: Typed) -> Any:
 
 
 def sum_type(value: Typed) -> SqlType:
+    if is_int4(value):
+        return SqlType.INT  # SUM(integer) is bigint
     return {SqlType.FLOAT: SqlType.FLOAT, SqlType.DECIMAL: SqlType.DECIMAL}.get(value.type, SqlType.NUMBER)
 
 
