@@ -397,13 +397,14 @@ def _order_key(item: exp.Ordered, pre: Translator) -> OrderKey:
 
 
 def _constant(expr: Any) -> bool:
+    """Whether ``expr`` reads no field of the document (``{"$ceil": 0.5}``, ``null``)."""
     if isinstance(expr, dict):
         if list(expr) == ["$literal"]:
             return True
-        if list(expr) == ["$ifNull"] and isinstance(expr["$ifNull"], list):
-            return all(_constant(e) for e in expr["$ifNull"])
-        return False
-    return not (isinstance(expr, str) and expr.startswith("$")) and not isinstance(expr, list)
+        return all(_constant(v) for v in expr.values())
+    if isinstance(expr, list):
+        return all(_constant(v) for v in expr)
+    return not (isinstance(expr, str) and expr.startswith("$") and not expr.startswith("$$"))
 
 
 def _not_constant(spec: Any) -> Any:

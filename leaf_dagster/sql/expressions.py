@@ -166,6 +166,10 @@ class Translator:
                 raise self.error(f"{node.sql_name()} is missing an argument", node)
         for name in TEXT_ARGUMENTS.get(type(node), ()):
             self.require(node.args.get(name), SqlType.TEXT)
+        required = self.context_types.get(id(node))
+        if required is not None:  # the place's type reaches a nested CASE/COALESCE's results
+            for result in _results(node):
+                self.require(result, required)
         found = self.substitute(node)
         if found is not None:
             return found
@@ -190,6 +194,20 @@ class Translator:
         if isinstance(node, exp.Func):
             raise self.error(f"unsupported function {node.sql_name()}", node)
         raise self.error(f"unsupported construct ({type(node).__name__})", node)
+
+
+def _results(node: exp.Expr) -> list[exp.Expr]:
+    """The arguments a CASE/COALESCE/GREATEST/LEAST/NULLIF can return."""
+    if isinstance(node, exp.Case):
+        found = [i.args.get("true") for i in node.args.get("ifs") or []]
+        return [r for r in [*found, node.args.get("default")] if r is not None]
+    if isinstance(node, exp.If):
+        return [r for r in (node.args.get("true"), node.args.get("false")) if r is not None]
+    if isinstance(node, exp.Coalesce | exp.Greatest | exp.Least):
+        return [node.this, *node.expressions]
+    if isinstance(node, exp.Nullif):
+        return [node.this]
+    return []
 
 
 def _literal(tr: Translator, node: exp.Expr) -> Typed:

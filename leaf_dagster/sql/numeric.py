@@ -225,7 +225,7 @@ def divide(a: Typed, b: Typed) -> Typed:
     double = {"$divide": [as_double(a, x), as_double(b, y)]} if either_double is not False else None
     numeric: Any = None
     if both_integers is not True and either_double is not True:
-        numeric = numeric_div(as_decimal(a, x), as_decimal(b, y), scale_of(a) or 0, scale_of(b) or 0)
+        numeric = numeric_div(as_decimal(a, x), as_decimal(b, y), _static_scale(a), _static_scale(b))
     branches = [(both_integers, integer), (either_double, double)]
     body: Any = numeric
     for test, value in reversed(branches):
@@ -233,6 +233,14 @@ def divide(a: Typed, b: Typed) -> Typed:
             body = value if body is None else _cond(test, value, body)
     type_ = result_type(a, b)
     return Typed(_with(variables, body), type_)
+
+
+def _static_scale(value: Typed) -> int | None:
+    """The scale known at compile time: a constant's or an integer's; None where the value says."""
+    scale = scale_of(value)
+    if scale is None and not kinds(value) & {DECIMAL, "other"}:
+        return 0  # integers and doubles (a double's quotient is a double anyway)
+    return scale
 
 
 def _integer_div(x: Any, kx: frozenset[str], y: Any, ky: frozenset[str]) -> Any:
@@ -244,11 +252,13 @@ def _integer_div(x: Any, kx: frozenset[str], y: Any, ky: frozenset[str]) -> Any:
     return {"$toLong": exact}
 
 
-def numeric_div(n: Any, d: Any, n_scale: int, d_scale: int, *, root: bool = False) -> Any:
+def numeric_div(n: Any, d: Any, n_scale: int | None, d_scale: int | None, *, root: bool = False) -> Any:
     """Decimal128 ``n / d`` rounded as PostgreSQL's numeric division rounds it (``select_div_scale``).
 
     The result scale is ``16 - 4 * qweight`` at least, where ``qweight`` estimates the quotient's
     weight in base-10000 digits from both operands' first digits, and at least each operand's scale.
+    A scale not known at compile time (None) is read from the value: a Decimal128 keeps its exponent,
+    as numeric keeps its display scale (``100.01 / d / 0.3`` has the 20 digits of its first quotient).
     With ``root``, the square root of that quotient, rounded to the same scale (PostgreSQL's stddev).
     """
     first = _weight_and_digit("$$n")
@@ -261,7 +271,14 @@ def numeric_div(n: Any, d: Any, n_scale: int, d_scale: int, *, root: bool = Fals
     }
     scale = {
         "$min": [
-            {"$max": [{"$subtract": [MIN_SIG_DIGITS, {"$multiply": [4, qweight]}]}, n_scale, d_scale, 0]},
+            {
+                "$max": [
+                    {"$subtract": [MIN_SIG_DIGITS, {"$multiply": [4, qweight]}]},
+                    decimal_scale("$$n") if n_scale is None else n_scale,
+                    decimal_scale("$$d") if d_scale is None else d_scale,
+                    0,
+                ]
+            },
             MAX_SCALE,
         ]
     }
@@ -270,6 +287,49 @@ def numeric_div(n: Any, d: Any, n_scale: int, d_scale: int, *, root: bool = Fals
         let({"s": scale}, _quotient(root)),
     )
     return let({"n": n, "d": d}, body)
+
+
+def decimal_scale(v: Any) -> Any:
+    """A Decimal128's display scale (digits after the point) from its text: ``1.250`` 3, ``1E-7`` 7,
+    ``1.2E+3`` 0 (the server prints an exponent beyond the plain range, as IEEE 754's to-sci-string)."""
+    parts = {"$split": [{"$ifNull": [{"$toString": v}, "0"]}, "E"]}
+    body = {
+        "$let": {
+            "vars": {
+                "m": {"$arrayElemAt": ["$$p", 0]},
+                "e": {
+                    "$cond": [
+                        {"$eq": [{"$size": "$$p"}, 2]},
+                        {"$toInt": {"$ltrim": {"input": {"$arrayElemAt": ["$$p", 1]}, "chars": "+"}}},
+                        0,
+                    ]
+                },
+            },
+            "in": {
+                "$let": {
+                    "vars": {"dot": {"$indexOfCP": ["$$m", "."]}},
+                    "in": {
+                        "$max": [
+                            0,
+                            {
+                                "$subtract": [
+                                    {
+                                        "$cond": [
+                                            {"$eq": ["$$dot", -1]},
+                                            0,
+                                            {"$subtract": [{"$strLenCP": "$$m"}, {"$add": ["$$dot", 1]}]},
+                                        ]
+                                    },
+                                    "$$e",
+                                ]
+                            },
+                        ]
+                    },
+                }
+            },
+        }
+    }
+    return {"$let": {"vars": {"p": parts}, "in": body}}
 
 
 def _quotient(root: bool) -> Any:
@@ -422,6 +482,8 @@ def sum_input(value: Typed) -> Any:
 
 
 def sum_type(value: Typed) -> SqlType:
+    if is_int4(value):
+        return SqlType.INT  # SUM(integer) is bigint
     return {SqlType.FLOAT: SqlType.FLOAT, SqlType.DECIMAL: SqlType.DECIMAL}.get(value.type, SqlType.NUMBER)
 
 
@@ -435,7 +497,7 @@ def bigint(expr: Any) -> Any:
 def avg_result(total: Any, count: Any, value: Typed) -> Any:
     """AVG from the sum of ``sum_input`` and the count: double for doubles, else numeric division."""
     possible = kinds(value)
-    numeric = numeric_div({"$toDecimal": "$$t"}, {"$toDecimal": "$$c"}, scale_of(value) or 0, 0)
+    numeric = numeric_div({"$toDecimal": "$$t"}, {"$toDecimal": "$$c"}, _static_scale(value), 0)
     if possible == frozenset({DOUBLE}):
         body: Any = {"$divide": ["$$t", "$$c"]}
     elif DOUBLE in possible:

@@ -143,8 +143,9 @@ def in_subquery_truth(tr: Translator, node: exp.In, want: bool) -> Any:
     correlated = bool(bindings.vars)
     if not correlated:
         return _in_set_truth(tr, query, plan, bindings, column, value, want)
-    if value.is_null_const:
-        return False
+    if value.is_null_const:  # NULL NOT IN (…) is TRUE exactly when the subquery has no rows
+        any_row = _lookup(tr, query, "any", plan, bindings, [{"$limit": 1}])
+        return {"$eq": [_size(any_row), 0]}
     var = f"$${bindings.bind(value.expr)}"
     equal = {"$eq": [f"${column}", var]}
     if want:

@@ -46,9 +46,22 @@ CASES = [
     "SELECT LOWER(CASE WHEN FALSE THEN doc.y ELSE '2024-09-02' END) AS a0 FROM t",
     "SELECT REPLACE(NULLIF('2024-09-02', sd), 'a', 'x') AS c2 FROM t",
     "SELECT SUM(big) FILTER (WHERE (LEAST(s, '2024-09-02') LIKE '%on')) AS a1 FROM t",
+    "SELECT SUM(big) FILTER (WHERE (GREATEST(sd, LEAST(s, '2024-09-02')) LIKE '%on')) AS a1 FROM t",
+    "SELECT COUNT(DISTINCT CEIL(CAST('0.5' AS DOUBLE PRECISION))) AS a2 FROM t",
+    "SELECT COUNT(DISTINCT CAST(NULL AS BIGINT)) AS a0 FROM t",
+    # SUM(integer) is bigint: a quoted literal beside it is read as a bigint
+    "SELECT NULL AS a1 FROM t WHERE f <> f HAVING SUM(1) < '2.5'",
+    "SELECT SUM(i) AS a, SUM(1) AS b FROM t",
     # untyped literal beside a typed NULL: arithmetic with NULL keeps its type
     "SELECT COALESCE(NULL * _id, '30') AS c1 FROM t",
     "SELECT MIN(LEAST(((arr[0] + CAST(NULL AS INTEGER)) * i), '40')) AS a2 FROM t",
+    # exact-numeric: a numeric division's scale counts each operand's display scale, read from the value
+    "SELECT 100.01 / d / 0.3 AS a0 FROM t",
+    "SELECT big / d AS c0 FROM t",
+    "SELECT AVG(1.25 / d) AS a0 FROM t",
+    "SELECT d / 3 AS a1, d / d AS a2 FROM t",
+    # a correlated NULL NOT IN (subquery) is TRUE where the subquery has no rows
+    "SELECT _id FROM t a WHERE NULL NOT IN (SELECT b2.i FROM t b2 WHERE b2._id = a._id AND b2.i > 5) ORDER BY _id",
     # PostgreSQL's common-type rule: two type categories in one COALESCE/CASE is an error
     "SELECT ts AS c0 FROM t WHERE COALESCE(CAST(sd AS DATE), CASE WHEN 'on' THEN '2023-12-31' END)",
     "SELECT COALESCE(CAST(ts AS TIMESTAMP), CASE WHEN b THEN 'x' END) AS c0 FROM t",

@@ -32,20 +32,15 @@ from tests.sql.fuzz.grammar import COLUMN_TYPES
 from tests.sql.harness import Query, Result, diff
 from tests.sql.pgsql import PgDatabase, parse_postgres, run_pg
 
-# Failure classes still open under issue 10 that the in-suite seeds meet. No crash class is left:
-# on the merged compiler a 3000-query run (seed 7) failed 91 queries (3%), down from 28%, in these
-# and a few more classes the long run reports. The in-suite run tolerates a failure only if its
-# minimal query falls in one of these; delete an entry once it is fixed.
+# Failure classes still open under issue 10 that the in-suite seeds meet. No crash class is left.
+# On seeds 1001/2002/3003 (150 queries each) only a quoted literal standing for a NULL field of
+# unknown type is left: without a catalog it is read by its own shape ('on' as text where the field
+# is a boolean). The long run reports a few more classes (see README "Where it stands"). The
+# in-suite run tolerates a failure only if its minimal query falls in one of these; delete an entry
+# once it is fixed.
 KNOWN_CLASSES: dict[str, str] = {
-    "wrong/untyped-literal": "item 1: untyped literals keep their text type",
-    "server-error/untyped-literal": "item 1: an untyped literal reaches the server as a string",
-    "answers-error/invalid-input": "item 1: PostgreSQL casts the untyped literal and fails, we compare text",
-    "wrong/exact-numeric": "items 3, 9: NUMERIC computed in doubles, result types of SUM/AVG//",
-    "server-error/exact-numeric": "items 3, 9: numeric/bigint arithmetic fails in the server",
-    "answers-error/overflow": "item 8: integer overflow gives a double instead of an error",
-    "answers-error/runtime-error": "item 8: division by zero, negative SUBSTRING length, bad LIKE escape",
-    "wrong/text-date-range": "item 7: a date-shaped literal against a text field",
-    "server-error/other": "item 10: a valid query fails inside the server",
+    "wrong/untyped-literal": "a quoted literal beside a NULL field of unknown type is read by its shape",
+    "wrong/other": "the same, where the shrunk query keeps no other construct (LEAST(s, '30'))",
 }
 
 
@@ -86,6 +81,21 @@ def _ours(db: Database[Any], sql: str) -> list[dict[str, Any]] | BaseException:
         return exc
 
 
+def _fails_past_limit(db: Database[Any], sql: str) -> bool:
+    """Whether our query fails without its LIMIT: PostgreSQL computed the select list of every row
+    before sorting and limiting (no index), so its error came from a row the LIMIT drops. Which rows
+    are evaluated is the plan's choice; both answers are PostgreSQL's behaviour."""
+    try:
+        tree = sqlglot.parse_one(sql, read="postgres")
+    except sqlglot.errors.SqlglotError:
+        return False
+    if not isinstance(tree, exp.Select) or tree.args.get("limit") is None:
+        return False
+    tree.set("limit", None)
+    tree.set("offset", None)
+    return isinstance(_ours(db, tree.sql(dialect="postgres")), LeafSQLError | PyMongoError)
+
+
 def run_one(pg: PgDatabase, db: Database[Any], sql: str) -> Outcome:
     theirs = _pg(pg, sql)
     ours = _ours(db, sql)
@@ -95,6 +105,8 @@ def run_one(pg: PgDatabase, db: Database[Any], sql: str) -> Outcome:
             return Outcome("pass", "both-error", first)
         if isinstance(ours, BaseException):
             return Outcome("fail", "crash", f"{type(ours).__name__}: {str(ours)[:200]} (PostgreSQL: {first})")
+        if _fails_past_limit(db, sql):
+            return Outcome("pass", "both-error", f"{first} (ours too, on rows past the LIMIT)")
         return Outcome(
             "fail", "answers-error", f"PostgreSQL: {first}; ours: {len(ours)} rows {ours[:2]!r:.200}"
         )
