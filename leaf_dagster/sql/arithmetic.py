@@ -97,9 +97,12 @@ def _binary(
         _check_numeric(tr, node, a, b)
         type_ = numeric.result_type(a, b)
         if a.is_null_const or b.is_null_const:
-            return const(None, SqlType.NULL)
+            return const(None, type_)  # a typed NULL: COALESCE(i + NULL::int, '30') reads '30' as an integer
         if a.is_const and b.is_const:
             try:
+                if isinstance(a.value, int) and isinstance(b.value, int) and type_ == SqlType.INT:
+                    int32 = numeric.is_int4(a) and numeric.is_int4(b)
+                    return numeric.integer_const(numeric.fold(fold, a.value, b.value, int32), int32)
                 return const(numeric.fold(fold, a.value, b.value), type_)
             except numeric.NumericError as exc:
                 raise tr.error(str(exc), node) from None
@@ -132,7 +135,7 @@ def _div(tr: Translator, node: exp.Expr) -> Typed:
     a, b = _operands(tr, node)
     _check_numeric(tr, node, a, b)
     if a.is_null_const or b.is_null_const:
-        return const(None, SqlType.NULL)
+        return const(None, numeric.result_type(a, b))
     if b.is_const and b.value == 0 and a.is_const:
         raise tr.error("division by zero", node)
     if a.is_const and b.is_const:

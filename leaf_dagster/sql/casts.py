@@ -180,24 +180,43 @@ def _cast_value(tr: Translator, node: exp.Expr) -> Typed:
 
 
 def _to_int(value: Typed, op: str) -> Typed:
+    typed = _int_result(op, _to_int_value(value, op))
+    return typed
+
+
+def _int_result(op: str, value: Typed) -> Typed:
+    """CAST(… AS INT) is int4, CAST(… AS BIGINT) int8: literals and overflow checks meet that type."""
+    if value.is_const and isinstance(value.value, int) and not isinstance(value.value, bool):
+        return numeric.integer_const(value.value, op == "$toInt")
+    return replace(value, int32=True) if op == "$toInt" and value.type == SqlType.INT else value
+
+
+def _to_int_value(value: Typed, op: str) -> Typed:
     if value.is_const:
         v = value.value
         if v is None:
             return const(None, SqlType.INT)
         if isinstance(v, str):
-            return const(int(v.strip()), SqlType.INT)
+            return const(numeric.checked_integer(int(v.strip()), op == "$toInt"), SqlType.INT)
         if isinstance(v, bool | int):
-            return const(int(v), SqlType.INT)
+            try:
+                return const(numeric.checked_integer(int(v), op == "$toInt"), SqlType.INT)
+            except numeric.NumericError as exc:
+                raise ValueError(str(exc)) from None
         if isinstance(v, float):
             rounded = round(v)  # half to even, as PostgreSQL rounds a double
         elif isinstance(v, decimal.Decimal):
             rounded = int(v.quantize(decimal.Decimal(1), rounding=decimal.ROUND_HALF_UP))
         else:
             raise ValueError(repr(v))
-        return const(numeric.checked_integer(rounded, op == "$toInt"), SqlType.INT)
+        try:
+            return const(numeric.checked_integer(rounded, op == "$toInt"), SqlType.INT)
+        except numeric.NumericError as exc:
+            raise ValueError(str(exc)) from None
     e = value.expr
     if value.type == SqlType.INT:
-        return value
+        # bigint to integer fails out of range ($toInt of such an int64 fails on the server).
+        return value if op == "$toLong" or numeric.is_int4(value) else Typed({op: e}, SqlType.INT)
     if value.type == SqlType.TEXT:
         return Typed({op: {"$trim": {"input": e}}}, SqlType.INT)
     return Typed(

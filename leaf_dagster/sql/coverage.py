@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from leaf_dagster.sql.errors import LeafSQLError, Source, construct_text
+from leaf_dagster.sql.errors import LeafSQLError, Source, construct_text, function_name
 
 _OPERANDS = ("this", "expression")
 _BINARY = frozenset(_OPERANDS)
@@ -109,6 +109,30 @@ CONSUMED: dict[type[exp.Expr], frozenset[str]] = {
     **_row(exp.DPipe, args={"this", "expression", "safe"}),
     **_row(exp.StrPosition, args={"this", "substr", "position"}),
     **_row(exp.Left, exp.Right, args=_BINARY),
+    # text_functions.py (MD5 is refused there, with a hint).
+    **_row(exp.ConcatWs, args={"expressions", "safe", "coalesce", "flatten"}),
+    **_row(exp.Pad, args={"this", "expression", "fill_pattern", "is_left"}),
+    **_row(
+        exp.SplitPart,
+        args={"this", "delimiter", "part_index", "part_index_zero_as_one", "empty_delimiter_returns_whole"},
+    ),
+    **_row(exp.Initcap, exp.StartsWith, args=_BINARY),
+    **_row(exp.Repeat, args={"this", "times"}),
+    **_row(exp.Reverse, exp.MD5, args=_UNARY),
+    **_row(exp.Translate, args={"this", "from_", "to"}),
+    # arrays.py: x op ANY/ALL (array or subquery), ARRAY_POSITION, @>, <@, &&.
+    **_row(exp.Any, exp.All, args=_UNARY),
+    **_row(exp.ArrayContainsAll, exp.ArrayContainedBy, args=_BINARY),
+    **_row(exp.ArrayOverlaps, args={"this", "expression", "null_safe"}),
+    **_row(exp.ArrayPosition, args={"this", "expression", "zero_based"}),
+    # regex_functions.py: constant patterns in the exact subset of regex.py.
+    **_row(exp.RegexpLike, args={"this", "expression", "flag", "full_match"}),
+    **_row(exp.RegexpILike, args={"this", "expression", "flag"}),
+    **_row(exp.SimilarTo, args=_BINARY),
+    **_row(
+        exp.RegexpReplace,
+        args={"this", "expression", "replacement", "position", "occurrence", "modifiers", "single_replace"},
+    ),
     # Aggregates (aggregates.py, ordered_aggregates.py): PostgreSQL's COUNT is a bigint.
     **_row(exp.Count, args={"this", "big_int"}),
     **_row(exp.Sum, exp.Avg, exp.Min, exp.Max, exp.ArrayAgg, args=_UNARY),
@@ -123,6 +147,18 @@ CONSUMED: dict[type[exp.Expr], frozenset[str]] = {
     **_row(exp.RowNumber, exp.Rank, exp.DenseRank, exp.PercentRank, exp.CumeDist, args=_NONE),
     **_row(exp.Ntile, exp.FirstValue, exp.LastValue, args=_UNARY),
     **_row(exp.Lag, exp.Lead, args={"this", "offset", "default"}),
+    # Statistics, MODE, NTH_VALUE and JSON (bivariate.py, aggregates.py, windows.py, json.py).
+    **_row(exp.Corr, exp.CovarPop, exp.CovarSamp, exp.RegrSlope, exp.RegrIntercept, args=_BINARY),
+    **_row(exp.Mode, args=_UNARY),
+    **_row(exp.NthValue, args={"this", "offset"}),
+    **_row(exp.JSONArrayAgg, args={"this", "order"}),
+    **_row(exp.JSONObjectAgg, args={"expressions"}),
+    **_row(exp.JSONBObjectAgg, args=_BINARY),
+    **_row(exp.JSONExtract, exp.JSONExtractScalar, args={"this", "expression", "only_json_types"}),
+    **_row(exp.JSONBExtract, exp.JSONBExtractScalar, args=_BINARY),
+    **_row(exp.JSONPath, args={"expressions"}),
+    **_row(exp.JSONPathKey, exp.JSONPathSubscript, args=_UNARY),
+    **_row(exp.JSONPathRoot, args=_NONE),
 }
 
 # SQL words for node classes and arguments whose sqlglot names do not say it.
@@ -145,6 +181,12 @@ _CLASS_WORDS: dict[type[exp.Expr], str] = {
     exp.SimilarTo: "SIMILAR TO",
     exp.JSONExtract: "the JSON operator ->",
     exp.JSONExtractScalar: "the JSON operator ->>",
+    exp.JSONBExtract: "the JSON operator #>",
+    exp.JSONBExtractScalar: "the JSON operator #>>",
+    exp.JSONArrayAgg: "JSON_AGG",
+    exp.Lambda: "-> after a function's first argument (put the JSON operator in parentheses)",
+    exp.JSONObjectAgg: "JSON_OBJECT_AGG",
+    exp.JSONBObjectAgg: "JSONB_OBJECT_AGG",
     exp.ArrayContainsAll: "@> (array contains)",
     exp.ArrayOverlaps: "&& (array overlap)",
     exp.AtTimeZone: "AT TIME ZONE",
@@ -235,10 +277,7 @@ def construct_words(node: exp.Expr) -> str:
     if isinstance(node, exp.Anonymous):
         return f"{str(node.this).upper()}()"
     if isinstance(node, exp.Func):
-        try:
-            return f"{node.sql_name()}()"
-        except NotImplementedError:  # a function class without a SQL name
-            return type(node).__name__
+        return f"{function_name(node)}()"
     return (node.key or type(node).__name__).upper().replace("_", " ")
 
 

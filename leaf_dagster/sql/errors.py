@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 from collections.abc import Iterator
@@ -59,7 +60,42 @@ class Source:
 
     def error(self, message: str, node: exp.Expr, keyword: str | None = None) -> LeafSQLError:
         line, col = self.position(self.offset_of(node, keyword))
-        return LeafSQLError(message, line=line, col=col, construct=construct_text(node))
+        return LeafSQLError(in_sql_words(message, node), line=line, col=col, construct=construct_text(node))
+
+
+def function_name(node: exp.Func) -> str:
+    """A function's name as PostgreSQL spells it: the one sqlglot's PostgreSQL generator prints
+    (``TO_CHAR`` for ``TimeToStr``, ``JSON_AGG`` for ``JSONArrayAgg``, ``LPAD`` for ``Pad``)."""
+    if isinstance(node, exp.Anonymous):
+        return str(node.this).upper()
+    try:
+        text = node.sql(dialect="postgres")
+    except Exception:  # a node that cannot be printed (an argument missing) still gets a name
+        text = ""
+    found = _CALL.match(text)
+    name = found.group(1).upper() if found else node.key.upper()
+    if _SPLIT_ACRONYM.search(name):  # no PostgreSQL spelling: the class name, acronyms kept whole
+        name = _WORD_BREAK.sub("_", type(node).__name__).upper()
+    return name
+
+
+_CALL = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\s*\(|$)")
+_SPLIT_ACRONYM = re.compile(r"(^|_)[A-Z](_[A-Z])+(_|$)")  # J_S_O_N: sqlglot's default name of JSON…
+_WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def in_sql_words(message: str, node: exp.Expr) -> str:
+    """``message`` with sqlglot's internal function name (``TIME_TO_STR``) replaced by the SQL one."""
+    if not isinstance(node, exp.Func) or isinstance(node, exp.Anonymous):
+        return message
+    try:
+        internal = node.sql_name()
+    except NotImplementedError:
+        return message
+    words = function_name(node)
+    if internal == words:
+        return message
+    return re.sub(rf"\b{re.escape(internal)}\b", words, message)
 
 
 def construct_text(node: exp.Expr) -> str:
@@ -74,7 +110,7 @@ def _keyword(node: exp.Expr) -> str:
     if isinstance(node, exp.Anonymous):
         return str(node.this)
     if isinstance(node, exp.Func):
-        return node.sql_name()
+        return function_name(node)
     table: dict[type[exp.Expr], str] = {
         exp.Join: "JOIN",
         exp.Window: "OVER",

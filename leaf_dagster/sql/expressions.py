@@ -14,7 +14,17 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from leaf_dagster.sql import arithmetic, casts, functions, numeric, strings
+from leaf_dagster.sql import (
+    arithmetic,
+    arrays,
+    casts,
+    functions,
+    json,
+    numeric,
+    regex_functions,
+    strings,
+    text_functions,
+)
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.paths import PATH_NODES, resolve
@@ -34,8 +44,6 @@ NOT_YET = {
     exp.Unnest: "UNNEST",
     exp.WithinGroup: "WITHIN GROUP",
     exp.Filter: "aggregate FILTER",
-    exp.JSONExtract: "JSON operators",
-    exp.JSONExtractScalar: "JSON operators",
     exp.Struct: "row constructors",
     exp.Array: "array constructors",
 }
@@ -58,8 +66,28 @@ CONDITION_NODES = (
     exp.ILike,
     exp.Escape,
     exp.Is,
+    exp.RegexpLike,
+    exp.RegexpILike,
+    exp.SimilarTo,
 )
 
+
+# Arguments PostgreSQL reads as text: a CASE/COALESCE/GREATEST/LEAST there whose other members are
+# fields of unknown type reads its quoted literals as text (``LOWER(COALESCE(s, '30'))`` is '30'
+# where ``s`` is NULL, as ``s`` must be text for LOWER to apply).
+TEXT_ARGUMENTS: dict[type[exp.Expr], tuple[str, ...]] = {
+    exp.Lower: ("this",),
+    exp.Upper: ("this",),
+    exp.Length: ("this",),
+    exp.Trim: ("this",),
+    exp.Replace: ("this",),
+    exp.Substring: ("this",),
+    exp.StrPosition: ("this", "substr"),
+    exp.Left: ("this",),
+    exp.Right: ("this",),
+    exp.Like: ("this",),
+    exp.ILike: ("this",),
+}
 
 # Binary operators whose long left-deep chains are translated bottom-up (see _translate_chain).
 CHAIN_NODES = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.DPipe)
@@ -84,6 +112,13 @@ class Translator:
 
             self._conditions = Conditions(self)
         return self._conditions
+
+    def require(self, node: exp.Expr | None, type_: SqlType) -> None:
+        """Marks ``node`` (without its parentheses) as in a place of type ``type_`` (``context_types``)."""
+        while isinstance(node, exp.Paren):
+            node = node.this
+        if node is not None:
+            self.context_types.setdefault(id(node), type_)
 
     def error(self, message: str, node: exp.Expr, keyword: str | None = None) -> LeafSQLError:
         return self.ctx.source.error(message, node, keyword)
@@ -129,6 +164,8 @@ class Translator:
             missing = [k for k, required in node.arg_types.items() if required and node.args.get(k) is None]
             if missing:
                 raise self.error(f"{node.sql_name()} is missing an argument", node)
+        for name in TEXT_ARGUMENTS.get(type(node), ()):
+            self.require(node.args.get(name), SqlType.TEXT)
         found = self.substitute(node)
         if found is not None:
             return found
@@ -201,5 +238,9 @@ HANDLERS: dict[type[exp.Expr], Handler] = {
     **arithmetic.HANDLERS,
     **functions.HANDLERS,
     **strings.HANDLERS,
+    **text_functions.HANDLERS,
+    **arrays.HANDLERS,
+    **regex_functions.HANDLERS,
     **casts.HANDLERS,
+    **json.HANDLERS,
 }

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from leaf_dagster.sql import date_functions, dates, timezones, to_char
+from leaf_dagster.sql import date_functions, dates, json, regex_functions, timezones, to_char
 from leaf_dagster.sql.casts import round_constant, round_value
-from leaf_dagster.sql.literals import resolve_all
+from leaf_dagster.sql.literals import resolve, resolve_all
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_null, let, null_if_any_null, to_bson
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def _if(tr: Translator, node: exp.Expr) -> Typed:
 
 def _coalesce(tr: Translator, node: exp.Expr) -> Typed:
     args = [tr.translate(a) for a in [node.this, *node.expressions]]
-    args = resolve_all(args, tr.conditions.failure(node), tr.context_types.get(id(node)))
+    args = resolve_all(args, tr.conditions.failure(node), tr.context_types.get(id(node)), "COALESCE")
     kept: list[Typed] = []
     for arg in args:
         if arg.is_null_const:
@@ -76,7 +76,11 @@ def _coalesce(tr: Translator, node: exp.Expr) -> Typed:
 
 
 def _nullif(tr: Translator, node: exp.Expr) -> Typed:
-    a, b = tr.conditions.typed_pair(tr.translate(node.this), tr.translate(node.expression), node)
+    first = tr.translate(node.this)
+    required = tr.context_types.get(id(node))
+    if required is not None:  # LOWER(NULLIF('x', s)): the quoted first argument is text
+        first = resolve(first, [Typed(None, required)], tr.conditions.failure(node))
+    a, b = tr.conditions.typed_pair(first, tr.translate(node.expression), node)
     return Typed({"$cond": [tr.conditions.compare("$eq", a, b, True, node), None, a.expr]}, a.type)
 
 
@@ -114,7 +118,8 @@ def _extremum(op: str) -> Callable[[Translator, exp.Expr], Typed]:
 
     def handle(tr: Translator, node: exp.Expr) -> Typed:
         args = [tr.translate(a) for a in [node.this, *node.expressions]]
-        args = resolve_all(args, tr.conditions.failure(node), tr.context_types.get(id(node)))
+        what = "GREATEST" if op == "$max" else "LEAST"
+        args = resolve_all(args, tr.conditions.failure(node), tr.context_types.get(id(node)), what)
         return Typed({op: [a.expr for a in args]}, _merge_types(args))
 
     return handle
@@ -266,23 +271,42 @@ def _json_build_object(tr: Translator, node: exp.Expr) -> Typed:
     return _document(tr, node, fields)
 
 
+def _row(tr: Translator, node: exp.Expr) -> Typed:
+    # PostgreSQL names the fields of an anonymous row f1, f2, …
+    return _document(tr, node, [(f"f{i}", e) for i, e in enumerate(node.expressions, 1)])
+
+
+def _anonymous_cardinality(tr: Translator, node: exp.Expr) -> Typed:
+    if len(node.expressions) != 1:
+        raise tr.error("CARDINALITY takes one array", node)
+    return _cardinality(tr.translate(node.expressions[0]))
+
+
+def _now(tr: Translator, node: exp.Expr) -> Typed:
+    if node.expressions:
+        raise tr.error(f"{str(node.this).upper()}() takes no arguments", node)
+    return _current_timestamp(tr, node)
+
+
+# Functions sqlglot parses as ``exp.Anonymous``, by name: the one table of them.
+ANONYMOUS: dict[str, Callable[[Translator, exp.Expr], Typed]] = {
+    "JSON_BUILD_OBJECT": _json_build_object,
+    "JSONB_BUILD_OBJECT": _json_build_object,
+    "ROW": _row,
+    "CARDINALITY": _anonymous_cardinality,
+    **dict.fromkeys(("NOW", "TRANSACTION_TIMESTAMP", "STATEMENT_TIMESTAMP"), _now),
+    **json.ANONYMOUS,
+    **regex_functions.ANONYMOUS,
+    **date_functions.ANONYMOUS,
+}
+
+
 def _anonymous(tr: Translator, node: exp.Expr) -> Typed:
     name = str(node.this).upper()
-    if name in ("JSON_BUILD_OBJECT", "JSONB_BUILD_OBJECT"):
-        return _json_build_object(tr, node)
-    if name == "ROW":
-        # PostgreSQL names the fields of an anonymous row f1, f2, …
-        return _document(tr, node, [(f"f{i}", e) for i, e in enumerate(node.expressions, 1)])
-    if name == "CARDINALITY" and len(node.expressions) == 1:
-        return _cardinality(tr.translate(node.expressions[0]))
-    if (
-        name in ("NOW", "LOCALTIMESTAMP", "TRANSACTION_TIMESTAMP", "STATEMENT_TIMESTAMP")
-        and not node.expressions
-    ):
-        return _current_timestamp(tr, node)
-    if name in date_functions.ANONYMOUS:
-        return date_functions.ANONYMOUS[name](tr, node)
-    raise tr.error(f"unknown function {name}", node)
+    handler = ANONYMOUS.get(name)
+    if handler is None:
+        raise tr.error(f"unknown function {name}", node)
+    return handler(tr, node)
 
 
 HANDLERS: dict[type[exp.Expr], Callable[[Translator, exp.Expr], Typed]] = {

@@ -19,11 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bson.decimal128 import Decimal128
+from bson.int64 import Int64
 
 from leaf_dagster.sql.errors import runtime_error
 from leaf_dagster.sql.values import SqlType, Typed, const, parse_iso
@@ -142,7 +143,10 @@ KINDS = (
 
 
 def shape(text: str) -> Any:
-    """The literal read by its own shape: a number, else a timestamp, else the text itself."""
+    """The literal read by its own shape: a number (an integer, else a double: MongoDB's usual
+    number), else a timestamp, else the text itself."""
+    if INTEGER.match(text) and int(text) not in range(-(2**63), 2**63):
+        return Decimal128(Decimal(text.strip()))
     if NUMBER.match(text):
         return _number(text)
     date = parse_iso(text)
@@ -162,7 +166,7 @@ def resolve(value: Typed, others: Sequence[Typed], fail: Callable[[str], Excepti
         return value
     text: str = value.value
     typed = [o for o in others if not is_unknown(o) and o.type != SqlType.NULL]
-    static = [o.type for o in typed if o.type in STATIC]
+    static = [o for o in typed if o.type in STATIC]
     if static:
         return _static(text, static[0], fail)
     dynamic = [o for o in typed if o.type not in STATIC]
@@ -177,14 +181,50 @@ def argument(value: Typed, type_: SqlType, fail: Callable[[str], Exception]) -> 
     return resolve(value, [Typed(None, type_)], fail)
 
 
+# PostgreSQL's type categories: a CASE, COALESCE, GREATEST/LEAST or IN list cannot mix two.
+CATEGORIES: dict[SqlType, str] = {
+    SqlType.INT: "numeric", SqlType.FLOAT: "numeric", SqlType.DECIMAL: "numeric", SqlType.NUMBER: "numeric",
+    SqlType.TEXT: "text", SqlType.BOOL: "boolean", SqlType.DATE: "timestamp", SqlType.DAY: "timestamp",
+    SqlType.INTERVAL: "interval", SqlType.ARRAY: "array",
+}  # fmt: skip
+
+
+def check_common(values: Sequence[Typed], fail: Callable[[str], Exception], what: str) -> None:
+    """PostgreSQL's rule for a common type: the typed members must be of one category."""
+    seen: dict[str, SqlType] = {}
+    for v in values:
+        if is_unknown(v):
+            continue
+        category = CATEGORIES.get(v.type)
+        if category is not None:
+            seen.setdefault(category, v.type)
+    if len(seen) > 1:
+        first, second = list(seen.values())[:2]
+        raise fail(f"{what} types {_pg_name(first)} and {_pg_name(second)} cannot be matched")
+
+
+def _pg_name(type_: SqlType) -> str:
+    names = {SqlType.INT: "integer", SqlType.FLOAT: "double precision", SqlType.DECIMAL: "numeric",
+             SqlType.NUMBER: "numeric", SqlType.TEXT: "text", SqlType.BOOL: "boolean",
+             SqlType.DATE: "timestamp without time zone", SqlType.DAY: "date"}  # fmt: skip
+    return names.get(type_, type_.value)
+
+
 def resolve_all(
-    values: Sequence[Typed], fail: Callable[[str], Exception], context: SqlType | None = None
+    values: Sequence[Typed],
+    fail: Callable[[str], Exception],
+    context: SqlType | None = None,
+    what: str = "CASE",
 ) -> list[Typed]:
     """Each member of a list (CASE branches, COALESCE, GREATEST) typed against the rest.
 
     PostgreSQL fails for a literal its column type cannot read whatever the rows hold, so a value
     of such a BSON type fails here when it is evaluated (even where the literal itself is not).
+    ``context``: the type the list's place requires where no member fixes it (text for LOWER's
+    argument, boolean for a condition). ``what`` names the construct in the error for members of
+    two type categories (``CASE types text and boolean cannot be matched``).
     """
+    check_common(values, fail, what)
     required = [Typed(None, context)] if context is not None else []
     resolved = [resolve(v, [*required, *(o for o in values if o is not v)], fail) for v in values]
     texts = [v.value for v, r in zip(values, resolved, strict=True) if is_unknown(v) and not r.is_const]
@@ -215,10 +255,15 @@ def unreadable_types(text: str) -> list[str]:
     return [t for kind, _ in bad for t in kind.bson]
 
 
-def _static(text: str, type_: SqlType, fail: Callable[[str], Exception]) -> Typed:
+def _static(text: str, operand: Typed, fail: Callable[[str], Exception]) -> Typed:
+    type_ = operand.type
     try:
         if type_ == SqlType.INT:  # integer or bigint: PostgreSQL names integer when the syntax is wrong
-            return const(parse_integer(text, "bigint" if INTEGER.match(text) else "integer"), SqlType.INT)
+            from leaf_dagster.sql.numeric import is_int4
+
+            width = "integer" if is_int4(operand) or not INTEGER.match(text) else "bigint"
+            value = parse_integer(text, width)
+            return replace(const(value, SqlType.INT), int32=width == "integer")
         return const(STATIC[type_](text), type_)
     except Unreadable as exc:
         raise fail(str(exc)) from None
@@ -249,7 +294,14 @@ def reading_groups(text: str) -> list[tuple[list[str], Any]]:
 def per_value(text: str, subject: Any) -> Typed:
     """The literal as the BSON type of ``subject`` in the current document wants it."""
     kind_of = {"$type": subject}
-    branches = [{"case": {"$in": [kind_of, types]}, "then": _quoted(v)} for types, v in reading_groups(text)]
+    groups: list[tuple[list[str], Any]] = []
+    for types, v in reading_groups(text):
+        if "long" in types and isinstance(v, int) and not isinstance(v, bool):
+            # Next to a bigint the literal is a bigint (an int32 times it is no integer overflow).
+            groups += [([t for t in types if t != "long"], v), (["long"], Int64(v))]
+        else:
+            groups.append((types, v))
+    branches = [{"case": {"$in": [kind_of, types]}, "then": _quoted(v)} for types, v in groups if types]
     branches += _error_branches(text, subject)
     body = {"$switch": {"branches": branches, "default": _quoted(shape(text))}}
     return Typed(body, SqlType.ANY, non_null=True)

@@ -26,6 +26,8 @@ import decimal
 from collections.abc import Callable
 from typing import Any
 
+from bson.int64 import Int64
+
 from leaf_dagster.sql.errors import runtime_error
 from leaf_dagster.sql.values import SqlType, Typed, let
 
@@ -58,13 +60,21 @@ def kinds(value: Typed) -> frozenset[str]:
         if isinstance(v, bool):
             return frozenset({"other"})
         if isinstance(v, int):
-            return frozenset({INT32 if v in INT32_RANGE else INT64})
+            bigint = isinstance(value.expr, Int64) or v not in INT32_RANGE
+            return frozenset({INT64 if bigint else INT32})
         if isinstance(v, float):
             return frozenset({DOUBLE})
         if isinstance(v, decimal.Decimal):
             return frozenset({DECIMAL})
         return frozenset({"other"})
+    if value.int32 and value.type == SqlType.INT:
+        return frozenset({INT32})
     return STATIC_KINDS.get(value.type, ANYTHING)
+
+
+def is_int4(value: Typed) -> bool:
+    """Whether ``value`` is PostgreSQL's integer (int4): a small integer constant or ``CAST(… AS INT)``."""
+    return kinds(value) == frozenset({INT32})
 
 
 def type_is(expr: Any, kind: str) -> Any:
@@ -317,12 +327,20 @@ class NumericError(ValueError):
     """A constant expression that PostgreSQL rejects (out of range, too many digits)."""
 
 
-def fold(op: Callable[[Any, Any], Any], a: Any, b: Any) -> Any:
-    """A binary operation on two constants with PostgreSQL's types, ranges and exactness."""
+def integer_const(value: int, int32: bool) -> Typed:
+    """An integer constant of PostgreSQL's integer (int32) or bigint (an ``Int64`` on the wire)."""
+    return Typed(value if int32 else Int64(value), SqlType.INT, value=value, non_null=True, int32=int32)
+
+
+def fold(op: Callable[[Any, Any], Any], a: Any, b: Any, int32: bool | None = None) -> Any:
+    """A binary operation on two constants with PostgreSQL's types, ranges and exactness.
+
+    ``int32``: whether two integers are both int4 (by default, whether both fit in 32 bits)."""
     if isinstance(a, float) or isinstance(b, float):
         return op(float(a), float(b))
     if isinstance(a, int) and isinstance(b, int):
-        return checked_integer(op(a, b), a in INT32_RANGE and b in INT32_RANGE)
+        both = a in INT32_RANGE and b in INT32_RANGE if int32 is None else int32
+        return checked_integer(op(a, b), both)
     with decimal.localcontext() as ctx:
         ctx.prec = 2000
         ctx.traps[decimal.Inexact] = True

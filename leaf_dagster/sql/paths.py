@@ -82,12 +82,24 @@ def resolve(
         idx = index(seg.node)
         if (idx.is_const and not isinstance(idx.value, int)) or idx.type not in (SqlType.INT, SqlType.ANY):
             raise source.error("array index must be an integer", seg.node)
-        current = {"$arrayElemAt": [current, idx.expr]}
+        current = element(current, idx)
     if current is None:
         dotted = ".".join(run)
         declared = relation.types.get(".".join(s for s in rest if isinstance(s, str)), SqlType.ANY)
         return Typed(f"${dotted}", declared, path=dotted)
     return Typed(_path(current, run) if run else current, SqlType.ANY)
+
+
+def element(array: Any, idx: Typed) -> Any:
+    """``array[idx]`` (0-based), NULL past either end as in PostgreSQL (``$arrayElemAt`` counts a
+    negative index from the end). ``$ifNull`` makes an index past the end NULL rather than missing:
+    the embedded server's "missing" there is a value ``$type`` calls an object, which ``$abs`` rejects."""
+    if idx.is_const:
+        if idx.value is None or idx.value < 0:
+            return None
+        return {"$ifNull": [{"$arrayElemAt": [array, idx.expr]}, None]}
+    at = {"$ifNull": [{"$arrayElemAt": [array, "$$i"]}, None]}
+    return let({"i": idx.expr}, {"$cond": [{"$lt": ["$$i", 0]}, None, at]})
 
 
 def _path(current: Any, run: list[str]) -> Any:

@@ -62,6 +62,7 @@ class Typed:
     non_null: bool = False  # known never to be NULL (COUNT)
     untyped: bool = False  # a quoted SQL literal: PostgreSQL gives it the type of what it meets
     scale: int | None = None  # a numeric's display scale (digits after the point), when known
+    int32: bool = False  # an INT known to be PostgreSQL's integer (int4), not bigint: CAST(… AS INT)
 
     @property
     def is_const(self) -> bool:
