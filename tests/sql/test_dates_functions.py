@@ -404,3 +404,12 @@ def test_time_zones_around_every_transition(zoned: tuple[Database[Any], Any], zo
         f" FROM ev WHERE z = '{zone}' ORDER BY _id",
     )
     assert checked > 50
+
+
+def test_quoted_literals_take_the_declared_argument_types(both: tuple[Database[Any], Any]) -> None:
+    check(
+        both,
+        "SELECT _id, EXTRACT(DAY FROM AGE(a, '2024-01-31')) AS d, AGE('2024-03-01', b) > INTERVAL '1 mon' AS c,"
+        " MAKE_DATE('2024', 2, '29') AS m, MAKE_TIMESTAMP(2024, 2, 29, 1, 2, '3.5') AS t,"
+        " DATE_BIN(INTERVAL '1 hour', a, '2024-01-01 00:30') AS b FROM ev ORDER BY _id",
+    )
