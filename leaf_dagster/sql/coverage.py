@@ -191,6 +191,10 @@ _CLASS_WORDS: dict[type[exp.Expr], str] = {
     exp.ArrayContainsAll: "@> (array contains)",
     exp.ArrayOverlaps: "&& (array overlap)",
     exp.AtTimeZone: "AT TIME ZONE",
+    exp.ExplodingGenerateSeries: (
+        "generate_series (for a calendar spine, GROUP BY DATE_TRUNC(...) over the data or LEFT JOIN"
+        " from a collection of one document per day)"
+    ),
 }
 _ARG_WORDS: dict[str, tuple[str, str | None]] = {
     # argument name: (SQL words, the keyword to point at)
