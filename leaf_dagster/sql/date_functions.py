@@ -162,7 +162,7 @@ def age(tr: Translator, node: exp.Expr) -> Typed:
     return Typed(_with_age(values, key), SqlType.INTERVAL)
 
 
-def _part_of(part: str, months: Any, days: Any, millis: Any) -> tuple[Any, SqlType] | None:
+def interval_part(part: str, months: Any, days: Any, millis: Any) -> tuple[Any, SqlType] | None:
     """PostgreSQL's ``EXTRACT(part FROM interval)`` from the interval's fields (``interval2tm``)."""
     whole = lambda x, n: {"$toLong": {"$trunc": [{"$divide": [x, n]}, 0]}}  # noqa: E731
     if part == "epoch":
@@ -225,7 +225,7 @@ def extract_special(tr: Translator, part: str, node: exp.Expr) -> Typed | None:
         return const(value, SqlType.NUMBER if isinstance(value, Decimal) else SqlType.INT)
     if isinstance(node, exp.Anonymous) and str(node.this).upper() == "AGE":
         values = _age_operands(tr, node)
-        found = _part_of(part, "$$a.m", "$$a.d", "$$a.t")
+        found = interval_part(part, "$$a.m", "$$a.d", "$$a.t")
         if found is None:
             raise tr.error(f"EXTRACT part {part!r} of an interval is not supported", node)
         if any(v.is_null_const for v in values):
