@@ -74,6 +74,17 @@ CONSTRUCTS: tuple[Construct, ...] = (
         (exp.Group, exp.Having),
     ),
     Construct(
+        "`GROUP BY GROUPING SETS (…)`, `ROLLUP (…)`, `CUBE (…)`, `GROUPING(…)`",
+        "SELECT a, b, GROUPING(a, b), COUNT(*) FROM t GROUP BY GROUPING SETS ((a), ROLLUP (b), CUBE (a, b)) "
+        "ORDER BY GROUPING(a, b)",
+        "one `$facet` with a `$group` per set, keyed on the set's index, rows concatenated and unwound",
+        "the result must fit the 16 MB document `$facet` outputs; CUBE of more than 12 elements, more than "
+        "4096 sets and `WITH TOTALS` are refused",
+        (exp.GroupingSets, exp.Rollup, exp.Cube, exp.Grouping),
+        (),
+        "SELECT a FROM t GROUP BY ROLLUP (a) WITH TOTALS",
+    ),
+    Construct(
         "`ORDER BY … [ASC|DESC] [NULLS FIRST|LAST]`",
         "SELECT a FROM t ORDER BY a DESC NULLS LAST",
         "`$sort`, with computed keys where NULL placement or arrays need them",
@@ -293,10 +304,10 @@ CONSTRUCTS: tuple[Construct, ...] = (
         "WHERE s ~ '^a' AND s ~* 'B' AND s !~ 'c' AND s SIMILAR TO 'a%'",
         "`$regexMatch`, `$regexFind`, `$regexFindAll` on constant patterns translated from PostgreSQL's regex flavour",
         "patterns using syntax whose meaning differs in PCRE (`\\m`, `\\y`, `[[:<:]]`, …) and non-constant "
-        "patterns are refused; `REGEXP_MATCHES` (a set of rows) is refused",
+        "patterns are refused; `REGEXP_MATCHES` only in a select list without `g` (its rows: the matching ones)",
         (exp.RegexpLike, exp.RegexpILike, exp.SimilarTo, exp.RegexpReplace),
         ("REGEXP_MATCH", "REGEXP_MATCHES"),
-        "SELECT REGEXP_MATCHES(s, 'a') FROM t",
+        "SELECT REGEXP_MATCHES(s, 'a', 'g') FROM t",
     ),
     Construct(
         "`ARRAY[…]`, `ARRAY_LENGTH(a, 1)`, `CARDINALITY`",
