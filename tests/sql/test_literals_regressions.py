@@ -93,3 +93,17 @@ def test_mixed_categories_are_refused_at_compile_time_naming_the_construct() -> 
         compile_sql("SELECT COALESCE(CAST(ts AS TIMESTAMP), CAST(s AS TEXT)) AS c FROM t")
     with pytest.raises(LeafSQLError, match="integer out of range"):
         compile_sql("SELECT CAST(3000000000 AS INTEGER) AS c FROM t")
+
+
+WINDOW_ARRAY_ORDER = [
+    # array-order: a window sorted by an array column compares element by element, as ORDER BY does
+    "SELECT _id, RANK() OVER (ORDER BY arr, _id) AS r FROM t ORDER BY _id",
+    "SELECT _id, ROW_NUMBER() OVER (ORDER BY tags DESC NULLS LAST, _id) AS r FROM t ORDER BY _id",
+]
+
+
+@pytest.mark.parametrize("sql", WINDOW_ARRAY_ORDER)
+def test_window_order_by_an_array_agrees_with_postgres(fuzz_db: tuple[PgDatabase, Any], sql: str) -> None:
+    pg, db = fuzz_db
+    outcome = run_one(pg, db, sql)
+    assert outcome.status == "pass", (sql, outcome.kind, outcome.detail)
