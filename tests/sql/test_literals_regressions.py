@@ -107,3 +107,16 @@ def test_window_order_by_an_array_agrees_with_postgres(fuzz_db: tuple[PgDatabase
     pg, db = fuzz_db
     outcome = run_one(pg, db, sql)
     assert outcome.status == "pass", (sql, outcome.kind, outcome.detail)
+
+
+def test_a_numeric_result_beyond_34_digits_is_refused_not_rounded(fuzz_db: tuple[PgDatabase, Any]) -> None:
+    from tests.sql.fuzz.oracle import DECIMAL128_REFUSAL
+
+    pg, db = fuzz_db
+    for sql in (
+        "SELECT big + 0.1234567890123456789 AS x FROM t",
+        "SELECT big * 1.000000000000000000001 AS x FROM t",
+    ):
+        outcome = run_one(pg, db, sql)
+        assert (outcome.status, outcome.detail) == ("refused", DECIMAL128_REFUSAL), (sql, outcome)
+    assert run_one(pg, db, "SELECT d * 3 + 1 AS x, d - 0.5 AS y FROM t").kind == "equal"
