@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from leaf_dagster.sql import numeric
+from leaf_dagster.sql.literals import pg_type_name
 from leaf_dagster.sql.ordered_aggregates import (
     OrderKey,
     distinct_sorted,
@@ -165,6 +166,10 @@ class Accumulators:
         if arg_node is None:
             raise pre.error(f"{node.sql_name()} needs an argument", node)
         arg = pre.translate(arg_node)
+        not_numbers = (SqlType.TEXT, SqlType.BOOL, SqlType.DATE, SqlType.DAY)
+        if (isinstance(node, exp.Sum | exp.Avg) or type(node) in SPREAD) and arg.type in not_numbers:
+            name = NAMES.get(type(node), node.key).lower()  # PostgreSQL: "function avg(text) does not exist"
+            raise pre.error(f"function {name}({pg_type_name(arg.type)}) does not exist", node)
         if isinstance(node, exp.ArrayAgg) and not distinct and (order or condition is not None):
             keys = [_order_key(o, pre) for o in order]
             ref = f"${self.add({'$push': pair(arg.expr, keys, condition)}, [])}"

@@ -62,6 +62,9 @@ CASES = [
     "SELECT d / 3 AS a1, d / d AS a2 FROM t",
     # a correlated NULL NOT IN (subquery) is TRUE where the subquery has no rows
     "SELECT _id FROM t a WHERE NULL NOT IN (SELECT b2.i FROM t b2 WHERE b2._id = a._id AND b2.i > 5) ORDER BY _id",
+    # AVG/SUM of text: PostgreSQL has no such function, so it is refused at compile time
+    "SELECT AVG(CASE WHEN b THEN '40' END) AS a2 FROM t",
+    "SELECT AVG(CASE WHEN b THEN '1.25' END) AS a0 FROM t",
     # PostgreSQL's common-type rule: two type categories in one COALESCE/CASE is an error
     "SELECT ts AS c0 FROM t WHERE COALESCE(CAST(sd AS DATE), CASE WHEN 'on' THEN '2023-12-31' END)",
     "SELECT COALESCE(CAST(ts AS TIMESTAMP), CASE WHEN b THEN 'x' END) AS c0 FROM t",
