@@ -17,6 +17,7 @@ from sqlglot import exp
 from leaf_dagster.sql import bivariate, numeric
 from leaf_dagster.sql import json as sql_json
 from leaf_dagster.sql.errors import runtime_error
+from leaf_dagster.sql.literals import pg_type_name
 from leaf_dagster.sql.ordered_aggregates import (
     OrderKey,
     distinct_sorted,
@@ -186,6 +187,10 @@ class Accumulators:
         arg = pre.translate(arg_node)
         if isinstance(node, exp.JSONArrayAgg):
             sql_json.check_json_value(pre, arg, arg_node)
+        not_numbers = (SqlType.TEXT, SqlType.BOOL, SqlType.DATE, SqlType.DAY)
+        if (isinstance(node, exp.Sum | exp.Avg) or type(node) in SPREAD) and arg.type in not_numbers:
+            name = NAMES.get(type(node), node.key).lower()  # PostgreSQL: "function avg(text) does not exist"
+            raise pre.error(f"function {name}({pg_type_name(arg.type)}) does not exist", node)
         if isinstance(node, LISTS) and not distinct and (order or condition is not None):
             keys = [_order_key(o, pre) for o in order]
             ref = f"${self.add({'$push': pair(arg.expr, keys, condition)}, [])}"

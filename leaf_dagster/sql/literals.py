@@ -200,10 +200,10 @@ def check_common(values: Sequence[Typed], fail: Callable[[str], Exception], what
             seen.setdefault(category, v.type)
     if len(seen) > 1:
         first, second = list(seen.values())[:2]
-        raise fail(f"{what} types {_pg_name(first)} and {_pg_name(second)} cannot be matched")
+        raise fail(f"{what} types {pg_type_name(first)} and {pg_type_name(second)} cannot be matched")
 
 
-def _pg_name(type_: SqlType) -> str:
+def pg_type_name(type_: SqlType) -> str:
     names = {SqlType.INT: "integer", SqlType.FLOAT: "double precision", SqlType.DECIMAL: "numeric",
              SqlType.NUMBER: "numeric", SqlType.TEXT: "text", SqlType.BOOL: "boolean",
              SqlType.DATE: "timestamp without time zone", SqlType.DAY: "date"}  # fmt: skip

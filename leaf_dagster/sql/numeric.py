@@ -183,7 +183,9 @@ def arithmetic(op: str, a: Typed, b: Typed) -> Any:
     ka, kb = kinds(a), kinds(b)
     mixed = (DOUBLE in ka and DECIMAL in kb) or (DECIMAL in ka and DOUBLE in kb)
     integral = bool(ka & INTEGERS) and bool(kb & INTEGERS) and op != "$mod"
-    if not mixed and not integral:
+    # A Decimal128 result may need more than 34 digits (a product, or a sum of distant scales).
+    decimal = (DECIMAL in ka or DECIMAL in kb) and op in ("$add", "$subtract", "$multiply")
+    if not mixed and not integral and not decimal:
         return {op: [a.expr, b.expr]}
     (x, y), variables = _bound([a, b], ["x", "y"])
     result: Any = {op: [x, y]}
@@ -193,7 +195,27 @@ def arithmetic(op: str, a: Typed, b: Typed) -> Any:
         result = _cond(either_double, {op: [as_double(a, x), as_double(b, y)]}, result)
     if integral:
         result = let({"r": result}, _overflow_checked("$$r", x, ka, y, kb))
+    if decimal:
+        result = let({"r": result}, _digits_checked("$$r", _is("$$r", ka | kb, frozenset({DECIMAL}))))
     return _with(variables, result)
+
+
+def _digits_checked(r: Any, is_decimal: Any) -> Any:
+    """``r``, or a failure where a Decimal128 result has all 34 digits: the server may have rounded
+    it (PostgreSQL's numeric is exact), so it is refused rather than silently rounded."""
+    mantissa = {"$arrayElemAt": [{"$split": [{"$ifNull": [{"$toString": {"$abs": r}}, "0"]}, "E"]}, 0]}
+    digits = {
+        "$strLenCP": {
+            "$ltrim": {
+                "input": {"$replaceAll": {"input": mantissa, "find": ".", "replacement": ""}},
+                "chars": "0",
+            }
+        }
+    }
+    full = {"$gte": [digits, DECIMAL_DIGITS]}
+    message = f"numeric result needs more than the {DECIMAL_DIGITS} significant digits of Decimal128"
+    test = full if is_decimal is True else {"$and": [is_decimal, full]}
+    return {"$cond": [test, runtime_error(message, r), r]}
 
 
 def _overflow_checked(r: Any, x: Any, kx: frozenset[str], y: Any, ky: frozenset[str]) -> Any:

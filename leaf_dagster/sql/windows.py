@@ -27,7 +27,7 @@ from leaf_dagster.sql import dates, numeric
 from leaf_dagster.sql.aggregates import NAMES
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.expressions import Translator
-from leaf_dagster.sql.ordering import HELPER_PREFIX
+from leaf_dagster.sql.ordering import HELPER_PREFIX, may_be_array, sort_value
 from leaf_dagster.sql.values import SqlType, Typed, is_null
 
 PREFIX = f"{HELPER_PREFIX}w"
@@ -123,7 +123,9 @@ class _Builder:
             # null or, where PostgreSQL puts NULLs above every value (ASC NULLS LAST, DESC NULLS
             # FIRST), MaxKey, which sorts above every BSON value.
             nulls_high = nulls_first == descending and not typed.non_null
-            key = self._helper({"$ifNull": [typed.expr, MaxKey() if nulls_high else None]}, "k")
+            # An array sorts element by element, as in PostgreSQL (``ordering.sort_value``).
+            value = sort_value(typed.expr) if may_be_array(typed) else typed.expr
+            key = self._helper({"$ifNull": [value, MaxKey() if nulls_high else None]}, "k")
             spec.setdefault(key, -1 if descending else 1)
         return spec
 

@@ -62,6 +62,9 @@ CASES = [
     "SELECT d / 3 AS a1, d / d AS a2 FROM t",
     # a correlated NULL NOT IN (subquery) is TRUE where the subquery has no rows
     "SELECT _id FROM t a WHERE NULL NOT IN (SELECT b2.i FROM t b2 WHERE b2._id = a._id AND b2.i > 5) ORDER BY _id",
+    # AVG/SUM of text: PostgreSQL has no such function, so it is refused at compile time
+    "SELECT AVG(CASE WHEN b THEN '40' END) AS a2 FROM t",
+    "SELECT AVG(CASE WHEN b THEN '1.25' END) AS a0 FROM t",
     # PostgreSQL's common-type rule: two type categories in one COALESCE/CASE is an error
     "SELECT ts AS c0 FROM t WHERE COALESCE(CAST(sd AS DATE), CASE WHEN 'on' THEN '2023-12-31' END)",
     "SELECT COALESCE(CAST(ts AS TIMESTAMP), CASE WHEN b THEN 'x' END) AS c0 FROM t",
@@ -93,3 +96,30 @@ def test_mixed_categories_are_refused_at_compile_time_naming_the_construct() -> 
         compile_sql("SELECT COALESCE(CAST(ts AS TIMESTAMP), CAST(s AS TEXT)) AS c FROM t")
     with pytest.raises(LeafSQLError, match="integer out of range"):
         compile_sql("SELECT CAST(3000000000 AS INTEGER) AS c FROM t")
+
+
+WINDOW_ARRAY_ORDER = [
+    # array-order: a window sorted by an array column compares element by element, as ORDER BY does
+    "SELECT _id, RANK() OVER (ORDER BY arr, _id) AS r FROM t ORDER BY _id",
+    "SELECT _id, ROW_NUMBER() OVER (ORDER BY tags DESC NULLS LAST, _id) AS r FROM t ORDER BY _id",
+]
+
+
+@pytest.mark.parametrize("sql", WINDOW_ARRAY_ORDER)
+def test_window_order_by_an_array_agrees_with_postgres(fuzz_db: tuple[PgDatabase, Any], sql: str) -> None:
+    pg, db = fuzz_db
+    outcome = run_one(pg, db, sql)
+    assert outcome.status == "pass", (sql, outcome.kind, outcome.detail)
+
+
+def test_a_numeric_result_beyond_34_digits_is_refused_not_rounded(fuzz_db: tuple[PgDatabase, Any]) -> None:
+    from tests.sql.fuzz.oracle import DECIMAL128_REFUSAL
+
+    pg, db = fuzz_db
+    for sql in (
+        "SELECT big + 0.1234567890123456789 AS x FROM t",
+        "SELECT big * 1.000000000000000000001 AS x FROM t",
+    ):
+        outcome = run_one(pg, db, sql)
+        assert (outcome.status, outcome.detail) == ("refused", DECIMAL128_REFUSAL), (sql, outcome)
+    assert run_one(pg, db, "SELECT d * 3 + 1 AS x, d - 0.5 AS y FROM t").kind == "equal"

@@ -44,6 +44,10 @@ KNOWN_CLASSES: dict[str, str] = {
 }
 
 
+# A numeric result that Decimal128 cannot hold exactly is refused on the server (``numeric``).
+DECIMAL128_REFUSAL = "significant digits of Decimal128"
+
+
 @dataclass
 class Outcome:
     status: str  # pass | refused | fail
@@ -112,6 +116,8 @@ def run_one(pg: PgDatabase, db: Database[Any], sql: str) -> Outcome:
         )
     if isinstance(ours, LeafSQLError):
         return Outcome("refused", "refused", str(ours).splitlines()[0][:200])
+    if isinstance(ours, PyMongoError) and DECIMAL128_REFUSAL in str(ours):
+        return Outcome("refused", "refused", DECIMAL128_REFUSAL)  # exactness refused, at run time
     if isinstance(ours, PyMongoError):  # the server failed on SQL PostgreSQL answers
         return Outcome("fail", "server-error", f"{type(ours).__name__}: {str(ours)[:300]}")
     if isinstance(ours, BaseException):
