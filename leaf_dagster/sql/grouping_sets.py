@@ -17,7 +17,7 @@ The translation: a ``$facet`` with one sub-pipeline per set, each a ``$group`` k
 NULL, and duplicate sets apart from each other); their rows are concatenated and unwound. An empty
 set's sub-pipeline gives no row for an empty input: the aggregates' empty values stand in. Measured
 against the other one-pipeline form (each row ``$unwind``-ed once per set into one ``$group``) on
-200k documents, ``$facet`` was about twice as fast (``benchmarks/sql_vs_handwritten.py``); its
+200k documents, ``$facet`` was 1.4-1.9x as fast (``benchmarks/sql_vs_handwritten.py``); its
 limit is that all the rows pass through the one document ``$facet`` outputs (16 MB).
 """
 

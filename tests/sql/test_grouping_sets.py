@@ -107,6 +107,8 @@ CASES: dict[str, str] = {
     "duplicate_sets_give_duplicate_rows": "SELECT region, COUNT(*) AS n FROM sales GROUP BY region, ROLLUP (region)",
     "group_by_distinct_drops_duplicate_sets": "SELECT region, COUNT(*) AS n FROM sales "
     "GROUP BY DISTINCT region, ROLLUP (region)",
+    "group_by_all_keeps_duplicate_sets": "SELECT region, COUNT(*) AS n FROM sales GROUP BY ALL region, ROLLUP (region)",
+    "group_by_distinct_single_set": "SELECT region, COUNT(*) AS n FROM sales GROUP BY DISTINCT region, region",
     "listed_duplicates": "SELECT product, COUNT(*) AS n FROM sales GROUP BY GROUPING SETS ((product), (product), ())",
     "having_per_row": "SELECT region, product, COUNT(*) AS n FROM sales GROUP BY ROLLUP (region, product) "
     "HAVING GROUPING(product) = 1 OR COUNT(*) > 3",
