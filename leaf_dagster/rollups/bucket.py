@@ -98,7 +98,7 @@ def _bucket_id(spec: RollupSpec, seq: Any) -> Document:
 
 def bucket_pipeline(
     spec: RollupSpec,
-    select_stages: list[Document],
+    compiled: sqlbridge.CompiledRollupSQL,
     window: TimeWindow,
     *,
     run_id: str,
@@ -148,9 +148,7 @@ def bucket_pipeline(
     # "replace", unless a newer run (higher fencing epoch) wrote the bucket: a zombie's late merge
     when_matched = [{"$replaceWith": {"$cond": [newer_fence(spec.metadata_field), "$$ROOT", "$$new"]}}]
     return [
-        {"$match": window.match(time_field)},
-        {"$sort": {time_field: 1, "_id": 1}},
-        *select_stages,
+        *compiled.with_input([{"$match": window.match(time_field)}, {"$sort": {time_field: 1, "_id": 1}}]),
         {
             "$group": {
                 "_id": {
@@ -234,7 +232,7 @@ def _run_bucket(
     meta = spec.metadata_field
     compiled = sqlbridge.compile_rollup_sql(spec.sql, now=started_at, catalog=spec.catalog)
     pipeline = bucket_pipeline(
-        spec, compiled.pipeline, window, run_id=run_id, computed_at=started_at, fence=held.epoch
+        spec, compiled, window, run_id=run_id, computed_at=started_at, fence=held.epoch
     )
     result = RollupResult(
         rollup=spec.name,

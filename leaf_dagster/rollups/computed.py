@@ -116,7 +116,7 @@ def _when_matched(spec: RollupSpec, plan: IncrementalPlan | None, incremental: b
 
 def computed_pipeline(
     spec: RollupSpec,
-    select_stages: list[Document],
+    compiled: sqlbridge.CompiledRollupSQL,
     *,
     run_id: str,
     computed_at: dt.datetime,
@@ -127,10 +127,7 @@ def computed_pipeline(
     incremental: bool = False,
     fence: int = 0,
 ) -> list[Document]:
-    stages: list[Document] = []
-    if source_filter:
-        stages.append({"$match": source_filter})
-    stages += select_stages
+    stages = compiled.with_input([{"$match": source_filter}] if source_filter else [])
     if plan is not None:
         stages += average_stages(plan, spec.metadata_field)
     key_stages, merge_on = sqlbridge.merge_stages(spec.sql, spec.on)
@@ -281,7 +278,7 @@ def _run_computed(
 
     pipeline = computed_pipeline(
         spec,
-        compiled.pipeline,
+        compiled,
         run_id=run_id,
         computed_at=started_at,
         source_filter=source_filter,

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from leaf_dagster.sql import CompiledQuery
 
 
 @dataclass(frozen=True)
 class CompiledRollupSQL:
     collection: str
-    pipeline: list[dict[str, Any]]
+    pipeline: list[dict[str, Any]]  # the streaming form: every stage reads the collection's documents
     columns: tuple[str, ...]
+    query: CompiledQuery | None = field(default=None, compare=False, repr=False)
+
+    def with_input(self, stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The rollup's stages (window ``$match``, ``$sort``) then the SQL's, each uncorrelated
+        subquery run once per run rather than once per document (``CompiledQuery.with_input``)."""
+        if self.query is None:
+            return [*stages, *self.pipeline]
+        return self.query.with_input(stages)
 
 
 class RollupSQLError(ValueError):
@@ -38,8 +49,9 @@ def compile_rollup_sql(
         compiled = compile_sql(sql, params=params, now=now, catalog=catalog)
     except LeafSQLError as exc:
         raise RollupSQLError(str(exc), getattr(exc, "line", None), getattr(exc, "col", None)) from exc
-    # The streaming form: the rollup puts its partition window's $match in front of it.
-    return CompiledRollupSQL(compiled.collection, list(compiled.streaming_pipeline), tuple(compiled.columns))
+    return CompiledRollupSQL(
+        compiled.collection, list(compiled.streaming_pipeline), tuple(compiled.columns), compiled
+    )
 
 
 def merge_key_problem(sql: str, on: Sequence[str]) -> str | None:
