@@ -78,6 +78,8 @@ class _Reader:
                 return f"{self._join_words(join)}: one row per element"
             if join is not None:
                 return f"{self._join_words(join)}: one row per match"
+            if "__leaf_gs" in repr(stage):
+                return "one row per group of every grouping set"
             return "one row per result of the stage above"
         if operator == "$group":
             return self._group(body)
@@ -129,6 +131,12 @@ class _Reader:
         self.grouped = True
         if select is None:
             return "set operation: count each row's copies"
+        key = body.get("_id")
+        if isinstance(key, list) and key and isinstance(key[0], int) and select.args.get("group") is not None:
+            grouped = [
+                _sql(k) if v is not None else None for k, v in zip(_group_keys(select), key[1:], strict=False)
+            ]
+            return f"grouping set {key[0]}: ({', '.join(g for g in grouped if g)})"
         if "__leaf_row" in body:
             return _sql(select.args.get("distinct")) + ": the first row per key"
         group = select.args.get("group")
@@ -144,6 +152,8 @@ class _Reader:
     def _shape(self, operator: str, stage: dict[str, Any]) -> str:
         text = repr(stage)
         order = self.query.args.get("order")
+        if "__leaf_gs" in text:
+            return "the rows of every grouping set, one after the other"
         if operator in ("$project", "$replaceWith") and stage[operator] == {"$literal": {}}:
             return "one starting row"
         if operator in ("$project", "$replaceWith") and "__leaf_s" not in text:
@@ -159,6 +169,18 @@ class _Reader:
         if "__leaf_w" in text:
             return "window function results: PostgreSQL's types"
         return "computed values for the stages below"
+
+
+def _group_keys(select: exp.Select) -> list[exp.Expr]:
+    """The distinct grouping expressions, in order, inside GROUPING SETS/ROLLUP/CUBE too."""
+    group = select.args.get("group")
+    found: dict[str, exp.Expr] = {}
+    for node in group.walk() if group is not None else []:
+        if isinstance(node, exp.Column | exp.Dot | exp.Func | exp.Binary) and not isinstance(
+            node.parent, exp.Column | exp.Dot | exp.Func | exp.Binary
+        ):
+            found.setdefault(_sql(node), node)
+    return list(found.values())
 
 
 def _plain_aggregates(select: exp.Select) -> list[exp.Expr]:
