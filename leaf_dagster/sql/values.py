@@ -100,8 +100,11 @@ def to_bson(value: Any) -> Any:
 
 
 def project_value(expr: Any) -> Any:
-    """An expression safe as a ``$project`` value (where 1/true/false mean inclusion)."""
-    if isinstance(expr, dict) or (isinstance(expr, str) and expr.startswith("$")):
+    """An expression safe as a ``$project`` value (where 1/true/false mean inclusion).
+
+    A list is an array expression (``ARRAY[1, age]``): ``$project`` evaluates its elements. A constant
+    list never gets here bare: ``literal`` quotes it."""
+    if isinstance(expr, dict | list) or (isinstance(expr, str) and expr.startswith("$")):
         return expr
     return {"$literal": expr}
 

@@ -38,3 +38,17 @@ def test_unnest_with_ordinality_matches_postgresql(text_env: TextEnv, sql: str) 
 def test_a_column_named_twice_is_refused() -> None:
     with pytest.raises(LeafSQLError, match="named twice"):
         compile_sql("SELECT x FROM w CROSS JOIN UNNEST(w.nums) WITH ORDINALITY AS u(x, x)")
+
+
+ARRAY_CONSTRUCTORS = [
+    "SELECT w._id, ARRAY[1, w.n] AS a FROM w",
+    "SELECT w._id, ARRAY[w.n, w.n + 1, NULL] AS a, ARRAY[w.s, 'x'] AS b FROM w",
+    "SELECT w._id FROM w WHERE ARRAY[w.n, 1] = ARRAY[3, 1]",
+    "SELECT ARRAY[w.n > 0, w.n IS NULL] AS k, COUNT(*) AS c FROM w GROUP BY ARRAY[w.n > 0, w.n IS NULL]",
+]
+
+
+@pytest.mark.parametrize("sql", ARRAY_CONSTRUCTORS)
+def test_array_constructors_of_fields_match_postgresql(text_env: TextEnv, sql: str) -> None:
+    # ARRAY[1, age] once came back as the constructor's expressions, not their values.
+    text_env.check(sql)
