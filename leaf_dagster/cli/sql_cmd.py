@@ -13,6 +13,7 @@ from leaf_dagster.cli.common import EXIT_BAD_INPUT, connection_options, fail, op
 from leaf_dagster.cli.errors import CommandError
 from leaf_dagster.sql import CompiledQuery, LeafSQLError, compile_sql
 from leaf_dagster.sql.catalog import Catalog
+from leaf_dagster.sql.explain import annotate, numbered
 from leaf_dagster.sql.runner import rows as result_rows
 from leaf_dagster.sql.values import parse_iso
 
@@ -63,7 +64,9 @@ def _compile(sql: str, params: dict[str, Any], catalog: Catalog | None = None) -
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option(
-    "--explain", is_flag=True, help="Print the collection and pipeline as extended JSON; no server needed."
+    "--explain",
+    is_flag=True,
+    help="Print the pipeline, each stage labelled with the SQL construct it comes from; no server needed.",
 )
 @click.option(
     "--schemas",
@@ -86,8 +89,7 @@ def sql(
     bound = dict(parse_param(p) for p in params)
     compiled = _compile(query, bound, load_catalog(schemas_dir))
     if explain:
-        plan = {"collection": compiled.collection, "pipeline": compiled.pipeline}
-        click.echo(json_util.dumps(plan, indent=2, json_options=JSON_OPTIONS))
+        _explain(query, compiled, fmt)
         return
     database = open_database(uri, db_name)
     rows = result_rows(compiled, database[compiled.collection].aggregate(compiled.pipeline))
@@ -95,6 +97,22 @@ def sql(
         click.echo(json_util.dumps(rows, indent=2, json_options=JSON_OPTIONS))
         return
     _print_table(compiled, rows)
+
+
+def _explain(query: str, compiled: CompiledQuery, fmt: str) -> None:
+    """The pipeline as pasteable extended JSON, with the SQL construct each stage comes from."""
+    lines = numbered(annotate(query, compiled.pipeline))
+    if fmt == "json":
+        stages = [{"stage": n, "operator": line.operator, "construct": line.construct} for n, line in lines]
+        plan = {"collection": compiled.collection, "pipeline": compiled.pipeline, "stages": stages}
+        click.echo(json_util.dumps(plan, indent=2, json_options=JSON_OPTIONS))
+        return
+    click.echo(f"-- {compiled.collection}: which construct became which stage")
+    click.echo("\n".join(f"-- {line.render(n)}" for n, line in lines))
+    click.echo(
+        f"-- pipeline on {compiled.collection}, as extended JSON (--format json for all of it as JSON):"
+    )
+    click.echo(json_util.dumps(compiled.pipeline, indent=2, json_options=JSON_OPTIONS))
 
 
 def _print_table(compiled: CompiledQuery, rows: list[dict[str, Any]]) -> None:

@@ -14,18 +14,20 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from leaf_dagster.sql import numeric
+from leaf_dagster.sql import bivariate, numeric
+from leaf_dagster.sql.errors import runtime_error
 from leaf_dagster.sql.literals import pg_type_name
 from leaf_dagster.sql.ordered_aggregates import (
     OrderKey,
     distinct_sorted,
     joined,
+    most_frequent,
     null_if_empty,
     pair,
     percentile,
     sorted_values,
 )
-from leaf_dagster.sql.values import SqlType, Typed, is_null
+from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, is_null, let
 
 if TYPE_CHECKING:
     from leaf_dagster.sql.expressions import Translator
@@ -48,7 +50,13 @@ NAMES: dict[type[exp.Expr], str] = {
     exp.GroupConcat: "string_agg",
     exp.LogicalAnd: "bool_and",
     exp.LogicalOr: "bool_or",
+    **bivariate.KINDS,
+    exp.Mode: "mode",
+    exp.JSONObjectAgg: "json_object_agg",
+    exp.JSONBObjectAgg: "jsonb_object_agg",
 }
+# Aggregates that keep the order of their rows (an ORDER BY inside) and their NULLs.
+LISTS = (exp.ArrayAgg, exp.JSONArrayAgg)
 
 
 def _non_null(ref: str) -> Any:
@@ -142,6 +150,8 @@ class Accumulators:
         order: list[exp.Ordered] = []
         if isinstance(arg_node, exp.Order):
             order, arg_node = list(arg_node.expressions), arg_node.this
+        elif isinstance(node, exp.JSONArrayAgg) and node.args.get("order") is not None:
+            order = list(node.args["order"].expressions)  # JSON_AGG(j -> 'a' ORDER BY …)
         distinct = isinstance(arg_node, exp.Distinct)
         if distinct:
             inner = arg_node.expressions
@@ -150,16 +160,22 @@ class Accumulators:
             arg_node = inner[0]
             if order and (
                 len(order) != 1
-                or not isinstance(node, exp.ArrayAgg | exp.GroupConcat)
+                or not isinstance(node, (*LISTS, exp.GroupConcat))
                 or order[0].this != arg_node
             ):
                 raise pre.error(
                     "in an aggregate with DISTINCT, ORDER BY must be the aggregated expression", node
                 )
-        if node.args.get("order") is not None:
+        if node.args.get("order") is not None and not isinstance(node, exp.JSONArrayAgg):
             raise pre.error("ORDER BY inside aggregates is not supported here", node)
-        if order and not isinstance(node, exp.ArrayAgg | exp.GroupConcat):
+        if order and not isinstance(node, (*LISTS, exp.GroupConcat)):
             raise pre.error(f"ORDER BY inside {node.sql_name()} is not supported", node)
+        if type(node) in bivariate.KINDS or isinstance(node, exp.JSONObjectAgg | exp.JSONBObjectAgg):
+            if distinct:
+                raise pre.error(f"{NAMES[type(node)].upper()}(DISTINCT ...) is not supported", node)
+            if isinstance(node, exp.JSONObjectAgg | exp.JSONBObjectAgg):
+                return self._object_agg(node, pre, condition)
+            return self._bivariate(node, pre, condition)
         if isinstance(node, exp.Count) and isinstance(arg_node, exp.Star):
             counted = {"$sum": 1} if condition is None else {"$sum": {"$cond": [condition, 1, 0]}}
             return self._count(self.add(counted, 0))
@@ -170,7 +186,7 @@ class Accumulators:
         if (isinstance(node, exp.Sum | exp.Avg) or type(node) in SPREAD) and arg.type in not_numbers:
             name = NAMES.get(type(node), node.key).lower()  # PostgreSQL: "function avg(text) does not exist"
             raise pre.error(f"function {name}({pg_type_name(arg.type)}) does not exist", node)
-        if isinstance(node, exp.ArrayAgg) and not distinct and (order or condition is not None):
+        if isinstance(node, LISTS) and not distinct and (order or condition is not None):
             keys = [_order_key(o, pre) for o in order]
             ref = f"${self.add({'$push': pair(arg.expr, keys, condition)}, [])}"
             return Typed(null_if_empty(sorted_values(ref, keys, condition is not None)), SqlType.ARRAY)
@@ -179,7 +195,7 @@ class Accumulators:
             arg = Typed({"$cond": [condition, arg.expr, None]}, arg.type)
         x = arg.expr
         if distinct:
-            if condition is not None and isinstance(node, exp.ArrayAgg):
+            if condition is not None and isinstance(node, LISTS):
                 raise pre.error("ARRAY_AGG(DISTINCT ...) FILTER is not supported", node)
             return self._distinct(node, arg, pre, order[0] if order else None)
         if isinstance(node, exp.Count):
@@ -213,12 +229,57 @@ class Accumulators:
         for kind, op in VARIANCE.items():
             if type(node) is kind:
                 return Typed({"$pow": [f"${self.add({op: x}, None)}", 2]}, SqlType.FLOAT)
-        if isinstance(node, exp.ArrayAgg):
+        if isinstance(node, LISTS):
             # PostgreSQL keeps NULLs in ARRAY_AGG; a missing field is NULL too.
             return self._ref(self.add({"$push": {"$ifNull": [x, None]}}, None), SqlType.ARRAY)
         if isinstance(node, exp.GroupConcat):
             return self._string_agg(node, arg, pre, [_order_key(o, pre) for o in order])
         raise pre.error(f"unsupported aggregate {node.sql_name()}", node)
+
+    def _bivariate(self, node: exp.AggFunc, pre: Translator, condition: Any) -> Typed:
+        """CORR(Y, X), COVAR_POP/COVAR_SAMP(Y1, Y2), REGR_SLOPE/REGR_INTERCEPT(Y, X): doubles."""
+        name = NAMES[type(node)].upper()
+        y, x = (pre.translate(a) for a in (node.this, node.expression))
+        for arg in (y, x):
+            if arg.type not in (*NUMERIC, SqlType.ANY, SqlType.NULL):
+                raise pre.error(f"{name} needs numbers, not {arg.type.value}", node)
+        specs = bivariate.accumulators(y.expr, x.expr, bivariate.pair_kept(y.expr, x.expr, condition))
+        refs = {role: f"${self.add(spec, 0 if role == 'n' else None)}" for role, spec in specs.items()}
+        return Typed(bivariate.result(NAMES[type(node)], refs), SqlType.FLOAT)
+
+    def _object_agg(self, node: exp.AggFunc, pre: Translator, condition: Any) -> Typed:
+        """JSON_OBJECT_AGG(key, value): a document; a repeated key keeps its last value (as jsonb)."""
+        name = NAMES[type(node)].upper()
+        args = node.expressions if isinstance(node, exp.JSONObjectAgg) else [node.this, node.expression]
+        if len(args) != 2 or any(isinstance(a, exp.Order | exp.Distinct) for a in args):
+            raise pre.error(f"{name} takes a key and a value (no ORDER BY or DISTINCT)", node)
+        key, value = (pre.translate(a) for a in args)
+        if key.type not in (SqlType.TEXT, SqlType.ANY, SqlType.NULL):
+            raise pre.error(f"{name} needs text keys (CAST the key to TEXT)", node)
+        checked = {
+            "$switch": {
+                "branches": [
+                    {
+                        "case": is_null(key.expr),
+                        "then": runtime_error("field name must not be null", key.expr),
+                    },
+                    {
+                        "case": {"$ne": [{"$type": key.expr}, "string"]},
+                        "then": runtime_error(f"{name} needs text keys", key.expr),
+                    },
+                ],
+                "default": key.expr,
+            }
+        }
+        entry: Any = {"k": checked, "v": {"$ifNull": [value.expr, None]}}
+        if condition is not None:
+            entry = {"$cond": [condition, entry, None]}
+        ref = f"${self.add({'$push': entry}, [])}"
+        kept = _non_null(ref)
+        return Typed(
+            let({"kv": kept}, {"$cond": [{"$eq": [{"$size": "$$kv"}, 0]}, None, {"$arrayToObject": "$$kv"}]}),
+            SqlType.ANY,
+        )
 
     @staticmethod
     def _ref(name: str, type_: SqlType, *, non_null: bool = False) -> Typed:
@@ -246,7 +307,7 @@ class Accumulators:
             return Typed({"$cond": [empty, None, result]}, type_)
         if isinstance(node, exp.Min | exp.Max):
             return Typed({"$min" if isinstance(node, exp.Min) else "$max": ref}, arg.type)
-        if isinstance(node, exp.ArrayAgg | exp.GroupConcat):
+        if isinstance(node, (*LISTS, exp.GroupConcat)):
             descending = order is not None and bool(order.args.get("desc"))
             nulls_first = order is not None and bool(order.args.get("nulls_first"))
             ref = f"${self.add({'$addToSet': {'$ifNull': [arg.expr, None]}}, None)}"
@@ -279,8 +340,12 @@ class Accumulators:
         """PERCENTILE_CONT/DISC(p) WITHIN GROUP (ORDER BY x), with ``p`` a fraction or an array."""
         func = node.this
         order = node.expression
+        if isinstance(func, exp.Mode) and isinstance(order, exp.Order):
+            return self._mode(func, order, pre, condition)
         if not isinstance(func, exp.PercentileCont | exp.PercentileDisc) or not isinstance(order, exp.Order):
-            raise pre.error("WITHIN GROUP is only supported for PERCENTILE_CONT and PERCENTILE_DISC", node)
+            raise pre.error(
+                "WITHIN GROUP is only supported for PERCENTILE_CONT, PERCENTILE_DISC and MODE", node
+            )
         if len(order.expressions) != 1:
             raise pre.error(f"{func.sql_name()} takes exactly one ORDER BY expression", node)
         fraction = pre.translate(func.this)
@@ -308,6 +373,17 @@ class Accumulators:
         )
         type_ = SqlType.ARRAY if array else SqlType.FLOAT if continuous else value.type
         return Typed(result, type_)
+
+    def _mode(self, func: exp.Mode, order: exp.Order, pre: Translator, condition: Any) -> Typed:
+        """MODE() WITHIN GROUP (ORDER BY x): the most frequent non-NULL x; of tied ones, the first
+        in the ORDER BY's order (PostgreSQL's mode_final scans the sorted values)."""
+        if func.this is not None or len(order.expressions) != 1:
+            raise pre.error("MODE() takes no argument and one ORDER BY expression", func)
+        ordered = order.expressions[0]
+        value = pre.translate(ordered.this)
+        pushed = value.expr if condition is None else {"$cond": [condition, value.expr, None]}
+        ref = f"${self.add({'$push': {'$ifNull': [pushed, None]}}, [])}"
+        return Typed(most_frequent(ref, descending=bool(ordered.args.get("desc"))), value.type)
 
 
 def _order_key(item: exp.Ordered, pre: Translator) -> OrderKey:

@@ -26,6 +26,13 @@ DEFAULT_NAMES: dict[type[exp.Expr], str] = {
     exp.StrPosition: "position",
     exp.Stddev: "stddev",
     exp.Ceil: "ceil",
+    exp.JSONArrayAgg: "json_agg",
+    exp.JSONObjectAgg: "json_object_agg",
+    exp.JSONBObjectAgg: "jsonb_object_agg",
+    exp.JSONExtract: "?column?",
+    exp.JSONExtractScalar: "?column?",
+    exp.JSONBExtract: "?column?",
+    exp.JSONBExtractScalar: "?column?",
 }
 
 
@@ -45,6 +52,8 @@ def default_name(node: exp.Expr, ctx: Context) -> str:
         return default_name(node.this, ctx)
     if isinstance(node, exp.Window | exp.Filter | exp.WithinGroup):  # named after their function
         return default_name(node.this, ctx)
+    if isinstance(node.meta.get("sql_name"), str):  # EVERY, JSONB_AGG: see parsing.LeafPostgres
+        return str(node.meta["sql_name"])
     if type(node) in DEFAULT_NAMES:
         return DEFAULT_NAMES[type(node)]
     if isinstance(node, exp.Anonymous):

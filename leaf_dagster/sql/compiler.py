@@ -36,6 +36,13 @@ class CompiledQuery:
     def is_star(self) -> bool:
         return self.columns == [STAR]
 
+    def filtered(self, match: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """``pipeline`` whose input documents are first filtered by ``match`` (a rollup's window).
+
+        The ``$match`` leads the query's own stages, so an index on its fields serves it, and each
+        uncorrelated subquery still runs once per query, not once per document."""
+        return run_once(self.collection, [{"$match": dict(match)}, *self.streaming_pipeline])
+
 
 def compile_sql(
     sql: str,

@@ -68,7 +68,7 @@ CONSUMED: dict[type[exp.Expr], frozenset[str]] = {
     **_row(exp.Null, args=_NONE),
     **_row(exp.DataType, args={"this", "expressions", "nested"}),
     **_row(exp.DataTypeParam, args=_BINARY),
-    **_row(exp.Interval, args={"this", "unit"}),
+    **_row(exp.Interval, args={"this", "unit", "fraction_in_string"}),  # '1.5 seconds': read from the text
     # Conditions (predicates.py).
     **_row(exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ, args=_BINARY),
     **_row(exp.And, exp.Or, exp.Escape, args=_BINARY),
@@ -91,8 +91,13 @@ CONSUMED: dict[type[exp.Expr], frozenset[str]] = {
     **_row(exp.Nullif, exp.Pow, exp.Log, exp.Extract, exp.ArraySize, args=_BINARY),
     **_row(exp.Round, exp.Trunc, exp.Floor, exp.Ceil, args={"this", "decimals"}),
     **_row(exp.Abs, exp.Sqrt, exp.Ln, exp.Exp, exp.Sign, args=_UNARY),
-    **_row(exp.TimestampTrunc, exp.DateTrunc, args={"this", "unit"}),
+    **_row(exp.TimestampTrunc, exp.DateTrunc, args={"this", "unit", "zone"}),
     **_row(exp.CurrentDate, exp.CurrentTimestamp, args=_NONE),
+    # Dates and time zones (to_char.py, timezones.py, date_functions.py).
+    **_row(exp.TimeToStr, args={"this", "format"}),
+    **_row(exp.AtTimeZone, args={"this", "zone"}),
+    **_row(exp.DateBin, args={"this", "expression", "unit", "origin"}),
+    **_row(exp.TimestampFromParts, args={"year", "month", "day", "hour", "min", "sec"}),
     **_row(exp.Array, args={"expressions"}),
     **_row(exp.Cast, args={"this", "to"}),
     **_row(exp.Lower, exp.Upper, exp.Length, args=_UNARY),
@@ -104,6 +109,30 @@ CONSUMED: dict[type[exp.Expr], frozenset[str]] = {
     **_row(exp.DPipe, args={"this", "expression", "safe"}),
     **_row(exp.StrPosition, args={"this", "substr", "position"}),
     **_row(exp.Left, exp.Right, args=_BINARY),
+    # text_functions.py (MD5 is refused there, with a hint).
+    **_row(exp.ConcatWs, args={"expressions", "safe", "coalesce", "flatten"}),
+    **_row(exp.Pad, args={"this", "expression", "fill_pattern", "is_left"}),
+    **_row(
+        exp.SplitPart,
+        args={"this", "delimiter", "part_index", "part_index_zero_as_one", "empty_delimiter_returns_whole"},
+    ),
+    **_row(exp.Initcap, exp.StartsWith, args=_BINARY),
+    **_row(exp.Repeat, args={"this", "times"}),
+    **_row(exp.Reverse, exp.MD5, args=_UNARY),
+    **_row(exp.Translate, args={"this", "from_", "to"}),
+    # arrays.py: x op ANY/ALL (array or subquery), ARRAY_POSITION, @>, <@, &&.
+    **_row(exp.Any, exp.All, args=_UNARY),
+    **_row(exp.ArrayContainsAll, exp.ArrayContainedBy, args=_BINARY),
+    **_row(exp.ArrayOverlaps, args={"this", "expression", "null_safe"}),
+    **_row(exp.ArrayPosition, args={"this", "expression", "zero_based"}),
+    # regex_functions.py: constant patterns in the exact subset of regex.py.
+    **_row(exp.RegexpLike, args={"this", "expression", "flag", "full_match"}),
+    **_row(exp.RegexpILike, args={"this", "expression", "flag"}),
+    **_row(exp.SimilarTo, args=_BINARY),
+    **_row(
+        exp.RegexpReplace,
+        args={"this", "expression", "replacement", "position", "occurrence", "modifiers", "single_replace"},
+    ),
     # Aggregates (aggregates.py, ordered_aggregates.py): PostgreSQL's COUNT is a bigint.
     **_row(exp.Count, args={"this", "big_int"}),
     **_row(exp.Sum, exp.Avg, exp.Min, exp.Max, exp.ArrayAgg, args=_UNARY),
@@ -118,6 +147,18 @@ CONSUMED: dict[type[exp.Expr], frozenset[str]] = {
     **_row(exp.RowNumber, exp.Rank, exp.DenseRank, exp.PercentRank, exp.CumeDist, args=_NONE),
     **_row(exp.Ntile, exp.FirstValue, exp.LastValue, args=_UNARY),
     **_row(exp.Lag, exp.Lead, args={"this", "offset", "default"}),
+    # Statistics, MODE, NTH_VALUE and JSON (bivariate.py, aggregates.py, windows.py, json.py).
+    **_row(exp.Corr, exp.CovarPop, exp.CovarSamp, exp.RegrSlope, exp.RegrIntercept, args=_BINARY),
+    **_row(exp.Mode, args=_UNARY),
+    **_row(exp.NthValue, args={"this", "offset"}),
+    **_row(exp.JSONArrayAgg, args={"this", "order"}),
+    **_row(exp.JSONObjectAgg, args={"expressions"}),
+    **_row(exp.JSONBObjectAgg, args=_BINARY),
+    **_row(exp.JSONExtract, exp.JSONExtractScalar, args={"this", "expression", "only_json_types"}),
+    **_row(exp.JSONBExtract, exp.JSONBExtractScalar, args=_BINARY),
+    **_row(exp.JSONPath, args={"expressions"}),
+    **_row(exp.JSONPathKey, exp.JSONPathSubscript, args=_UNARY),
+    **_row(exp.JSONPathRoot, args=_NONE),
 }
 
 # SQL words for node classes and arguments whose sqlglot names do not say it.
@@ -140,6 +181,12 @@ _CLASS_WORDS: dict[type[exp.Expr], str] = {
     exp.SimilarTo: "SIMILAR TO",
     exp.JSONExtract: "the JSON operator ->",
     exp.JSONExtractScalar: "the JSON operator ->>",
+    exp.JSONBExtract: "the JSON operator #>",
+    exp.JSONBExtractScalar: "the JSON operator #>>",
+    exp.JSONArrayAgg: "JSON_AGG",
+    exp.Lambda: "-> after a function's first argument (put the JSON operator in parentheses)",
+    exp.JSONObjectAgg: "JSON_OBJECT_AGG",
+    exp.JSONBObjectAgg: "JSONB_OBJECT_AGG",
     exp.ArrayContainsAll: "@> (array contains)",
     exp.ArrayOverlaps: "&& (array overlap)",
     exp.AtTimeZone: "AT TIME ZONE",

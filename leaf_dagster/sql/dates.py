@@ -283,17 +283,30 @@ def timestamp_difference(a: Typed, b: Typed) -> Typed | None:
     return Typed(result, SqlType.INTERVAL)
 
 
-INTERVAL_PARTS = {"epoch", "day", "hour", "minute", "second"}
+INTERVAL_PARTS = {
+    "epoch",
+    "year",
+    "month",
+    "quarter",
+    "day",
+    "hour",
+    "minute",
+    "second",
+    "millisecond",
+    "milliseconds",
+}
 
 
 def extract_interval(part: str, interval: Typed) -> Typed:
-    """EXTRACT from a timestamp difference (days and a time of day, with the sign of the whole)."""
+    """EXTRACT from an interval of days and a time of day (a timestamp difference: PostgreSQL
+    justifies its hours, so days and time share the sign of the whole), held as milliseconds."""
+    from leaf_dagster.sql.date_functions import _part_of, day_time_only
+
     ms = interval.expr
+    day = {"$toLong": {"$trunc": [{"$divide": [ms, DAY_MILLIS]}, 0]}}
+    found = _part_of(part, 0, day, {"$mod": [ms, DAY_MILLIS]})
+    assert found is not None
+    result, type_ = found
     if part == "epoch":
-        return Typed({"$divide": [ms, THOUSAND]}, SqlType.NUMBER)
-    if part == "second":
-        return Typed({"$divide": [{"$mod": [ms, 60_000]}, THOUSAND]}, SqlType.NUMBER)
-    size = {"day": DAY_MILLIS, "hour": 3_600_000, "minute": 60_000}[part]
-    within = {"day": None, "hour": DAY_MILLIS, "minute": 3_600_000}[part]
-    value: Any = ms if within is None else {"$mod": [ms, within]}
-    return Typed({"$toLong": {"$trunc": [{"$divide": [value, size]}, 0]}}, SqlType.INT)
+        result = {"$divide": [ms, THOUSAND]}
+    return Typed(day_time_only(interval, null_if_any_null([interval], result)), type_)

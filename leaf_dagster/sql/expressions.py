@@ -14,7 +14,17 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from leaf_dagster.sql import arithmetic, casts, functions, numeric, strings
+from leaf_dagster.sql import (
+    arithmetic,
+    arrays,
+    casts,
+    functions,
+    json,
+    numeric,
+    regex_functions,
+    strings,
+    text_functions,
+)
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.paths import PATH_NODES, resolve
@@ -34,8 +44,6 @@ NOT_YET = {
     exp.Unnest: "UNNEST",
     exp.WithinGroup: "WITHIN GROUP",
     exp.Filter: "aggregate FILTER",
-    exp.JSONExtract: "JSON operators",
-    exp.JSONExtractScalar: "JSON operators",
     exp.Struct: "row constructors",
     exp.Array: "array constructors",
 }
@@ -58,6 +66,9 @@ CONDITION_NODES = (
     exp.ILike,
     exp.Escape,
     exp.Is,
+    exp.RegexpLike,
+    exp.RegexpILike,
+    exp.SimilarTo,
 )
 
 
@@ -245,5 +256,9 @@ HANDLERS: dict[type[exp.Expr], Handler] = {
     **arithmetic.HANDLERS,
     **functions.HANDLERS,
     **strings.HANDLERS,
+    **text_functions.HANDLERS,
+    **arrays.HANDLERS,
+    **regex_functions.HANDLERS,
     **casts.HANDLERS,
+    **json.HANDLERS,
 }

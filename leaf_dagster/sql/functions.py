@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from leaf_dagster.sql import dates
+from leaf_dagster.sql import date_functions, dates, json, regex_functions, timezones, to_char
 from leaf_dagster.sql.casts import round_constant, round_value
 from leaf_dagster.sql.literals import resolve, resolve_all
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_null, let, null_if_any_null, to_bson
@@ -108,6 +108,8 @@ def _math(op: str) -> Callable[[Translator, exp.Expr], Typed]:
             raise tr.error(f"{node.sql_name()} takes one argument", node)
         if value.type not in NUMERIC and value.type not in (SqlType.ANY, SqlType.NULL):
             raise tr.error(f"{node.sql_name()} does not apply to {value.type.value}", node)
+        if value.is_null_const:  # a NULL constant folds, as PostgreSQL folds strict functions of it
+            return const(None, value.type)
         return Typed({op: value.expr}, value.type)
 
     return handle
@@ -179,6 +181,9 @@ def _date_trunc(tr: Translator, node: exp.Expr) -> Typed:
     value = tr.translate(node.this)
     if value.type not in (SqlType.DATE, SqlType.DAY, SqlType.ANY, SqlType.NULL):
         raise tr.error(f"DATE_TRUNC does not apply to {value.type.value}", node)
+    zone = node.args.get("zone")
+    if zone is not None:
+        return timezones.truncate(unit, value, timezones.zone_name(tr, zone))
     return dates.truncate(unit, value)
 
 
@@ -186,6 +191,9 @@ def _extract(tr: Translator, node: exp.Expr) -> Typed:
     part = _unit(tr, node, node.this)
     if part not in dates.EXTRACT_PARTS:
         raise tr.error(f"EXTRACT part {part!r} is not supported", node)
+    special = date_functions.extract_special(tr, part, node.expression)
+    if special is not None:
+        return special
     value = tr.translate(node.expression)
     if value.type == SqlType.INTERVAL:
         if part not in dates.INTERVAL_PARTS:
@@ -211,7 +219,7 @@ def _interval(tr: Translator, node: exp.Expr) -> Typed:
     parsed = dates.parse_interval(text, unit.name if unit else None) if text is not None else None
     if parsed is None:
         raise tr.error("malformed or unsupported interval", node, "INTERVAL")
-    return const(dates.interval_millis(parsed), SqlType.INTERVAL)
+    return date_functions.interval_constant(parsed)
 
 
 def _cardinality(value: Typed) -> Typed:
@@ -265,21 +273,42 @@ def _json_build_object(tr: Translator, node: exp.Expr) -> Typed:
     return _document(tr, node, fields)
 
 
+def _row(tr: Translator, node: exp.Expr) -> Typed:
+    # PostgreSQL names the fields of an anonymous row f1, f2, …
+    return _document(tr, node, [(f"f{i}", e) for i, e in enumerate(node.expressions, 1)])
+
+
+def _anonymous_cardinality(tr: Translator, node: exp.Expr) -> Typed:
+    if len(node.expressions) != 1:
+        raise tr.error("CARDINALITY takes one array", node)
+    return _cardinality(tr.translate(node.expressions[0]))
+
+
+def _now(tr: Translator, node: exp.Expr) -> Typed:
+    if node.expressions:
+        raise tr.error(f"{str(node.this).upper()}() takes no arguments", node)
+    return _current_timestamp(tr, node)
+
+
+# Functions sqlglot parses as ``exp.Anonymous``, by name: the one table of them.
+ANONYMOUS: dict[str, Callable[[Translator, exp.Expr], Typed]] = {
+    "JSON_BUILD_OBJECT": _json_build_object,
+    "JSONB_BUILD_OBJECT": _json_build_object,
+    "ROW": _row,
+    "CARDINALITY": _anonymous_cardinality,
+    **dict.fromkeys(("NOW", "TRANSACTION_TIMESTAMP", "STATEMENT_TIMESTAMP"), _now),
+    **json.ANONYMOUS,
+    **regex_functions.ANONYMOUS,
+    **date_functions.ANONYMOUS,
+}
+
+
 def _anonymous(tr: Translator, node: exp.Expr) -> Typed:
     name = str(node.this).upper()
-    if name in ("JSON_BUILD_OBJECT", "JSONB_BUILD_OBJECT"):
-        return _json_build_object(tr, node)
-    if name == "ROW":
-        # PostgreSQL names the fields of an anonymous row f1, f2, …
-        return _document(tr, node, [(f"f{i}", e) for i, e in enumerate(node.expressions, 1)])
-    if name == "CARDINALITY" and len(node.expressions) == 1:
-        return _cardinality(tr.translate(node.expressions[0]))
-    if (
-        name in ("NOW", "LOCALTIMESTAMP", "TRANSACTION_TIMESTAMP", "STATEMENT_TIMESTAMP")
-        and not node.expressions
-    ):
-        return _current_timestamp(tr, node)
-    raise tr.error(f"unknown function {name}", node)
+    handler = ANONYMOUS.get(name)
+    if handler is None:
+        raise tr.error(f"unknown function {name}", node)
+    return handler(tr, node)
 
 
 HANDLERS: dict[type[exp.Expr], Callable[[Translator, exp.Expr], Typed]] = {
@@ -309,4 +338,8 @@ HANDLERS: dict[type[exp.Expr], Callable[[Translator, exp.Expr], Typed]] = {
     exp.ArraySize: _array_length,
     exp.Array: _array,
     exp.Anonymous: _anonymous,
+    exp.TimeToStr: to_char.to_char,
+    exp.AtTimeZone: timezones.at_time_zone,
+    exp.DateBin: date_functions.date_bin,
+    exp.TimestampFromParts: date_functions.make_timestamp,
 }

@@ -112,3 +112,27 @@ def _continuous(p: float) -> Any:
 def _discrete(p: float) -> Any:
     index = {"$max": [0, {"$subtract": [{"$toInt": {"$ceil": {"$multiply": [p, "$$n"]}}}, 1]}]}
     return {"$arrayElemAt": ["$$s", index]}
+
+
+def most_frequent(values_ref: Any, *, descending: bool) -> Any:
+    """MODE(): one pass over the sorted non-NULL values counting runs; a longer run replaces the
+    best so far, an equally long one does not (PostgreSQL keeps the first). NULL when none."""
+    sorted_array = {"$sortArray": {"input": non_null(values_ref), "sortBy": -1 if descending else 1}}
+    run = {"$cond": [{"$eq": ["$$value.v", "$$this"]}, {"$add": ["$$value.n", 1]}, 1]}
+    step = let(
+        {"run": run},
+        {
+            "v": "$$this",
+            "n": "$$run",
+            "best": {"$cond": [{"$gt": ["$$run", "$$value.top"]}, "$$this", "$$value.best"]},
+            "top": {"$max": ["$$run", "$$value.top"]},
+        },
+    )
+    scan = {
+        "$reduce": {
+            "input": sorted_array,
+            "initialValue": {"v": None, "n": 0, "best": None, "top": 0},
+            "in": step,
+        }
+    }
+    return {"$getField": {"field": "best", "input": scan}}

@@ -4,20 +4,42 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import ClassVar
 
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.errors import ParseError, TokenError
+from sqlglot.parsers.postgres import PostgresParser
 from sqlglot.tokens import TokenType
 
 from leaf_dagster.sql.errors import PARSE_RECURSION_LIMIT, LeafSQLError, Source, Token, deep_recursion
 
 
+def _renamed(kind: type[exp.Func], name: str) -> Callable[[list[exp.Expr]], exp.Expr]:
+    """A PostgreSQL spelling that sqlglot leaves anonymous, read as the node that means the same;
+    the output column keeps PostgreSQL's name (``meta["sql_name"]``, see ``columns.default_name``)."""
+
+    def build(args: list[exp.Expr]) -> exp.Expr:
+        node = kind.from_arg_list(args)
+        node.meta["sql_name"] = name
+        return node
+
+    return build
+
+
 class LeafPostgres(Postgres):
     # QueryLeaf reads items[0] as the first element; PostgreSQL arrays are 1-based.
     INDEX_OFFSET = 0
+
+    class Parser(PostgresParser):
+        FUNCTIONS: ClassVar = {
+            **PostgresParser.FUNCTIONS,
+            "EVERY": _renamed(exp.LogicalAnd, "every"),  # the SQL standard's BOOL_AND
+            "JSONB_AGG": _renamed(exp.JSONArrayAgg, "jsonb_agg"),  # JSON_AGG over BSON values
+        }
 
 
 DIALECT = LeafPostgres()
@@ -82,6 +104,9 @@ def _parse(sql: str, statement: bool) -> Parsed:
         tree = tree.expressions[0]
         _shift_meta(tree, -len("SELECT "))
     assert tree is not None
+    for quantified in list(tree.find_all(exp.All, exp.Any)):
+        if isinstance(quantified.this, exp.Select):  # "ALL (SELECT …)" parses without its Subquery
+            quantified.set("this", exp.Subquery(this=quantified.this))
     return Parsed(tree, source)
 
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from leaf_dagster.sql import numeric
+from leaf_dagster.sql.arrays import is_quantified, quantified_truth
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.literals import (
     STATIC,
@@ -34,6 +35,7 @@ from leaf_dagster.sql.literals import (
     resolve,
     unreadable_types,
 )
+from leaf_dagster.sql.regex_functions import is_regex_condition, regex_match, regex_truth
 from leaf_dagster.sql.values import SqlType, Typed, const, not_null, parse_iso
 
 if TYPE_CHECKING:
@@ -143,7 +145,7 @@ class Conditions:
 
     def value(self, node: exp.Expr) -> Typed:
         """The condition as a value: true, false or NULL."""
-        if type(node) in OPS:
+        if type(node) in OPS and not is_quantified(node):
             a, b = self._operands(node)
             if a.is_null_const or b.is_null_const:
                 return const(None, SqlType.BOOL)
@@ -161,6 +163,8 @@ class Conditions:
         if isinstance(node, exp.Or):
             parts = [self.truth(n, want) for n in chain(node)]
             return or_(parts) if want else and_(parts)
+        if type(node) in OPS and is_quantified(node):
+            return quantified_truth(self.tr, OPS[type(node)], node, want)
         if type(node) in OPS:
             a, b = self._operands(node)
             return self.compare(OPS[type(node)], a, b, want, node)
@@ -175,6 +179,8 @@ class Conditions:
             return self._in_truth(node, want)
         if isinstance(node, exp.Between):
             return self._between(node, want, self.compare, combine_and=and_, combine_or=or_)
+        if is_regex_condition(node):
+            return regex_truth(self.tr, node, want)
         if isinstance(node, exp.Like | exp.ILike | exp.Escape):
             return self._like_truth(node, want)
         return self._boolean_truth(node, want)
@@ -264,14 +270,18 @@ class Conditions:
     def _between(
         self, node: exp.Between, want: bool, compare: Any, *, combine_and: Any, combine_or: Any
     ) -> Any:
-        if node.args.get("symmetric"):
-            raise self.tr.error("BETWEEN SYMMETRIC is not supported", node)
         value = self.tr.translate(node.this)
         low, high = self.tr.translate(node.args["low"]), self.tr.translate(node.args["high"])
-        parts = [compare("$gte", value, low, want), compare("$lte", value, high, want)]
-        if any(p is None for p in parts):
-            return None
-        return combine_and(parts) if want else combine_or(parts)
+        orders = [(low, high), (high, low)] if node.args.get("symmetric") else [(low, high)]
+        sides = []
+        for first, last in orders:  # SYMMETRIC: either order of the bounds, with SQL's OR
+            parts = [compare("$gte", value, first, want), compare("$lte", value, last, want)]
+            if any(p is None for p in parts):
+                return None
+            sides.append(combine_and(parts) if want else combine_or(parts))
+        if len(sides) == 1:
+            return sides[0]
+        return combine_or(sides) if want else combine_and(sides)
 
     def _like_parts(self, node: exp.Expr) -> tuple[Typed, str, str, bool]:
         """The value, the anchored regex ("" for a NULL pattern), its options, and NOT LIKE."""
@@ -348,6 +358,8 @@ class Conditions:
             if any(s is None for s in sides):
                 return None
             return {"$or": _spliced("$or", [s for s in sides if s is not None])}
+        if type(node) in OPS and is_quantified(node):
+            return None
         if type(node) in OPS:
             a, b = self.tr.translate(node.this), self.tr.translate(node.expression)
             return self._match_compare(OPS[type(node)], a, b, want, node)
@@ -369,6 +381,8 @@ class Conditions:
                 node, want, self._match_compare, combine_and=merge_and, combine_or=_or_filter
             )
             return parts
+        if is_regex_condition(node):
+            return regex_match(self.tr, node, want)
         if isinstance(node, exp.Like | exp.ILike | exp.Escape):
             return self._match_like(node, want)
         if isinstance(node, exp.Column | exp.Dot):

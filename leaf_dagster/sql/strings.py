@@ -39,6 +39,11 @@ def _case_table(upper: bool) -> tuple[str, str]:
 _CASE_TABLES = {"$toUpper": _case_table(True), "$toLower": _case_table(False)}
 
 
+def case_tables(op: str) -> tuple[str, str]:
+    """The non-ASCII characters ``op`` ($toUpper/$toLower) changes, and what each becomes."""
+    return _CASE_TABLES[op]
+
+
 def _change_case(op: str) -> Callable[[Translator, exp.Expr], Typed]:
     """UPPER/LOWER beyond ASCII (MongoDB's operators only map ASCII letters), per code point."""
     sources, targets = _CASE_TABLES[op]

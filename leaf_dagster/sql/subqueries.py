@@ -190,6 +190,22 @@ def _in_set_truth(
     return or_([empty, and_([*checks, clear])])
 
 
+def subquery_values(tr: Translator, query: exp.Expr) -> Any:
+    """The values of a one-column subquery's rows as an array (for ``x op ANY/ALL (SELECT …)``):
+    its distinct values, computed once, when uncorrelated; its rows' values per row otherwise."""
+    plan, bindings = _compile(tr, query)
+    column = _one_column(tr, plan, query)
+    if bindings.vars:
+        name = _lookup(tr, query, "values", plan, bindings, [{"$project": {"_id": 0, "v": f"${column}"}}])
+        return {"$map": {"input": f"${name}", "as": "row", "in": {"$ifNull": ["$$row.v", None]}}}
+    distinct: list[dict[str, Any]] = [
+        {"$group": {"_id": {"$ifNull": [f"${column}", None]}}},
+        {"$group": {"_id": None, "v": {"$push": "$_id"}}},
+    ]
+    name = _lookup(tr, query, "in set", plan, bindings, distinct)
+    return {"$ifNull": [let({"row": {"$arrayElemAt": [f"${name}", 0]}}, "$$row.v"), []]}
+
+
 ONCE_VARIABLE = "leafq"  # a $lookup's let variables start with a lowercase letter
 _ROW = "__leaf_row"
 _VARIABLE = re.compile(r"\$\$((?:v|leafq)\d+)")

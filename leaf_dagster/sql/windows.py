@@ -213,6 +213,8 @@ class _Builder:
                     shift["default"] = default.expr
             ordered.output[name] = {"$shift": shift}
             return self._final(name, f"${name}", value.type)
+        if isinstance(func, exp.NthValue):
+            return self._nth_value(node, func, name, partition, sort_by)
         if isinstance(func, (exp.FirstValue, exp.LastValue, *FRAMED_AGGREGATES)):
             return self._framed(node, func, name, partition, sort_by, condition)
         raise self.ctx.source.error(f"unsupported window function {_name(func)}", node)
@@ -228,20 +230,7 @@ class _Builder:
     ) -> Typed:
         if isinstance(func.this, exp.Distinct) or (isinstance(func, exp.Min | exp.Max) and func.expressions):
             raise self.ctx.source.error(f"{_name(func)}(DISTINCT ...) is not supported as a window", node)
-        frame = self._frame(node, bool(sort_by))
-        if frame is WHOLE:
-            group = self._group(self.ordered, partition, sort_by)
-            window = {"documents": ["unbounded", "unbounded"]} if sort_by else None
-        elif frame[0] == "documents":
-            group = self._group(self.ordered, partition, sort_by or {"_id": 1})
-            window = {"documents": frame[1]}
-        elif frame[0] == "value":
-            group = self._value_group(node, partition, frame[2])
-            window = {"range": frame[1]}
-        else:
-            group = self._peer_group(self._group(self.ordered, partition, sort_by), partition, name)
-            window = {"range": frame[1]}
-        framing = {"window": window} if window is not None else {}
+        group, framing = self._framing(node, self._frame(node, bool(sort_by)), partition, sort_by, name)
 
         if isinstance(func, exp.Count) and isinstance(func.this, exp.Star):
             counted: Any = 1 if condition is None else {"$cond": [condition, 1, 0]}
@@ -294,6 +283,56 @@ class _Builder:
         group.output[name] = {op: x, **framing}
         return self._final(name, f"${name}", value.type)
 
+    def _framing(
+        self, node: exp.Window, frame: Any, partition: Any, sort_by: dict[str, int], name: str
+    ) -> tuple[_Group, dict[str, Any]]:
+        """The stage that computes a frame, and the ``window`` option that bounds it there."""
+        window: dict[str, Any] | None
+        if frame is WHOLE:
+            group = self._group(self.ordered, partition, sort_by)
+            window = {"documents": ["unbounded", "unbounded"]} if sort_by else None
+        elif frame[0] == "documents":
+            group = self._group(self.ordered, partition, sort_by or {"_id": 1})
+            window = {"documents": frame[1]}
+        elif frame[0] == "value":
+            group = self._value_group(node, partition, frame[2])
+            window = {"range": frame[1]}
+        else:  # RANGE and GROUPS frames: a range over the peer group's number
+            group = self._peer_group(self._group(self.ordered, partition, sort_by), partition, name)
+            window = {"range": frame[1]}
+        return group, ({"window": window} if window is not None else {})
+
+    def _nth_value(
+        self, node: exp.Window, func: exp.NthValue, name: str, partition: Any, sort_by: dict[str, int]
+    ) -> Typed:
+        """NTH_VALUE(x, n): the frame's nth row. A frame that starts at the partition's start holds
+        the partition's nth row (numbered in a stage before) once it reaches it; another frame
+        collects its rows and takes the nth."""
+        position = self._const_int(func.args.get("offset"), node, "the NTH_VALUE position", 1)
+        value = self.tr.translate(func.this)
+        x = {"$ifNull": [value.expr, None]}
+        frame = self._frame(node, bool(sort_by))
+        if frame is WHOLE or frame[1][0] == "unbounded":
+            ordered = self._group(self.ordered, partition, sort_by or {"_id": 1})
+            number = next((k for k, v in ordered.output.items() if v == {"$documentNumber": {}}), None)
+            if number is None:
+                number = f"{name}n"
+                ordered.output[number] = {"$documentNumber": {}}
+            if frame is WHOLE or frame[0] == "documents":
+                # A stage after the numbering one, in the same order.
+                group = self._group(self.peers, partition, {number: 1})
+                bounds = ["unbounded", "unbounded"] if frame is WHOLE else frame[1]
+                framing: dict[str, Any] = {"window": {"documents": bounds}}
+            else:
+                group, framing = self._framing(node, frame, partition, sort_by, name)
+            # Documents sort above null: the $max is the nth row's value, boxed (it may be NULL).
+            picked = {"$cond": [{"$eq": [f"${number}", position]}, {"v": x}, None]}
+            group.output[name] = {"$max": picked, **framing}
+            return self._final(name, {"$getField": {"field": "v", "input": f"${name}"}}, value.type)
+        group, framing = self._framing(node, frame, partition, sort_by, name)
+        group.output[name] = {"$push": x, **framing}
+        return self._final(name, {"$arrayElemAt": [f"${name}", position - 1]}, value.type)
+
     def _frame(self, node: exp.Window, has_order: bool) -> Any:
         """WHOLE, ("documents", [lo, hi]) or ("range", [lo, hi]) over peer groups."""
         spec = node.args.get("spec")
@@ -308,6 +347,13 @@ class _Builder:
             raise self.ctx.source.error("invalid frame bounds", node)
         lo = "unbounded" if start == "unbounded_preceding" else start
         hi = "unbounded" if end == "unbounded_following" else end
+        if kind == "GROUPS":
+            # Peer groups are numbered by $denseRank: a range over that number counts groups.
+            if not has_order:
+                raise self.ctx.source.error("GROUPS frames need an ORDER BY", node)
+            if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+                raise self.ctx.source.error("a frame that starts after it ends is not supported", node)
+            return ("range", [lo, hi])
         if kind == "ROWS":
             lo, hi = (0 if b == "current" else b for b in (lo, hi))
             if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
@@ -341,8 +387,8 @@ class _Builder:
         if isinstance(value, exp.Interval) and kind == "RANGE":
             millis = self._interval_millis(value)
             return _Millis(-millis if side_text == "PRECEDING" else millis)
-        if kind == "ROWS":
-            offset: int | float = self._const_int(value, node, "a ROWS frame offset", 0)
+        if kind in ("ROWS", "GROUPS"):
+            offset: int | float = self._const_int(value, node, f"a {kind} frame offset", 0)
         else:
             typed = self.tr.translate(value)
             number = typed.value if typed.is_const else None

@@ -46,11 +46,47 @@ def test_uri_and_db_come_from_the_environment(db: Database[Any], mongo_uri: str,
 
 def test_explain_prints_pasteable_extended_json_without_a_server() -> None:
     sql = "SELECT COUNT(*) AS n FROM events WHERE ts >= DATE '2024-01-01'"
-    result = invoke("--explain", sql, "--uri", "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100")
+    result = invoke(
+        "--explain", sql, "--format", "json", "--uri", "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100"
+    )
     assert result.exit_code == 0, result.output
     plan = json.loads(result.output)
     assert plan["collection"] == "events"
     assert plan["pipeline"][0] == {"$match": {"ts": {"$gte": {"$date": "2024-01-01T00:00:00Z"}}}}
+    assert plan["stages"][0] == {
+        "stage": "1",
+        "operator": "$match",
+        "construct": "WHERE ts >= CAST('2024-01-01' AS DATE)",
+    }
+
+
+def test_explain_labels_each_stage_with_its_construct() -> None:
+    sql = (
+        "SELECT u.acct, COUNT(*) AS n, RANK() OVER (ORDER BY COUNT(*) DESC) AS r FROM orders o "
+        "JOIN users u ON u._id = o.userId WHERE o.total > 10 GROUP BY u.acct HAVING COUNT(*) > 1 "
+        "ORDER BY n DESC LIMIT 5"
+    )
+    result = invoke("--explain", sql)
+    assert result.exit_code == 0, result.output
+    labels = [
+        line.split(None, 3)[2:]
+        for line in result.output.splitlines()
+        if line.startswith("-- ") and "$" in line.split()[2]
+    ]
+    assert labels == [
+        ["$match", "WHERE o.total > 10"],
+        ["$group", "GROUP BY u.acct: eager aggregation, grouped by the join key before the join"],
+        ["$match", "INNER JOIN users AS u ON u._id = o.userId: NULL, array and regex keys never match"],
+        ["$lookup", "INNER JOIN users AS u ON u._id = o.userId"],
+        ["$unwind", "INNER JOIN users AS u ON u._id = o.userId: one row per match"],
+        ["$group", "GROUP BY u.acct: COUNT(*)"],
+        ["$match", "HAVING COUNT(*) > 1"],
+        ["$setWindowFields", "window functions: RANK() OVER (ORDER BY COUNT(*) DESC)"],
+        ["$set", "window function results: PostgreSQL's types"],
+        ["$sort", "ORDER BY n DESC"],
+        ["$limit", "LIMIT 5"],
+        ["$project", "SELECT u.acct, COUNT(*) AS n, RANK() OVER (ORDER BY COUNT(*) DESC) AS r"],
+    ]
 
 
 def test_bad_query_exits_2_with_a_caret() -> None:

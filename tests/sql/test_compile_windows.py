@@ -112,7 +112,7 @@ def test_window_over_aggregate_and_operators(facts: Database[Any]) -> None:
         ("SELECT p FROM t GROUP BY p HAVING RANK() OVER (ORDER BY p) > 1", "not allowed in HAVING"),
         ("SELECT x FROM t WHERE RANK() OVER (ORDER BY x) > 1", "window functions"),
         ("SELECT SUM(RANK() OVER (ORDER BY x)) OVER () FROM t", "cannot be nested"),
-        ("SELECT SUM(x) OVER (ORDER BY x GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t", "GROUPS"),
+        ("SELECT SUM(x) OVER (PARTITION BY x GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t", "GROUPS"),
         (
             "SELECT SUM(x) OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND CURRENT ROW EXCLUDE TIES) FROM t",
             "EXCLUDE",

@@ -17,7 +17,12 @@ UNSUPPORTED = [
     ("SELECT a FROM t WHERE a IN (SELECT b, c FROM u)", "exactly one column", 1, 29),
     ("SELECT SUM((SELECT b FROM u)) FROM t", "inside aggregates", 1, 13),
     ("SELECT a FROM t WHERE a > (SELECT * FROM u)", "exactly one column", 1, 28),
-    ("SELECT SUM(a) OVER (ORDER BY a GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t", "GROUPS", 1, 15),
+    (
+        "SELECT SUM(a) OVER (PARTITION BY a GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t",
+        "GROUPS",
+        1,
+        15,
+    ),
     ("SELECT LAG(a, 1, b) OVER (ORDER BY a) FROM t", "default must be a constant", 1, 18),
     ("SELECT a FROM t INTERSECT SELECT a, b FROM u", "INTERSECT query must have the same number", 1, 17),
     ("SELECT a FROM t UNION SELECT a, b FROM u", "same number of columns", 1, 17),

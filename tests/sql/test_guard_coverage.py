@@ -36,6 +36,20 @@ EXTRA_QUERIES = [
     "SELECT a FROM t WHERE a BETWEEN 1 AND 5 AND b NOT ILIKE 'x%' AND c IS NOT NULL",
     "SELECT TRIM(BOTH 'x' FROM s) AS a, POSITION('a' IN s) AS b, REPLACE(s, 'a', 'b') AS c FROM t",
     "SELECT CAST(a AS NUMERIC(10, 2)) AS n, a[1] AS f, GREATEST(a, b) AS g FROM t",
+    "SELECT CONCAT_WS(',', s, a) AS a, LPAD(s, 3) AS b, SPLIT_PART(s, ',', 1) AS c, INITCAP(s) AS d,"
+    " REPEAT(s, 2) AS e, REVERSE(s) AS f, STARTS_WITH(s, 'x') AS g, TRANSLATE(s, 'a', 'b') AS h,"
+    " LEFT(s, 1) AS i, RIGHT(s, 1) AS j FROM t",
+    "SELECT a FROM t WHERE a = ANY(xs) AND a > ALL(SELECT b FROM u) AND xs @> ARRAY[1] AND xs <@ ys"
+    " AND xs && ys AND ARRAY_POSITION(xs, 1) > 0 AND a BETWEEN SYMMETRIC 1 AND 2",
+    "SELECT REGEXP_REPLACE(s, 'a', 'b', 'g') AS r, s ~* 'x' AS i FROM t WHERE s ~ 'x' AND s SIMILAR TO 'y%'",
+    "SELECT TO_CHAR(ts, 'YYYY-MM') AS m, DATE_BIN(INTERVAL '1 hour', ts, TIMESTAMP '2024-01-01') AS b,"
+    " MAKE_TIMESTAMP(y, 1, 1, 0, 0, 0) AS s, ts AT TIME ZONE 'Europe/Paris' AS z FROM t",
+    # Statistics, MODE, NTH_VALUE and JSON (issue 11).
+    "SELECT CORR(a, b) AS c, COVAR_POP(a, b) AS p, COVAR_SAMP(a, b) AS s, REGR_SLOPE(a, b) AS l, "
+    "REGR_INTERCEPT(a, b) AS i, MODE() WITHIN GROUP (ORDER BY a) AS m FROM t",
+    "SELECT NTH_VALUE(a, 2) OVER (ORDER BY b GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) AS n FROM t",
+    "SELECT JSON_AGG(a ORDER BY b) AS j, JSON_OBJECT_AGG(k, a) AS o, JSONB_OBJECT_AGG(k, a) AS p FROM t",
+    "SELECT d -> 'a' -> 0 AS x, d ->> 'b' AS y, d #> '{a,b}' AS z, d #>> '{a}' AS w FROM t",
 ]
 
 
@@ -189,9 +203,9 @@ REFUSED = [
     ("SELECT a FROM t GROUP BY GROUPING SETS ((a), ())", "GROUPING SETS", 1, 26),
     ("SELECT a FROM t GROUP BY ROLLUP (a)", "ROLLUP", 1, 26),
     ("SELECT a FROM t GROUP BY CUBE (a)", "CUBE", 1, 26),
-    ("SELECT a ~ 'x' AS m FROM t", "regular expression", 1, 8),
-    ("SELECT a FROM t WHERE s SIMILAR TO 'x%'", "SIMILAR TO", 1, 23),
-    ("SELECT DATE_TRUNC('day', ts, 'Europe/Paris') AS d FROM t", "time zone", 1, 30),
+    ("SELECT a ~ '\\mx' AS m FROM t", "start of a word", 1, 12),
+    ("SELECT a FROM t WHERE s SIMILAR TO '\\yx%'", "word boundary", 1, 36),
+    ("SELECT DATE_TRUNC('day', ts, 'CET') AS d FROM t", "time zone", 1, 30),
     ("WITH RECURSIVE x AS (SELECT a FROM t) SELECT a FROM x", "RECURSIVE", 1, 6),
 ]
 

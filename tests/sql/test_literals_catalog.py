@@ -76,7 +76,9 @@ def test_the_cli_reads_schemas_from_a_directory(db: Database[Any], mongo_uri: st
     sql = "SELECT _id FROM logins WHERE username >= '2024-01-01' ORDER BY _id"
     runner = CliRunner()
     explain = runner.invoke(
-        main, ["sql", sql, "--schemas", str(tmp_path), "--explain"], catch_exceptions=False
+        main,
+        ["sql", sql, "--schemas", str(tmp_path), "--explain", "--format", "json"],
+        catch_exceptions=False,
     )
     assert explain.exit_code == 0, explain.output
     assert json.loads(explain.output)["pipeline"][0] == {"$match": {"username": {"$gte": "2024-01-01"}}}

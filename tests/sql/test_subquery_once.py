@@ -104,3 +104,14 @@ def test_scalar_and_exists_run_once_and_empty_input_still_aggregates(shop: Datab
 def test_in_and_not_in_follow_sql_null_rules(shop: Database[Any], sql: str, expected: list[Any]) -> None:
     rows = run_sql(shop, sql)
     assert [next(iter(r.values())) for r in rows] == expected
+
+
+def test_a_filtered_pipeline_keeps_the_subqueries_once_and_filters_the_input(shop: Database[Any]) -> None:
+    # What a rollup runs: its window's $match on the input, the subqueries still once per query.
+    compiled = compile_sql(NESTED)
+    window = {"_id": {"$gte": 10, "$lt": 30}}
+    pipeline = compiled.filtered(window)
+    assert sorted(lookup_runs(shop, compiled.collection, pipeline).values()) == [1, 1]
+    got = [r["_id"] for r in shop.users.aggregate(pipeline)]
+    everything = [r["_id"] for r in run_sql(shop, NESTED)]
+    assert got == [i for i in everything if 10 <= i < 30] and got
