@@ -25,6 +25,10 @@ Usage: .venv/bin/python benchmarks/sql_vs_handwritten.py [--docs 200000] [--roun
        [--skip-rollups]
 
 Issue 14 adds a nested-subquery row (``NESTED_SUBQUERY``) after the issue-3 rows.
+
+Issue 11 adds a ``GROUP BY ROLLUP`` row (``ROLLUP_SQL``) against a hand-written ``$facet`` pipeline
+(target <= 1.15), and times the other one-pipeline form (``$unwind`` once per grouping set, one
+``$group``) against that ``$facet``: the measurement behind the compiler's choice of ``$facet``.
 """
 
 from __future__ import annotations
@@ -456,6 +460,7 @@ def main() -> None:
         if not args.skip_rollups:
             run_rollups(db, args.docs, args.rounds)
             run_numeric(db, args.rounds)
+            run_grouping_sets(db, args.rounds)
         run_issue3(db, args.join_docs, args.rounds)
         client.drop_database("leaf_bench_sql")
         client.close()
@@ -524,6 +529,50 @@ def run_numeric(db: Database[Any], rounds: int) -> None:
     print(
         f"exact numeric rollup (Decimal128 score, numeric AVG): compiled {compiled_s * 1000:.0f} ms, "
         f"hand-written in doubles {hand_s * 1000:.0f} ms, ratio {ratio:.3f} (the cost of exact NUMERIC)"
+    )
+
+
+# Issue 11: the subtotals of ROLLUP (category, status) in one pipeline.
+ROLLUP_SQL = (
+    "SELECT category, status, COUNT(*) AS n, MAX(amount) AS hi FROM events GROUP BY ROLLUP (category, status)"
+)
+_ROLLUP_SETS = [[0, "$category", "$status"], [1, "$category", None], [2, None, None]]
+_ROLLUP_ACCS = {"n": {"$sum": 1}, "hi": {"$max": "$amount"}}
+_ROLLUP_OUT = {
+    "$project": {
+        "_id": 0,
+        "category": {"$arrayElemAt": ["$_id", 1]},
+        "status": {"$arrayElemAt": ["$_id", 2]},
+        "n": 1,
+        "hi": 1,
+    }
+}
+ROLLUP_FACET: list[dict[str, Any]] = [
+    {"$facet": {f"s{i}": [{"$group": {"_id": key, **_ROLLUP_ACCS}}] for i, key in enumerate(_ROLLUP_SETS)}},
+    {"$project": {"rows": {"$concatArrays": [f"$s{i}" for i in range(len(_ROLLUP_SETS))]}}},
+    {"$unwind": "$rows"},
+    {"$replaceWith": "$rows"},
+    _ROLLUP_OUT,
+]
+ROLLUP_UNWIND: list[dict[str, Any]] = [
+    {"$set": {"sets": _ROLLUP_SETS}},
+    {"$unwind": "$sets"},
+    {"$group": {"_id": "$sets", **_ROLLUP_ACCS}},
+    _ROLLUP_OUT,
+]
+
+
+def run_grouping_sets(db: Database[Any], rounds: int) -> None:
+    """The ROLLUP row (on the ``events`` loaded by ``run_rollups``), and $unwind vs $facet."""
+    compiled_s, hand_s, ratio = compare(db, compile_sql(ROLLUP_SQL).pipeline, ROLLUP_FACET, rounds, "events")
+    print(
+        f"GROUP BY ROLLUP (category, status): compiled {compiled_s * 1000:.0f} ms, hand-written $facet "
+        f"{hand_s * 1000:.0f} ms, ratio {ratio:.3f} (target <= 1.15)"
+    )
+    unwind_s, facet_s, form_ratio = compare(db, ROLLUP_UNWIND, ROLLUP_FACET, rounds, "events")
+    print(
+        f"grouping sets in one pipeline: $unwind once per set + one $group {unwind_s * 1000:.0f} ms, "
+        f"$facet with a $group per set {facet_s * 1000:.0f} ms, ratio {form_ratio:.3f} (> 1: $facet is faster)"
     )
 
 

@@ -159,7 +159,7 @@ query AssetView($assetKey: AssetKeyInput!, $inRange: [String!], $outside: [Strin
   assetOrError(assetKey: $assetKey) {{
     __typename
     ... on Asset {{
-      assetMaterializations(limit: 1) {{
+      assetMaterializations(limit: 10) {{
         partition
         runId
         {METADATA_FIELDS}
@@ -352,7 +352,7 @@ def test_backfill_a_partition_range_from_the_ui(
             "numPartitionsMaterialized": 3,
             "numPartitionsFailed": 0,
         }
-        # the asset's BackfillPolicy.multi_run(7): the three days run as one ranged run
+        # the asset's BackfillPolicy.multi_run(31): the three days run as one ranged run
         [run] = backfill["runs"]
         assert run["status"] == "SUCCESS", run
         tags = {t["key"]: t["value"] for t in run["tags"]}
@@ -378,9 +378,11 @@ def test_backfill_a_partition_range_from_the_ui(
         assert [m["partition"] for m in node["inRange"]] == PARTITIONS
         assert {m["runId"] for m in node["inRange"]} == {run["runId"]}
         assert node["outside"] == [None] * len(OUTSIDE)
-        [latest] = view["assetOrError"]["assetMaterializations"]
-        assert latest["runId"] == run["runId"] and latest["partition"] in PARTITIONS
-        metadata = _metadata(latest["metadataEntries"])
+        materializations = view["assetOrError"]["assetMaterializations"]
+        assert sorted(m["partition"] for m in materializations) == PARTITIONS
+        assert {m["runId"] for m in materializations} == {run["runId"]}
+        # what the partition page shows: each partition's own figures
+        by_partition = {m["partition"]: _metadata(m["metadataEntries"]) for m in materializations}
 
     # the instance's own records agree with what the webserver showed
     with dg.DagsterInstance.from_config(str(home)) as instance:
@@ -399,13 +401,19 @@ def test_backfill_a_partition_range_from_the_ui(
         assert abs(doc["total_spent"] - row["total_spent"]) < 1e-6
         assert abs(doc["avg_order_value"] - row["avg_order_value"]) < 1e-6
         assert abs(doc["largest_order"] - row["largest_order"]) < 1e-6
-        window = doc["computationMetadata"]["window"]
-        assert (window["start"], window["end"]) == (RANGE_START, RANGE_END)
+        window = doc["computationMetadata"]["window"]  # its own day's, as a one-day run stamps it
+        assert (window["start"], window["end"]) == (doc["day"], doc["day"] + dt.timedelta(days=1))
 
-    # the metadata a UI user reads on the latest materialization
-    assert metadata["documents_written"] == len(docs)
-    assert metadata["target"] == ASSET
-    window = metadata["partition_window"]
-    assert dt.datetime.fromisoformat(window["start"]) == RANGE_START.replace(tzinfo=dt.UTC)
-    assert dt.datetime.fromisoformat(window["end"]) == RANGE_END.replace(tzinfo=dt.UTC)
-    assert "$merge" in json.dumps(metadata["pipeline"])
+    # the metadata a UI user reads on each partition's materialization: its own documents and day
+    for partition, metadata in by_partition.items():
+        day = dt.datetime.strptime(partition, "%Y-%m-%d")
+        assert metadata["documents_written"] == sum(d["day"] == day for d in docs) > 0
+        assert metadata["range_documents_written"] == len(docs)
+        assert metadata["target"] == ASSET
+        window = metadata["partition_window"]
+        assert dt.datetime.fromisoformat(window["start"]) == day.replace(tzinfo=dt.UTC)
+        assert dt.datetime.fromisoformat(window["end"]) == (day + dt.timedelta(days=1)).replace(tzinfo=dt.UTC)
+        range_window = metadata["range_window"]
+        assert dt.datetime.fromisoformat(range_window["start"]) == RANGE_START.replace(tzinfo=dt.UTC)
+        assert dt.datetime.fromisoformat(range_window["end"]) == RANGE_END.replace(tzinfo=dt.UTC)
+        assert "$merge" in json.dumps(metadata["pipeline"])

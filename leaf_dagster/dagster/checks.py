@@ -21,15 +21,17 @@ import dataclasses
 import datetime as dt
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 
 from leaf_dagster.dagster.resources import MongoResource
 from leaf_dagster.dagster.retries import TRANSIENT_RETRY_POLICY, fail_fast_unless_transient
-from leaf_dagster.quality.runner import DEFAULT_BATCH_SIZE, MAX_EXAMPLE_IDS, ValidationReport
-from leaf_dagster.quality.suite import Severity
+from leaf_dagster.quality.options import DEFAULT_BATCH_SIZE, MAX_EXAMPLE_IDS, Severity
 from leaf_dagster.schema import DocumentSchema
+
+if TYPE_CHECKING:  # the runner imports pandas, and GX on first use: only a running check needs them
+    from leaf_dagster.quality.runner import ValidationReport
 
 COMPLIANCE_CHECK = "schema_compliance"
 QUALITY_CHECK = "data_quality"
@@ -194,7 +196,7 @@ def _compliance_check(
 
     def _validate(
         mongo: MongoResource, where: dict[str, Any] | None, every_id: bool = False
-    ) -> ValidationReport:
+    ) -> "ValidationReport":
         from leaf_dagster.quality.runner import validate_collection
 
         with fail_fast_unless_transient(f"validating {collection}", {"mongo": mongo.redacted_uri}):
@@ -226,7 +228,7 @@ def _compliance_check(
             mongo.get_database()[collection], report, partitions_def, keys, partition_field
         )
 
-    def _result(report: ValidationReport, where: dict[str, Any] | None) -> dg.AssetCheckResult:
+    def _result(report: "ValidationReport", where: dict[str, Any] | None) -> dg.AssetCheckResult:
         return dg.AssetCheckResult(
             passed=report.success,
             severity=dg.AssetCheckSeverity.ERROR if report.blocking_failures else dg.AssetCheckSeverity.WARN,
@@ -239,7 +241,7 @@ def _compliance_check(
 
 def partition_results(
     collection: Any,
-    report: ValidationReport,
+    report: "ValidationReport",
     partitions_def: dg.PartitionsDefinition,
     keys: Sequence[str],
     partition_field: str,
@@ -295,7 +297,7 @@ def partition_results(
     return out
 
 
-def compliance_metadata(report: ValidationReport, where: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def compliance_metadata(report: "ValidationReport", where: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Check metadata: totals, per-expectation counts and percents, offending ``_id``s, versions."""
     results = [r.to_dict() for r in report.results]
     failed = [r for r in results if not r["success"]]
@@ -329,7 +331,7 @@ def compliance_metadata(report: ValidationReport, where: Mapping[str, Any] | Non
     return metadata
 
 
-def _describe(report: ValidationReport) -> str:
+def _describe(report: "ValidationReport") -> str:
     if report.success:
         return f"{len(report.results)} expectations passed on {report.documents:,} documents"
     blocking = len(report.blocking_failures)

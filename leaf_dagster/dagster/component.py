@@ -42,7 +42,7 @@ from leaf_dagster.dagster.component_scaffold import LeafProjectScaffolder
 from leaf_dagster.dagster.component_sources import SourceCollection, source_observation
 from leaf_dagster.dagster.migrations import migration_definitions
 from leaf_dagster.dagster.resources import MongoResource
-from leaf_dagster.dagster.rollups import rollup_assets, rollup_job_and_schedule
+from leaf_dagster.dagster.rollups import PoolBy, rollup_assets, rollup_job_and_schedule
 from leaf_dagster.rollups import RollupSpec, load_rollup_folder
 from leaf_dagster.schema import DocumentSchema, load_ddl, sql_catalog
 
@@ -102,6 +102,9 @@ class LeafProject(dg.Component, dg.Resolvable):
     source_group: str = "sources"
     mongo: MongoConnection = field(default_factory=MongoConnection)
     resource_key: str = "mongo"
+    # The rollups' Dagster concurrency pool: one per target (mongodb/<resource key>/<target>), or one
+    # per MongoDB resource ("resource": mongodb/<resource key>); the limit is set in dagster.yaml.
+    pool_by: PoolBy = "target"
     # YYYY-MM-DD: where every partitioned rollup's partitions start, instead of each file's `start:`
     # (the example sets it to where its sample data starts, through a template variable).
     partitions_start: str | None = None
@@ -172,7 +175,11 @@ class LeafProject(dg.Component, dg.Resolvable):
 
         # rollups: built with the default keys, then translated (keys, groups, descriptions, metadata)
         built = rollup_assets(
-            specs, resource_key=self.resource_key, key_prefix=self.key_prefix, group_name=self.rollup_group
+            specs,
+            resource_key=self.resource_key,
+            key_prefix=self.key_prefix,
+            group_name=self.rollup_group,
+            pool_by=self.pool_by,
         )
         wanted: dict[dg.AssetKey, dg.AssetSpec] = {}
         for spec, asset in zip(specs, built, strict=True):

@@ -143,15 +143,35 @@ def _inferred_types(spec: RollupSpec, schemas: Mapping[str, DocumentSchema]) -> 
     return out
 
 
+# Lineage is a pure function of the SQL, and every process that loads the code location (each run,
+# each step process of a multiprocess run) builds it: traced once per rollup and process.
+_traced: dict[tuple[str, tuple[str, ...]], dict[str, set[tuple[str, str, bool]]]] = {}
+
+
 def trace_columns(spec: RollupSpec) -> dict[str, set[tuple[str, str, bool]]]:
     """Output column → {(source collection, source field path, copied unchanged)}."""
+    key = (spec.sql, tuple(spec.columns))
+    if key not in _traced:
+        _traced[key] = _trace(spec)
+    return {name: set(leaves) for name, leaves in _traced[key].items()}
+
+
+def _trace(spec: RollupSpec) -> dict[str, set[tuple[str, str, bool]]]:
     tree = _parse(spec, quoted=True)
+    try:  # every column in one walk: the query is qualified once, not once per column
+        roots = lineage(None, tree, {}, dialect="postgres")
+    except Exception:  # one column sqlglot cannot trace: trace the others one by one
+        roots = {}
+    assert isinstance(roots, dict)
     out: dict[str, set[tuple[str, str, bool]]] = {}
     for name in spec.columns:
-        try:
-            root = lineage(exp.column(name, quoted=True), tree, {}, dialect="postgres")
-        except Exception:  # a construct sqlglot cannot trace: the column simply has no lineage
-            continue
+        root = roots.get(name)
+        if root is None:
+            try:
+                root = lineage(exp.column(name, quoted=True), tree, {}, dialect="postgres")
+            except Exception:  # a construct sqlglot cannot trace: the column simply has no lineage
+                continue
+        assert not isinstance(root, dict)
         out[name] = _leaves(root)
     return out
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from typing import Any
 
 import dagster as dg
 from pydantic import Field
@@ -44,3 +45,12 @@ class MongoResource(dg.ConfigurableResource):
 
     def get_database(self) -> Database[Document]:
         return self.get_client()[self.database]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Dagster's own state of a configurable resource (its config schema) does not unpickle in
+        # 1.13; the fields are all there is to this resource, an EnvVar URI staying the variable's name.
+        return (_rebuild, (type(self), {name: getattr(self, name) for name in type(self).model_fields}))
+
+
+def _rebuild(cls: type[MongoResource], fields: dict[str, Any]) -> MongoResource:
+    return cls(**fields)

@@ -59,7 +59,11 @@ from leaf_dagster.rollups import (
 ASSET_KIND = "mongodb"
 # build_schedule_from_partitioned_job returns this until the job is resolved by Definitions.
 Schedule = dg.ScheduleDefinition | UnresolvedPartitionedAssetScheduleDefinition
-_BACKFILL_PARTITIONS_PER_RUN = {"hourly": 24, "daily": 7}
+# A ranged run filtered by ``time_field`` (bucket, computed) is one aggregation over its range, so a
+# backfill runs at most a month of data per run: one pass, bounded in memory, lease time and what a
+# failed run re-does. SQL reading the window parameters runs once per partition in any case.
+BACKFILL_PARTITIONS_PER_RUN = {"hourly": 31 * 24, "daily": 31}
+_WINDOW_PARAM_PARTITIONS_PER_RUN = {"hourly": 24, "daily": 7}
 PoolBy = Literal["target", "resource"]
 MONGODB_TAG = "leaf/mongodb"
 
@@ -91,7 +95,17 @@ def _code_version(spec: RollupSpec) -> str:
     return hashlib.sha256(repr(spec).encode()).hexdigest()[:16]
 
 
-def _partition_figures(spec: RollupSpec, result: RollupResult) -> dict[str, dict[str, Any]]:
+def backfill_policy(spec: RollupSpec) -> dg.BackfillPolicy | None:
+    """A partitioned rollup's backfill: ranged runs of up to a month of data (one aggregation each),
+    or, when the SQL reads ``:partition_start``/``:partition_end``, a day (hourly) or a week (daily)
+    of partitions per run, each run executing the SQL once per partition."""
+    if spec.partition is None:
+        return None
+    per_run = _WINDOW_PARAM_PARTITIONS_PER_RUN if spec.binds_window else BACKFILL_PARTITIONS_PER_RUN
+    return dg.BackfillPolicy.multi_run(per_run[spec.partition])
+
+
+def partition_metadata(spec: RollupSpec, result: RollupResult) -> dict[str, dict[str, Any]]:
     """Each partition of a ranged run: its own documents written and window, by partition key."""
     partitions = partitions_for(spec)
     if partitions is None:
@@ -99,16 +113,19 @@ def _partition_figures(spec: RollupSpec, result: RollupResult) -> dict[str, dict
     return {
         partitions.get_partition_key_for_timestamp(window.start.timestamp()): {
             "documents_written": written,
-            "window": window.as_dict(),
+            "partition_window": dg.MetadataValue.json(window.as_dict()),
         }
         for window, written in result.partitions
     }
 
 
-def _result_metadata(result: RollupResult, spec: RollupSpec) -> dict[str, Any]:
+def _result_metadata(result: RollupResult) -> dict[str, Any]:
+    """The run's metadata. In a ranged run, what describes the whole range is named ``range_*``;
+    each partition's own ``documents_written`` and ``partition_window`` are added per partition."""
+    ranged = len(result.partitions) > 1
     metadata: dict[str, Any] = {
-        "documents_written": result.documents_written,
-        "documents_removed": result.documents_removed,
+        "range_documents_written" if ranged else "documents_written": result.documents_written,
+        "range_documents_removed" if ranged else "documents_removed": result.documents_removed,
         "duration_s": round(result.duration_s, 3),
         "mode": result.mode,
         "target": result.target,
@@ -119,17 +136,16 @@ def _result_metadata(result: RollupResult, spec: RollupSpec) -> dict[str, Any]:
     if result.previous_watermark is not None:
         metadata["previous_watermark"] = dg.MetadataValue.timestamp(result.previous_watermark)
     if result.window is not None:
-        metadata["partition_window"] = dg.MetadataValue.json(result.window.as_dict())
+        window = dg.MetadataValue.json(result.window.as_dict())
+        metadata["range_window" if ranged else "partition_window"] = window
+    if ranged:
+        metadata["partitions_in_run"] = len(result.partitions)
     if result.params:
         metadata["window_params"] = dg.MetadataValue.json(
             {name: value.isoformat() for name, value in result.params.items()}
         )
     if result.extra:
         metadata.update({key: str(value) for key, value in result.extra.items()})
-    if result.partitions:
-        # Dagster records one materialization for every partition of a ranged run (its metadata
-        # cannot differ per partition), so each partition's own figures are listed here.
-        metadata["partitions"] = dg.MetadataValue.json(_partition_figures(spec, result))
     return metadata
 
 
@@ -247,11 +263,7 @@ def rollup_asset(
                 kinds={ASSET_KIND},
                 metadata=definition_metadata,
                 partitions_def=partitions,
-                backfill_policy=(
-                    dg.BackfillPolicy.multi_run(_BACKFILL_PARTITIONS_PER_RUN[spec.partition])
-                    if spec.partition
-                    else None
-                ),
+                backfill_policy=backfill_policy(spec),
                 retry_policy=TRANSIENT_RETRY_POLICY,
                 pool=rollup_pool(spec, resource_key, pool_by),
                 required_resource_keys={resource_key},
@@ -264,20 +276,24 @@ def rollup_asset(
                     f"{spec.name}: {result.documents_written} documents written to {spec.target}, "
                     f"{result.documents_removed} removed, in {result.duration_s:.2f}s ({result.mode})"
                 )
-                if len(result.partitions) > 1:
+                per_partition = partition_metadata(spec, result) if len(result.partitions) > 1 else {}
+                if per_partition:
                     how = (
                         "its SQL reads :partition_start/:partition_end, so it ran once per partition"
                         if spec.binds_window
                         else "in one aggregation over the whole range"
                     )
                     figures = ", ".join(
-                        f"{key}: {f['documents_written']}"
-                        for key, f in _partition_figures(spec, result).items()
+                        f"{key}: {f['documents_written']}" for key, f in per_partition.items()
                     )
                     context.log.info(
-                        f"{spec.name}: {len(result.partitions)} partitions, {how}; documents per partition: {figures}"
+                        f"{spec.name}: {len(per_partition)} partitions, {how}; documents per partition: {figures}"
                     )
-                metadata = _result_metadata(result, spec)
+                # Each partition's materialization gets its own figures (partition-scoped metadata
+                # overrides the run's; dagster-io/dagster#18123, solved by add_asset_metadata).
+                for key, figures_of_key in per_partition.items():
+                    context.add_asset_metadata(figures_of_key, partition_key=key)
+                metadata = _result_metadata(result)
                 # the target's documents after the run, for the catalog (the metadata count: no scan)
                 metadata["dagster/row_count"] = mongo.get_database()[spec.target].estimated_document_count()
                 return dg.MaterializeResult(metadata=metadata)
@@ -369,6 +385,8 @@ def rollup_job_and_schedule(
         partitions_def=partitions,
         description=f"Materialize the {spec.name} rollup.",
         tags={MONGODB_TAG: resource_key},
+        # one asset and its checks: steps in the run's own process, no process start and imports per step
+        executor_def=dg.in_process_executor,
     )
     daily_cron = f"{daily_minute} {daily_hour} * * *"
     schedule: Schedule

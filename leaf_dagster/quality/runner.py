@@ -22,12 +22,11 @@ from leaf_dagster.connection import Document
 from leaf_dagster.quality.evaluate import as_length, as_number, as_scalar, as_string, bson_equal, evaluate
 from leaf_dagster.quality.frames import ID, MISSING, ROOT, Frames, bson_type, read_frames
 from leaf_dagster.quality.gxcontext import validate_frame
+from leaf_dagster.quality.options import DEFAULT_BATCH_SIZE, MAX_EXAMPLE_IDS
 from leaf_dagster.quality.server import ServerLookups
 from leaf_dagster.quality.suite import Derived, Rule, Severity, SuitePlan, build_plan, gx_suites
 from leaf_dagster.schema import DocumentSchema
 
-DEFAULT_BATCH_SIZE = 5000
-MAX_EXAMPLE_IDS = 20
 NO_VERSION = "(none)"
 
 

@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from leaf_dagster.quality.frames import ROOT, FrameSpec
+from leaf_dagster.quality.options import Severity
 from leaf_dagster.schema import (
     And,
     ArrayType,
@@ -49,7 +50,6 @@ from leaf_dagster.schema.validator import INT32_MAX, INT32_MIN, bson_types
 if TYPE_CHECKING:
     import great_expectations as gx
 
-Severity = Literal["ERROR", "WARN"]
 Kind = Literal[
     "not_null",
     "type",

@@ -33,13 +33,13 @@ from leaf_dagster.rollups.fencing import (
 from leaf_dagster.rollups.runs import (
     RollupResult,
     TimeWindow,
-    aware,
     check_shard_key,
-    documents_per_partition,
+    count_written,
     ensure_index,
     new_run_id,
     record_run,
     utc_now,
+    window_stamp,
 )
 from leaf_dagster.rollups.spec import RollupSpec
 
@@ -98,7 +98,7 @@ def _bucket_id(spec: RollupSpec, seq: Any) -> Document:
 
 def bucket_pipeline(
     spec: RollupSpec,
-    select_stages: list[Document],
+    compiled: sqlbridge.CompiledRollupSQL,
     window: TimeWindow,
     *,
     run_id: str,
@@ -141,16 +141,14 @@ def bucket_pipeline(
             "runId": {"$literal": run_id},
             "computedAt": {"$literal": computed_at},
             "sources": {"$literal": list(spec.sources)},
-            "window": {"$literal": {"start": window.start, "end": window.end}},
+            "window": window_stamp(spec, window, "bucketDate"),
             "fence": {"$literal": fence},
         },
     }
     # "replace", unless a newer run (higher fencing epoch) wrote the bucket: a zombie's late merge
     when_matched = [{"$replaceWith": {"$cond": [newer_fence(spec.metadata_field), "$$ROOT", "$$new"]}}]
     return [
-        {"$match": window.match(time_field)},
-        {"$sort": {time_field: 1, "_id": 1}},
-        *select_stages,
+        *compiled.with_input([{"$match": window.match(time_field)}, {"$sort": {time_field: 1, "_id": 1}}]),
         {
             "$group": {
                 "_id": {
@@ -234,7 +232,7 @@ def _run_bucket(
     meta = spec.metadata_field
     compiled = sqlbridge.compile_rollup_sql(spec.sql, now=started_at, catalog=spec.catalog)
     pipeline = bucket_pipeline(
-        spec, compiled.pipeline, window, run_id=run_id, computed_at=started_at, fence=held.epoch
+        spec, compiled, window, run_id=run_id, computed_at=started_at, fence=held.epoch
     )
     result = RollupResult(
         rollup=spec.name,
@@ -262,18 +260,19 @@ def _run_bucket(
         target.delete_many({**in_window, f"{meta}.fence": held.epoch})
         raise
     removed = target.delete_many({**in_window, **stale_than(f"{meta}.fence", held.epoch)})
-    duration_ms = round((time.perf_counter() - clock) * 1000)
-    mine = {**in_window, f"{meta}.runId": run_id}
-    written = target.update_many(mine, {"$set": {f"{meta}.durationMs": duration_ms}})
-    latest = list(
-        target.aggregate(
-            [{"$match": mine}, {"$group": {"_id": None, "at": {"$max": "$bucketMetadata.lastEventAt"}}}]
-        )
+    written = count_written(
+        target,
+        spec,
+        run_id,
+        scope=in_window,
+        window=window,
+        time_column="bucketDate",
+        latest_of="bucketMetadata.lastEventAt",
     )
-    result.documents_written = written.matched_count
+    result.documents_written = written.total
     result.documents_removed = removed.deleted_count
-    result.partitions = documents_per_partition(target, spec, run_id, "bucketDate", window)
-    result.watermark = aware(latest[0]["at"]) if latest else None
+    result.partitions = written.partitions
+    result.watermark = written.latest
     result.duration_s = time.perf_counter() - clock
     record_run(db, result, started_at)
     return result

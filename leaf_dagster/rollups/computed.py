@@ -2,9 +2,10 @@
 
 Nothing is pulled into Python. Each output document gets ``<metadata_field>`` (default
 ``computationMetadata``): ``runId``, ``computedAt``, ``sources``, ``watermark`` (the source time
-field's high-water mark the run covered), ``window`` for partitions, and ``durationMs``, which is
-only known after the merge and is set by one follow-up ``update_many`` on this run's documents
-(its ``matchedCount`` is also the number of documents written).
+field's high-water mark the run covered), ``window`` for partitions, and ``fence``. The run's
+duration is in its record in ``_leaf_rollup_runs`` (``_id`` = ``runId``): writing it into every
+document after the merge cost as much as the merge. One ``$group`` over the run's documents
+(``runId`` is indexed) counts them, per partition for a run over several partitions.
 
 Modes:
 
@@ -52,7 +53,7 @@ from leaf_dagster.rollups.runs import (
     aware,
     check_shard_key,
     commit_watermark,
-    documents_per_partition,
+    count_written,
     ensure_index,
     ensure_merge_index,
     new_run_id,
@@ -62,6 +63,7 @@ from leaf_dagster.rollups.runs import (
     source_high_water_mark,
     stale_unique_indexes,
     utc_now,
+    window_stamp,
     write_pending,
 )
 from leaf_dagster.rollups.spec import RollupSpec
@@ -84,9 +86,10 @@ def _metadata_stage(
         "watermark": watermark,
         "fence": fence,
     }
+    stamps: Document = {f"{meta}.{key}": {"$literal": value} for key, value in values.items()}
     if window is not None:
-        values["window"] = {"start": window.start, "end": window.end}
-    return {"$set": {f"{meta}.{key}": {"$literal": value} for key, value in values.items()}}
+        stamps[f"{meta}.window"] = window_stamp(spec, window, spec.output_time_column)
+    return {"$set": stamps}
 
 
 def _when_matched(spec: RollupSpec, plan: IncrementalPlan | None, incremental: bool) -> Any:
@@ -113,7 +116,7 @@ def _when_matched(spec: RollupSpec, plan: IncrementalPlan | None, incremental: b
 
 def computed_pipeline(
     spec: RollupSpec,
-    select_stages: list[Document],
+    compiled: sqlbridge.CompiledRollupSQL,
     *,
     run_id: str,
     computed_at: dt.datetime,
@@ -124,15 +127,11 @@ def computed_pipeline(
     incremental: bool = False,
     fence: int = 0,
 ) -> list[Document]:
-    stages: list[Document] = []
-    if source_filter:
-        stages.append({"$match": source_filter})
-    stages += select_stages
+    stages = compiled.with_input([{"$match": source_filter}] if source_filter else [])
     if plan is not None:
         stages += average_stages(plan, spec.metadata_field)
-    if "_id" not in spec.on:
-        # Without _id in the results, a matched document keeps its own _id on replace.
-        stages.append({"$unset": "_id"})
+    key_stages, merge_on = sqlbridge.merge_stages(spec.sql, spec.on)
+    stages += key_stages
     stages.append(
         _metadata_stage(
             spec, run_id=run_id, computed_at=computed_at, watermark=watermark, window=window, fence=fence
@@ -142,7 +141,7 @@ def computed_pipeline(
         {
             "$merge": {
                 "into": spec.target,
-                "on": list(spec.on) if len(spec.on) > 1 else spec.on[0],
+                "on": merge_on,
                 "whenMatched": _when_matched(spec, plan, incremental),
                 "whenNotMatched": "insert" if spec.write == "replace" else "discard",
             }
@@ -279,7 +278,7 @@ def _run_computed(
 
     pipeline = computed_pipeline(
         spec,
-        compiled.pipeline,
+        compiled,
         run_id=run_id,
         computed_at=started_at,
         source_filter=source_filter,
@@ -344,11 +343,11 @@ def _run_computed(
             unset = {column: "" for column in spec.columns if column not in spec.on}
             unset[meta] = ""
             result.documents_removed = target.update_many(older, {"$unset": unset}).modified_count
-    duration_ms = round((time.perf_counter() - clock) * 1000)
-    written = target.update_many({f"{meta}.runId": run_id}, {"$set": {f"{meta}.durationMs": duration_ms}})
-    result.documents_written = written.matched_count
-    if window is not None and spec.output_time_column:
-        result.partitions = documents_per_partition(target, spec, run_id, spec.output_time_column, window)
+    written = count_written(
+        target, spec, run_id, scope={}, window=window, time_column=spec.output_time_column
+    )
+    result.documents_written = written.total
+    result.partitions = written.partitions
     moves_watermark = window is None and time_field and watermark is not None
     if moves_watermark and not commit_watermark(db, spec.name, watermark, run_id, fence=epoch):
         raise held.lost_error()

@@ -631,6 +631,9 @@ def _check_columns(
             )
     if "_id" in columns and spec.on != ("_id",):
         raise block.error("the SQL produces _id: make it the merge key (on: _id)", node("on"))
+    problem = sqlbridge.merge_key_problem(spec.sql, spec.on)  # grouping sets (ROLLUP, CUBE, …)
+    if problem is not None:
+        raise block.error(f"merge key: {problem}", node("on"))
     time_column = spec.output_time_column
     if spec.partition is not None and time_column not in columns:
         key = "time_column" if spec.time_column else "time_field"

@@ -92,30 +92,88 @@ def partition_windows(spec: RollupSpec, window: TimeWindow) -> list[TimeWindow]:
     return out
 
 
-def documents_per_partition(
-    target: Collection[Document], spec: RollupSpec, run_id: str, time_column: str, window: TimeWindow
-) -> list[tuple[TimeWindow, int]]:
-    """For a run over several partitions: how many of its documents each partition holds (one
-    ``$bucket`` over the run's documents); empty for a single partition."""
-    windows = partition_windows(spec, window)
-    if len(windows) < 2:
-        return []
-    boundaries = [part.start for part in windows] + [windows[-1].end]
-    rows = target.aggregate(
-        [
-            {"$match": {f"{spec.metadata_field}.runId": run_id}},
+_PARTITION_UNITS = {"hourly": "hour", "daily": "day"}
+
+
+@dataclass(frozen=True)
+class WrittenDocuments:
+    """What one aggregation over a run's own documents found after its ``$merge``."""
+
+    total: int
+    # a run over several partitions: each partition's window and documents (else empty)
+    partitions: list[tuple[TimeWindow, int]]
+    # the latest value of the field asked for (a bucket rollup's watermark), if any
+    latest: dt.datetime | None = None
+
+
+def count_written(
+    target: Collection[Document],
+    spec: RollupSpec,
+    run_id: str,
+    *,
+    scope: Document,
+    window: TimeWindow | None = None,
+    time_column: str | None = None,
+    latest_of: str | None = None,
+) -> WrittenDocuments:
+    """How many documents the run wrote, per partition of ``window`` when it spans several, and
+    the latest ``latest_of``: one ``$group`` over the run's documents (``scope`` narrows the
+    match to an indexed range), instead of a write to each of them.
+
+    Documents are assigned to the partition their ``time_column`` falls in (``$dateTrunc`` to the
+    partition's unit, in UTC, as the partitions are cut)."""
+    windows = partition_windows(spec, window) if window is not None and spec.partition else []
+    by_partition = len(windows) > 1 and time_column is not None
+    group: Document = {"_id": None, "n": {"$sum": 1}}
+    if by_partition:
+        assert spec.partition is not None and time_column is not None
+        column = f"${time_column}"
+        unit = _PARTITION_UNITS[spec.partition]
+        group["_id"] = {
+            "$cond": [
+                {"$eq": [{"$type": column}, "date"]},
+                {"$dateTrunc": {"date": column, "unit": unit, "timezone": "UTC"}},
+                None,
+            ]
+        }
+    if latest_of is not None:
+        group["latest"] = {"$max": f"${latest_of}"}
+    rows = list(
+        target.aggregate([{"$match": {**scope, f"{spec.metadata_field}.runId": run_id}}, {"$group": group}])
+    )
+    total = sum(int(row["n"]) for row in rows)
+    latest = max((value for row in rows if (value := aware(row.get("latest"))) is not None), default=None)
+    if not by_partition:
+        return WrittenDocuments(total, [], latest)
+    counts = {aware(row["_id"]): int(row["n"]) for row in rows}
+    return WrittenDocuments(total, [(part, counts.get(part.start, 0)) for part in windows], latest)
+
+
+def window_stamp(spec: RollupSpec, window: TimeWindow, time_column: str | None) -> Any:
+    """The ``window`` a run stamps on each document it writes: its partition's, as a one-partition
+    run would stamp it, computed from the document's ``time_column`` when the run spans several
+    partitions (the run's window for a document whose time is not a date)."""
+    whole = {"$literal": {"start": window.start, "end": window.end}}
+    if time_column is None or spec.partition is None or len(partition_windows(spec, window)) < 2:
+        return whole
+    unit = _PARTITION_UNITS[spec.partition]
+    column = f"${time_column}"
+    start = {"$dateTrunc": {"date": column, "unit": unit, "timezone": "UTC"}}
+    return {
+        "$cond": [
+            {"$eq": [{"$type": column}, "date"]},
             {
-                "$bucket": {
-                    "groupBy": f"${time_column}",
-                    "boundaries": boundaries,
-                    "default": "outside",
-                    "output": {"n": {"$sum": 1}},
+                "$let": {
+                    "vars": {"s": start},
+                    "in": {
+                        "start": "$$s",
+                        "end": {"$dateAdd": {"startDate": "$$s", "unit": unit, "amount": 1}},
+                    },
                 }
             },
+            whole,
         ]
-    )
-    counts = {aware(row["_id"]): row["n"] for row in rows if row["_id"] != "outside"}
-    return [(part, counts.get(part.start, 0)) for part in windows]
+    }
 
 
 def new_run_id() -> str:
@@ -158,10 +216,11 @@ def stale_unique_indexes(collection: Collection[Document], on: tuple[str, ...]) 
 def source_high_water_mark(
     collection: Collection[Document], time_field: str, extra_filter: Document | None = None
 ) -> dt.datetime | None:
-    """The latest ``time_field`` value, read through the field's index (one document)."""
-    query: Document = {time_field: {"$type": "date"}}
-    if extra_filter:
-        query = {"$and": [query, extra_filter]}
+    """The latest ``time_field`` value, read through the field's index (one document).
+
+    ``extra_filter`` bounds ``time_field`` by dates: a comparison only matches values of its own
+    BSON type, so the bounded query needs no ``$type`` test (which kept some servers off the index)."""
+    query: Document = extra_filter or {time_field: {"$type": "date"}}
     doc = collection.find_one(query, {time_field: 1}, sort=[(time_field, DESCENDING)])
     if doc is None:
         return None

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from leaf_dagster.sql import bivariate, numeric
+from leaf_dagster.sql import json as sql_json
 from leaf_dagster.sql.errors import runtime_error
 from leaf_dagster.sql.literals import pg_type_name
 from leaf_dagster.sql.ordered_aggregates import (
@@ -54,6 +55,8 @@ NAMES: dict[type[exp.Expr], str] = {
     exp.Mode: "mode",
     exp.JSONObjectAgg: "json_object_agg",
     exp.JSONBObjectAgg: "jsonb_object_agg",
+    exp.JSONArrayAgg: "json_agg",
+    exp.NthValue: "nth_value",
 }
 # Aggregates that keep the order of their rows (an ORDER BY inside) and their NULLs.
 LISTS = (exp.ArrayAgg, exp.JSONArrayAgg)
@@ -182,6 +185,8 @@ class Accumulators:
         if arg_node is None:
             raise pre.error(f"{node.sql_name()} needs an argument", node)
         arg = pre.translate(arg_node)
+        if isinstance(node, exp.JSONArrayAgg):
+            sql_json.check_json_value(pre, arg, arg_node)
         not_numbers = (SqlType.TEXT, SqlType.BOOL, SqlType.DATE, SqlType.DAY)
         if (isinstance(node, exp.Sum | exp.Avg) or type(node) in SPREAD) and arg.type in not_numbers:
             name = NAMES.get(type(node), node.key).lower()  # PostgreSQL: "function avg(text) does not exist"
@@ -196,7 +201,10 @@ class Accumulators:
         x = arg.expr
         if distinct:
             if condition is not None and isinstance(node, LISTS):
-                raise pre.error("ARRAY_AGG(DISTINCT ...) FILTER is not supported", node)
+                raise pre.error(
+                    f"{NAMES.get(type(node), 'array_agg').upper()}(DISTINCT ...) FILTER is not supported",
+                    node,
+                )
             return self._distinct(node, arg, pre, order[0] if order else None)
         if isinstance(node, exp.Count):
             counted = (
@@ -254,6 +262,7 @@ class Accumulators:
         if len(args) != 2 or any(isinstance(a, exp.Order | exp.Distinct) for a in args):
             raise pre.error(f"{name} takes a key and a value (no ORDER BY or DISTINCT)", node)
         key, value = (pre.translate(a) for a in args)
+        sql_json.check_json_value(pre, value, args[1])
         if key.type not in (SqlType.TEXT, SqlType.ANY, SqlType.NULL):
             raise pre.error(f"{name} needs text keys (CAST the key to TEXT)", node)
         checked = {

@@ -36,12 +36,12 @@ class CompiledQuery:
     def is_star(self) -> bool:
         return self.columns == [STAR]
 
-    def filtered(self, match: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """``pipeline`` whose input documents are first filtered by ``match`` (a rollup's window).
+    def with_input(self, stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``pipeline`` whose input documents first pass ``stages`` (a rollup's window ``$match``).
 
-        The ``$match`` leads the query's own stages, so an index on its fields serves it, and each
-        uncorrelated subquery still runs once per query, not once per document."""
-        return run_once(self.collection, [{"$match": dict(match)}, *self.streaming_pipeline])
+        The stages lead the query's own, so an index serves the ``$match``, and each uncorrelated
+        subquery still runs once per query, not once per document."""
+        return run_once(self.collection, [*stages, *self.streaming_pipeline])
 
 
 def compile_sql(

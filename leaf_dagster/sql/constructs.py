@@ -74,6 +74,17 @@ CONSTRUCTS: tuple[Construct, ...] = (
         (exp.Group, exp.Having),
     ),
     Construct(
+        "`GROUP BY GROUPING SETS (…)`, `ROLLUP (…)`, `CUBE (…)`, `GROUPING(…)`",
+        "SELECT a, b, GROUPING(a, b), COUNT(*) FROM t GROUP BY GROUPING SETS ((a), ROLLUP (b), CUBE (a, b)) "
+        "ORDER BY GROUPING(a, b)",
+        "one `$facet` with a `$group` per set, keyed on the set's index, rows concatenated and unwound",
+        "the result must fit the 16 MB document `$facet` outputs; CUBE of more than 12 elements, more than "
+        "4096 sets and `WITH TOTALS` are refused",
+        (exp.GroupingSets, exp.Rollup, exp.Cube, exp.Grouping),
+        (),
+        "SELECT a FROM t GROUP BY ROLLUP (a) WITH TOTALS",
+    ),
+    Construct(
         "`ORDER BY … [ASC|DESC] [NULLS FIRST|LAST]`",
         "SELECT a FROM t ORDER BY a DESC NULLS LAST",
         "`$sort`, with computed keys where NULL placement or arrays need them",
@@ -197,15 +208,49 @@ CONSTRUCTS: tuple[Construct, ...] = (
         ("NOW", "TRANSACTION_TIMESTAMP", "STATEMENT_TIMESTAMP"),
     ),
     Construct(
-        "`AGE`, `AT TIME ZONE`, `DATE_TRUNC(unit, ts, zone)`, `TO_CHAR`, `MAKE_DATE`, `MAKE_TIMESTAMP`, `DATE_BIN`",
-        "SELECT AGE(ts, ts2) < INTERVAL '1 year', ts AT TIME ZONE 'Europe/Paris', "
-        "DATE_TRUNC('day', ts, 'Europe/Paris'), TO_CHAR(ts, 'YYYY-MM-DD HH24:MI'), MAKE_DATE(2024, 1, 2), "
-        "MAKE_TIMESTAMP(2024, 1, 2, 3, 4, 5), DATE_BIN(INTERVAL '15 minutes', ts, TIMESTAMP '2024-01-01') FROM t",
-        "`$dateTrunc`/`$dateToParts`/`$dateToString` with IANA `timezone`, `$dateFromParts`, millisecond arithmetic",
-        "`TO_CHAR` patterns other than YYYY, MM, DD, HH24, MI, SS, Dy, Mon, IW, IYYY, Q are refused, naming the "
-        "pattern; unknown zone names are refused",
-        (exp.AtTimeZone, exp.DateBin, exp.TimeToStr, exp.TimestampFromParts),
-        ("AGE", "MAKE_DATE", "MAKE_TIMESTAMP"),
+        "`ts - ts`, `AGE(a, b)`, `AGE(a)`, intervals compared, `EXTRACT`/`date_part` of an interval",
+        "SELECT AGE(ts, ts2) < INTERVAL '1 year', EXTRACT(YEAR FROM AGE(ts, ts2)), AGE(ts) > INTERVAL '1 day', "
+        "EXTRACT(EPOCH FROM CAST(ts AS TIMESTAMP) - CAST(ts2 AS TIMESTAMP)) FROM t",
+        "an interval is the milliseconds PostgreSQL compares it by (a month is 30 days): an integer for "
+        "days and a time of day (`ts - ts`), a double with months (`AGE`: `$dateToParts` differences with "
+        "PostgreSQL's borrowing); `EXTRACT` reads the fields, epoch with 365.25-day years",
+        "an interval output column is refused; `EXTRACT` from an interval with months only directly on "
+        "`AGE(…)` or `INTERVAL '…'` (through a CTE or aggregate it fails on the server)",
+        (),
+        ("AGE",),
+    ),
+    Construct(
+        "`x AT TIME ZONE 'Area/City'`, `DATE_TRUNC(unit, ts, 'Area/City')`",
+        "SELECT ts AT TIME ZONE 'Europe/Paris', ts AT TIME ZONE 'UTC' AT TIME ZONE 'America/New_York', "
+        "DATE_TRUNC('day', ts, 'Europe/Paris') FROM t",
+        "`$dateToParts` with an IANA `timezone`: a timestamp becomes the instant of its wall clock (a "
+        "skipped time takes the offset before the gap, a repeated one the later instant), a timestamptz "
+        "its wall clock; truncation on the zone's wall clock, as PostgreSQL",
+        "abbreviations (`'CET'`) and POSIX offsets are refused; a CTE column needs "
+        "`CAST(… AS TIMESTAMP)` (whether it holds a timestamptz is not tracked)",
+        (exp.AtTimeZone,),
+        refused="SELECT ts AT TIME ZONE 'CET' FROM t",
+    ),
+    Construct(
+        "`TO_CHAR(ts, fmt)`",
+        "SELECT TO_CHAR(ts, 'YYYY-MM-DD HH24:MI:SS Dy Mon IW IYYY Q \"text\"') FROM t",
+        "`$concat` of `$dateToString` pieces and English day/month names",
+        "patterns other than YYYY, MM, DD, HH24, MI, SS, Dy, Mon, IW, IYYY, Q (and their case "
+        "variants) are refused, naming the pattern (`FMDay`, `HH12`, `AM`)",
+        (exp.TimeToStr,),
+        refused="SELECT TO_CHAR(ts, 'FMDay') FROM t",
+    ),
+    Construct(
+        "`MAKE_DATE`, `MAKE_TIMESTAMP`, `DATE_BIN(stride, ts, origin)`",
+        "SELECT MAKE_DATE(2024, 1, 2), MAKE_TIMESTAMP(2024, 1, 2, 3, 4, 5.5), "
+        "DATE_BIN(INTERVAL '15 minutes', ts, TIMESTAMP '2024-01-01') FROM t",
+        "`$dateFromParts` after PostgreSQL's range checks (Feb 30 fails, never rolls over); "
+        "`$subtract`/`$mod` on milliseconds, rounded down before the origin too",
+        "years 1 to 9999; seconds finer than milliseconds fail; a DATE_BIN stride is a constant "
+        "without months; `generate_series` is refused",
+        (exp.DateBin, exp.TimestampFromParts),
+        ("MAKE_DATE", "MAKE_TIMESTAMP"),
+        refused="SELECT d FROM generate_series(DATE '2024-01-01', DATE '2024-02-01', INTERVAL '1 day') AS g(d)",
     ),
     Construct(
         "`LOWER`, `UPPER`, `LENGTH`, `SUBSTRING`, `TRIM`, `REPLACE`, `POSITION`, `LEFT`, `RIGHT`",
@@ -259,10 +304,10 @@ CONSTRUCTS: tuple[Construct, ...] = (
         "WHERE s ~ '^a' AND s ~* 'B' AND s !~ 'c' AND s SIMILAR TO 'a%'",
         "`$regexMatch`, `$regexFind`, `$regexFindAll` on constant patterns translated from PostgreSQL's regex flavour",
         "patterns using syntax whose meaning differs in PCRE (`\\m`, `\\y`, `[[:<:]]`, …) and non-constant "
-        "patterns are refused; `REGEXP_MATCHES` (a set of rows) is refused",
+        "patterns are refused; `REGEXP_MATCHES` only in a select list without `g` (its rows: the matching ones)",
         (exp.RegexpLike, exp.RegexpILike, exp.SimilarTo, exp.RegexpReplace),
         ("REGEXP_MATCH", "REGEXP_MATCHES"),
-        "SELECT REGEXP_MATCHES(s, 'a') FROM t",
+        "SELECT REGEXP_MATCHES(s, 'a', 'g') FROM t",
     ),
     Construct(
         "`ARRAY[…]`, `ARRAY_LENGTH(a, 1)`, `CARDINALITY`",

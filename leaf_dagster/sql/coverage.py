@@ -43,7 +43,8 @@ CONSUMED: dict[type[exp.Expr], frozenset[str]] = {
     **_row(exp.With, args={"expressions", "recursive"}),
     **_row(exp.CTE, args={"this", "alias", "materialized"}),
     **_row(exp.From, exp.Where, exp.Having, args=_UNARY),
-    **_row(exp.Group, args={"expressions"}),
+    **_row(exp.Group, args={"expressions", "all"}),  # "all": GROUP BY ALL/DISTINCT (grouping_sets.py)
+    **_row(exp.Rollup, exp.Cube, exp.GroupingSets, exp.Grouping, args={"expressions"}),
     **_row(exp.Order, args={"this", "expressions"}),
     **_row(exp.Ordered, args={"this", "desc", "nulls_first"}),
     **_row(exp.Limit, exp.Offset, args={"expression"}),
@@ -53,7 +54,7 @@ CONSUMED: dict[type[exp.Expr], frozenset[str]] = {
     **_row(exp.Table, args={"this", "alias", "db", "catalog"}),
     **_row(exp.TableAlias, args={"this", "columns"}),
     **_row(exp.Join, args={"this", "on", "side", "kind", "using", "method"}),
-    **_row(exp.Unnest, args={"expressions", "alias", "offset"}),
+    **_row(exp.Unnest, args={"expressions", "alias", "offset", "explode_array"}),
     **_row(exp.Alias, args={"this", "alias"}),
     **_row(exp.Tuple, args={"expressions"}),  # DISTINCT ON (…); refused as a value
     # Names, paths and constants.
@@ -190,6 +191,10 @@ _CLASS_WORDS: dict[type[exp.Expr], str] = {
     exp.ArrayContainsAll: "@> (array contains)",
     exp.ArrayOverlaps: "&& (array overlap)",
     exp.AtTimeZone: "AT TIME ZONE",
+    exp.ExplodingGenerateSeries: (
+        "generate_series (for a calendar spine, GROUP BY DATE_TRUNC(...) over the data or LEFT JOIN"
+        " from a collection of one document per day)"
+    ),
 }
 _ARG_WORDS: dict[str, tuple[str, str | None]] = {
     # argument name: (SQL words, the keyword to point at)

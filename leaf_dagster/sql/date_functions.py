@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from leaf_dagster.sql import dates
+from leaf_dagster.sql import dates, literals
 from leaf_dagster.sql.dates import DAY_MILLIS, THOUSAND
 from leaf_dagster.sql.errors import runtime_error
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_integer, let, null_if_any_null
@@ -34,8 +34,16 @@ MONTH_MILLIS = 30 * DAY_MILLIS
 _MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 
-def _stamp(tr: Translator, node: exp.Expr, what: str) -> Typed:
+def _typed(tr: Translator, node: exp.Expr, type_: SqlType) -> Typed:
+    """An argument declared as ``type_``: a quoted literal is read as one, as in PostgreSQL."""
     value = tr.translate(node)
+    if value.untyped:
+        return literals.argument(value, type_, tr.conditions.failure(node))
+    return value
+
+
+def _stamp(tr: Translator, node: exp.Expr, what: str) -> Typed:
+    value = _typed(tr, node, SqlType.DATE)
     if value.type not in STAMPS:
         raise tr.error(f"{what} does not apply to {value.type.value}", node)
     return value
@@ -154,7 +162,7 @@ def age(tr: Translator, node: exp.Expr) -> Typed:
     return Typed(_with_age(values, key), SqlType.INTERVAL)
 
 
-def _part_of(part: str, months: Any, days: Any, millis: Any) -> tuple[Any, SqlType] | None:
+def interval_part(part: str, months: Any, days: Any, millis: Any) -> tuple[Any, SqlType] | None:
     """PostgreSQL's ``EXTRACT(part FROM interval)`` from the interval's fields (``interval2tm``)."""
     whole = lambda x, n: {"$toLong": {"$trunc": [{"$divide": [x, n]}, 0]}}  # noqa: E731
     if part == "epoch":
@@ -217,7 +225,7 @@ def extract_special(tr: Translator, part: str, node: exp.Expr) -> Typed | None:
         return const(value, SqlType.NUMBER if isinstance(value, Decimal) else SqlType.INT)
     if isinstance(node, exp.Anonymous) and str(node.this).upper() == "AGE":
         values = _age_operands(tr, node)
-        found = _part_of(part, "$$a.m", "$$a.d", "$$a.t")
+        found = interval_part(part, "$$a.m", "$$a.d", "$$a.t")
         if found is None:
             raise tr.error(f"EXTRACT part {part!r} of an interval is not supported", node)
         if any(v.is_null_const for v in values):
@@ -253,7 +261,7 @@ _OUT_OF_RANGE = "date field value out of range (MAKE_DATE/MAKE_TIMESTAMP; years 
 
 
 def _integers(tr: Translator, node: exp.Expr, args: list[exp.Expr], name: str) -> list[Typed]:
-    values = [tr.translate(a) for a in args]
+    values = [_typed(tr, a, SqlType.INT) for a in args]
     for arg, value in zip(args, values, strict=True):
         if value.type not in INTEGERS:
             raise tr.error(f"{name} takes integers, not {value.type.value}", arg)
@@ -311,7 +319,7 @@ def make_timestamp(tr: Translator, node: exp.Expr) -> Typed:
     else:
         args = _args(tr, node, (6,), "MAKE_TIMESTAMP")
     values = _integers(tr, node, args[:5], "MAKE_TIMESTAMP")
-    sec = tr.translate(args[5])
+    sec = _typed(tr, args[5], SqlType.FLOAT)
     if sec.type not in NUMERIC and sec.type not in (SqlType.ANY, SqlType.NULL):
         raise tr.error(f"MAKE_TIMESTAMP seconds must be a number, not {sec.type.value}", args[5])
     every = [*values, sec]
@@ -397,7 +405,7 @@ def date_bin(tr: Translator, node: exp.Expr) -> Typed:
     if size <= 0:
         raise tr.error("stride must be greater than zero", node)
     origin_node = node.args.get("origin") or node.args.get("unit")
-    if isinstance(origin_node, exp.Var):  # sqlglot reads a bare column name there as a unit, upper-cased
+    if isinstance(origin_node, exp.Var):  # sqlglot reads a column or a quoted literal there as a unit
         from leaf_dagster.sql.to_char import last_argument
 
         written = last_argument(tr, node)
@@ -405,7 +413,8 @@ def date_bin(tr: Translator, node: exp.Expr) -> Typed:
             raise tr.error(
                 "DATE_BIN origin: write a column as table.column or CAST(column AS TIMESTAMP)", node
             )
-        origin_node = exp.column(written[0].text)
+        quoted = tr.ctx.source.sql[written[0].start] == "'"
+        origin_node = exp.Literal.string(written[0].text) if quoted else exp.column(written[0].text)
     if origin_node is None:
         raise tr.error("DATE_BIN needs an origin: DATE_BIN(stride, ts, origin)", node)
     source = _stamp(tr, node.expression, "DATE_BIN")

@@ -300,11 +300,11 @@ INTERVAL_PARTS = {
 def extract_interval(part: str, interval: Typed) -> Typed:
     """EXTRACT from an interval of days and a time of day (a timestamp difference: PostgreSQL
     justifies its hours, so days and time share the sign of the whole), held as milliseconds."""
-    from leaf_dagster.sql.date_functions import _part_of, day_time_only
+    from leaf_dagster.sql.date_functions import day_time_only, interval_part
 
     ms = interval.expr
     day = {"$toLong": {"$trunc": [{"$divide": [ms, DAY_MILLIS]}, 0]}}
-    found = _part_of(part, 0, day, {"$mod": [ms, DAY_MILLIS]})
+    found = interval_part(part, 0, day, {"$mod": [ms, DAY_MILLIS]})
     assert found is not None
     result, type_ = found
     if part == "epoch":

@@ -7,13 +7,14 @@ from typing import Any
 
 from sqlglot import exp
 
+from leaf_dagster.sql import grouping_sets
 from leaf_dagster.sql.aggregates import Accumulators
 from leaf_dagster.sql.columns import Column, output_reference
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.expressions import PATH_NODES, Translator
 from leaf_dagster.sql.paths import segments
-from leaf_dagster.sql.values import SqlType, Typed
+from leaf_dagster.sql.values import SqlType, Typed, const
 from leaf_dagster.sql.windows import reject_windows
 
 
@@ -45,14 +46,26 @@ def expression_key(typed: Typed) -> str:
 class GroupedTranslator(Translator):
     """Expressions after ``$group``: GROUP BY expressions read ``$_id``, aggregates ``$aN``."""
 
-    def __init__(self, ctx: Context, pre: Translator, keys: dict[str, Typed], accs: Accumulators) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        pre: Translator,
+        keys: dict[str, Typed],
+        accs: Accumulators,
+        members: list[frozenset[str]],
+        sets: grouping_sets.SetsPlan | None = None,
+    ) -> None:
         super().__init__(ctx)
         self.pre = pre
         self.keys = keys
         self.accs = accs
+        self.members = members  # the grouping sets, each as the keys it groups on
+        self.sets = sets  # several grouping sets: which one a row belongs to
         self.column_exprs: list[Typed] = []
 
     def substitute(self, node: exp.Expr) -> Typed | None:
+        if isinstance(node, exp.Grouping):
+            return self.grouping(node)
         if isinstance(node, exp.Window):
             return self._register_window(node)
         if isinstance(node, exp.Filter | exp.WithinGroup):
@@ -77,6 +90,27 @@ class GroupedTranslator(Translator):
 
     def aggregate(self, node: exp.AggFunc) -> Typed:
         return self.accs.translate(node, self.pre)
+
+    def grouping(self, node: exp.Grouping) -> Typed:
+        """``GROUPING(e, …)``: per argument a bit, set when the row's grouping set lacks it."""
+        grouping_sets.check_grouping_arity(node, self.ctx.source)
+        grouped = frozenset().union(*self.members)
+        args = []
+        for arg in node.expressions:
+            if contains_aggregate(arg):
+                raise self.error("aggregate function calls cannot be nested in GROUPING", arg)
+            key = expression_key(self.pre.translate(arg))
+            if key not in grouped:
+                raise self.error(
+                    "arguments to GROUPING must be grouping expressions of the associated query level", arg
+                )
+            args.append(key)
+        if self.sets is None:
+            return const(0, SqlType.INT)
+        masks = self.sets.masks(args)
+        if len(set(masks)) == 1:
+            return const(masks[0], SqlType.INT)
+        return Typed({"$arrayElemAt": [{"$literal": masks}, self.sets.set_index]}, SqlType.INT, non_null=True)
 
     def _register_window(self, node: exp.Window) -> Typed:
         """While the ``$group`` is planned: register what a window reads; its value comes later."""
@@ -114,13 +148,30 @@ def group_stages(
     reject_windows(group, "GROUP BY", ctx)
     reject_windows(select.args.get("having"), "HAVING", ctx)
     found: dict[str, Typed] = {}
-    for node in group.expressions if group else []:
-        target = group_target(node, select, columns, ctx)
-        if contains_aggregate(target):
-            raise ctx.source.error("aggregate functions are not allowed in GROUP BY", node)
-        typed = pre.translate(target)
-        if not typed.is_const:
-            found.setdefault(expression_key(typed), typed)
+    members: list[frozenset[str]] = []
+    empty: list[int] = []  # the sets without any grouping expression: () gives a row on empty input
+    constants: set[str] = set()
+    for items in grouping_sets.expand(group, ctx.source):
+        keys_of_set: set[str] = set()
+        for node in items:
+            target = group_target(node, select, columns, ctx)
+            if contains_aggregate(target):
+                raise ctx.source.error("aggregate functions are not allowed in GROUP BY", node)
+            typed = pre.translate(target)
+            key = expression_key(typed)
+            keys_of_set.add(key)
+            if typed.is_const:
+                constants.add(key)
+            else:
+                found.setdefault(key, typed)
+        if grouping_sets.distinct(group) and frozenset(keys_of_set) in members:
+            continue
+        if not items:
+            empty.append(len(members))
+        members.append(frozenset(keys_of_set))
+    accs = Accumulators(non_null_paths=frozenset(non_null_paths(where or {})))
+    if len(members) > 1:
+        return _sets_group(select, ctx, pre, columns, found, members, empty, constants, accs)
     # One key groups on its value (a missing field groups with NULL); several on an array of
     # values, where a missing field also becomes NULL (in a document it would be left out).
     # Computed keys that can evaluate to "missing" are normalized to NULL (see ``group_key``).
@@ -134,23 +185,11 @@ def group_stages(
         for i, (key, typed) in enumerate(found.items()):
             keys[key] = Typed({"$arrayElemAt": ["$_id", i]}, typed.type)
         group_id = [group_key(typed) for typed in found.values()]
-    accs = Accumulators(non_null_paths=frozenset(non_null_paths(where or {})))
-    post = GroupedTranslator(ctx, pre, keys, accs)
-    # A first pass registers the accumulators (and what SUM's NULL checks need), the second
-    # translates with all of them known.
-    for _ in range(2):
-        post.column_exprs = [post.translate(c.node) for c in columns]
-        having = select.args.get("having")
-        if having is not None:
-            post.conditions.filter(having.this)
-        order = select.args.get("order")
-        for item in order.expressions if order is not None else []:
-            if output_reference(item.this, columns, ctx) is None:
-                post.translate(item.this)
-        accs.finish()
+    post = GroupedTranslator(ctx, pre, keys, accs, members)
+    _translate_grouped(select, ctx, post, columns)
     stage: dict[str, Any] = {"_id": group_id, **accs.specs}
     stages: list[dict[str, Any]] = [{"$group": stage}]
-    if not group:
+    if empty:
         # SQL gives one row even for no input: fall back to the accumulators' empty values.
         stages.append({"$facet": {"g": [{"$limit": 1}]}})
         stages.append(
@@ -161,6 +200,53 @@ def group_stages(
             }
         )
     return post, stages
+
+
+def _sets_group(
+    select: exp.Select,
+    ctx: Context,
+    pre: Translator,
+    columns: list[Column],
+    found: dict[str, Typed],
+    members: list[frozenset[str]],
+    empty: list[int],
+    constants: set[str],
+    accs: Accumulators,
+) -> tuple[Translator, list[dict[str, Any]]]:
+    """GROUPING SETS/ROLLUP/CUBE: a key is NULL in the rows of the sets without it (``grouping_sets``)."""
+    varying = {key for key in constants if not all(key in m for m in members)}
+    if varying:
+        group = select.args["group"]
+        raise ctx.source.error(
+            "a constant in GROUPING SETS/ROLLUP/CUBE that only some grouping sets hold is not supported",
+            group,
+            "GROUP BY",
+        )
+    plan = grouping_sets.SetsPlan(members, {k: group_key(t) for k, t in found.items()}, empty)
+    keys = {key: Typed(plan.key_reference(i), typed.type) for i, (key, typed) in enumerate(found.items())}
+    post = GroupedTranslator(ctx, pre, keys, accs, members, plan)
+    _translate_grouped(select, ctx, post, columns)
+    return post, grouping_sets.sets_stages(plan, accs.specs, accs.seeds)
+
+
+def _translate_grouped(
+    select: exp.Select, ctx: Context, post: GroupedTranslator, columns: list[Column]
+) -> None:
+    """Translate what reads the grouped rows, so that every accumulator is registered.
+
+    A first pass registers the accumulators (and what SUM's NULL checks need), the second
+    translates with all of them known.
+    """
+    for _ in range(2):
+        post.column_exprs = [post.translate(c.node) for c in columns]
+        having = select.args.get("having")
+        if having is not None:
+            post.conditions.filter(having.this)
+        order = select.args.get("order")
+        for item in order.expressions if order is not None else []:
+            if output_reference(item.this, columns, ctx) is None:
+                post.translate(item.this)
+        post.accs.finish()
 
 
 def group_target(node: exp.Expr, select: exp.Select, columns: list[Column], ctx: Context) -> exp.Expr:
@@ -198,6 +284,8 @@ def is_input_column(node: exp.Column, select: exp.Select, ctx: Context) -> bool:
     where = select.args.get("where")
     parts = [*select.expressions, *others, where, having]
     for ref in _column_refs(parts):
+        if ref is node:
+            continue  # inside ROLLUP/CUBE/GROUPING SETS, the item itself is among the others
         try:
             ref_level, ref_relation, rest = ctx.scope.locate(segments(ref, ctx.source), ref, ctx.source)
         except LeafSQLError:

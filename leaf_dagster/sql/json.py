@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 Step = str | int
 
 
-def _member(value: Any, step: Step) -> Any:
-    """One step of a path, on a value that may be anything."""
+def _member(value: Any, step: Step, path: bool) -> Any:
+    """One step on a value that may be anything; a text step of a #> ``path`` may index an array."""
     if isinstance(step, int):
         return let(
             {"j": value},
@@ -39,7 +39,7 @@ def _member(value: Any, step: Step) -> Any:
         )
     member = {"$ifNull": [{"$getField": {"field": {"$literal": step}, "input": "$$j"}}, None]}
     by_type: list[dict[str, Any]] = [{"case": {"$eq": [{"$type": "$$j"}, "object"]}, "then": member}]
-    index = _array_index(step)
+    index = _array_index(step) if path else None
     if index is not None:  # a path step ('{a,0}') is a key of a document or an index of an array
         element = {"$ifNull": [{"$arrayElemAt": ["$$j", index]}, None]}
         by_type.append({"case": {"$isArray": "$$j"}, "then": element})
@@ -96,8 +96,9 @@ def extract(tr: Translator, node: exp.Expr) -> Typed:
     if value.type not in (SqlType.ANY, SqlType.ARRAY, SqlType.NULL):
         raise tr.error(f"{_operator(node)} applies to documents and arrays, not {value.type.value}", node)
     expr = value.expr
+    path = isinstance(node, exp.JSONBExtract | exp.JSONBExtractScalar)
     for step in _steps(tr, node):
-        expr = _member(expr, step)
+        expr = _member(expr, step, path)
     if isinstance(node, exp.JSONExtractScalar | exp.JSONBExtractScalar):
         return Typed(as_text(expr, _operator(node)), SqlType.TEXT)
     return Typed(expr, SqlType.ANY)
@@ -150,13 +151,13 @@ def as_text(value: Any, operator: str) -> Any:
 def build_array(tr: Translator, node: exp.Expr) -> Typed:
     items = [tr.translate(e) for e in node.expressions]
     for item, item_node in zip(items, node.expressions, strict=True):
-        _check_json_value(tr, item, item_node)
+        check_json_value(tr, item, item_node)
     # Inside an operator, so that a $project does not read the list as a constant.
     return Typed({"$concatArrays": [[{"$ifNull": [i.expr, None]} for i in items]]}, SqlType.ARRAY)
 
 
-def _check_json_value(tr: Translator, value: Typed, node: exp.Expr) -> None:
-    # PostgreSQL turns a timestamp into a JSON string; BSON would keep a date.
+def check_json_value(tr: Translator, value: Typed, node: exp.Expr) -> None:
+    """PostgreSQL turns a timestamp into a JSON string; BSON would keep a date: refused."""
     if value.type in (SqlType.DATE, SqlType.DAY, SqlType.INTERVAL):
         raise tr.error(f"a {value.type.value} inside JSON is not supported (CAST it to TEXT)", node)
 
@@ -181,7 +182,7 @@ def to_json(tr: Translator, node: exp.Expr) -> Typed:
     if name == "ROW_TO_JSON":
         raise tr.error("ROW_TO_JSON needs the FROM collection's name", node)
     value = tr.translate(arg)
-    _check_json_value(tr, value, arg)
+    check_json_value(tr, value, arg)
     return value
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from leaf_dagster.sql import numeric
-from leaf_dagster.sql.arrays import is_quantified, quantified_truth
+from leaf_dagster.sql.arrays import is_quantified, quantified_truth, quantifier
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.literals import (
     STATIC,
@@ -359,7 +359,7 @@ class Conditions:
                 return None
             return {"$or": _spliced("$or", [s for s in sides if s is not None])}
         if type(node) in OPS and is_quantified(node):
-            return None
+            return self._match_any(node, want)
         if type(node) in OPS:
             a, b = self.tr.translate(node.this), self.tr.translate(node.expression)
             return self._match_compare(OPS[type(node)], a, b, want, node)
@@ -389,6 +389,22 @@ class Conditions:
             value = self.tr.translate(node)
             return {value.path: want} if value.path else None
         return None
+
+    def _match_any(self, node: exp.Expr, want: bool) -> dict[str, Any] | None:
+        """``constant = ANY(array field)`` as ``{field: constant}``: a query operator on an array
+        matches its elements (type-bracketed, as the comparison is), so a multikey index serves it.
+        A field holding a scalar would match too; PostgreSQL's array column cannot hold one."""
+        found = quantifier(node.expression)
+        if not want or not isinstance(node, exp.EQ) or found is None or found[0] != "ANY":
+            return None
+        if isinstance(found[1], exp.Subquery | exp.Select):
+            return None
+        array, value = self.tr.translate(found[1]), self.tr.translate(node.this)
+        if array.path is None or not value.is_const or value.value is None:
+            return None
+        if is_unknown(value) and match_guard(array.path, value.value) is not None:
+            return None  # its guard would test the array's type, not its elements': keep $expr
+        return self._match_compare("$eq", array, value, True, node)
 
     def filter_expr(self, node: exp.Expr, want: bool) -> dict[str, Any]:
         truth = self.truth(node, want)

@@ -10,6 +10,7 @@ from sqlglot import exp
 from leaf_dagster.sql.context import Context, Definition
 from leaf_dagster.sql.planner import Plan, plan
 from leaf_dagster.sql.set_operations import compile_union
+from leaf_dagster.sql.set_returning import expand_regexp_matches
 from leaf_dagster.sql.sources import Enclosing, plan_from
 from leaf_dagster.sql.statement import check_statement
 
@@ -21,7 +22,7 @@ def compile_query(tree: exp.Expr, ctx: Context, enclosing: Enclosing | None = No
         tree = tree.this
     if isinstance(tree, exp.SetOperation):
         return compile_union(tree, _with_ctes(tree, ctx), enclosing, compile_query)
-    select = check_statement(tree, ctx)
+    select = expand_regexp_matches(check_statement(tree, ctx), ctx)
     ctx = _with_ctes(select, ctx)
     frm = plan_from(select, ctx, compile_query, enclosing)
     return plan(select, ctx.with_scope(frm.scope), frm.collection, frm)

@@ -51,7 +51,8 @@ class Translated:
 def _char(ch: str) -> str:
     """One character, literal in PCRE and Python (and inside brackets)."""
     if ch.isascii() and not ch.isalnum():
-        return {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\f": "\\f", "\v": "\\v"}.get(ch, "\\" + ch)
+        # Control characters by code: PCRE reads \v as a class of vertical white space.
+        return f"\\x{ord(ch):02x}" if ch.isspace() or not ch.isprintable() else "\\" + ch
     return ch
 
 
@@ -197,7 +198,7 @@ class _Parser:
             return "[^0-9]"
         if ch in _ESCAPES:
             return _char(_ESCAPES[ch])
-        if ch.isascii() and ch.isalnum():
+        if ch.isalnum() or not ch.isascii():
             raise self.error(_REFUSED_ESCAPES.get(ch, f"the escape \\{ch}"))
         return self.literal(ch)
 
@@ -231,7 +232,7 @@ class _Parser:
                 if esc in _ESCAPES:
                     chars.add(_ESCAPES[esc])
                     continue
-                if esc.isascii() and esc.isalnum():
+                if esc.isalnum() or not esc.isascii():
                     raise self.error(_REFUSED_ESCAPES.get(esc, f"the escape \\{esc}"))
                 ch = esc
             elif self.peek() == "-" and self.p[self.i + 1 : self.i + 2] not in ("]", ""):

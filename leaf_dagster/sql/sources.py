@@ -243,8 +243,8 @@ def _conjuncts(node: exp.Expr) -> list[exp.Expr]:
 def _unnest(
     item: exp.Unnest, alias: str, ctx: Context, *, left: bool, on: exp.Expr | None
 ) -> tuple[Relation, Stages]:
-    if item.args.get("offset"):
-        raise ctx.source.error("UNNEST ... WITH ORDINALITY is not supported", item, "UNNEST")
+    if item.args.get("explode_array"):
+        raise ctx.source.error("this form of UNNEST is not supported", item, "UNNEST")
     if len(item.expressions) != 1:
         raise ctx.source.error("UNNEST takes exactly one array", item, "UNNEST")
     alias_node = item.args.get("alias")
@@ -260,6 +260,18 @@ def _unnest(
     if left:
         unwind["preserveNullAndEmptyArrays"] = True
     stages: Stages = [{"$set": {prefix: copy}}, {"$unwind": unwind}]
+    ordinality = item.args.get("offset")
+    if ordinality:
+        # WITH ORDINALITY: the row becomes {element, n} with n counting from 1 (PostgreSQL's
+        # column name is "ordinality" unless the alias names it).
+        number = ordinality.name if isinstance(ordinality, exp.Identifier) else "ordinality"
+        if number == element:
+            raise ctx.source.error(f"column {number!r} is named twice", item, "UNNEST")
+        relation = Relation(alias, prefix, (element, number))
+        index = f"{prefix}_n"
+        unwind["includeArrayIndex"] = index
+        position = {"$cond": [{"$eq": [f"${index}", None]}, None, {"$add": [f"${index}", 1]}]}
+        stages += [{"$set": {prefix: {element: f"${prefix}", number: position}}}, {"$unset": index}]
     if on is not None and not (isinstance(on, exp.Boolean) and on.this):
         if left:
             raise ctx.source.error("LEFT JOIN UNNEST supports only ON true", on)

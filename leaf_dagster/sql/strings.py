@@ -169,8 +169,24 @@ def _replace(tr: Translator, node: exp.Expr) -> Typed:
     return Typed(null_if_any_null([text, find, replacement], body), SqlType.TEXT)
 
 
+def output_text(value: Typed) -> Typed:
+    """A value as CONCAT prints it: its output function's text, so a boolean is ``t``/``f``
+    (unlike ``CAST(… AS TEXT)``, which gives true/false)."""
+    if value.type == SqlType.BOOL:
+        if value.is_const:
+            return const(None if value.value is None else "t" if value.value else "f", SqlType.TEXT)
+        return Typed(
+            {"$cond": [{"$eq": [value.expr, None]}, None, {"$cond": [value.expr, "t", "f"]}]}, SqlType.TEXT
+        )
+    if value.type != SqlType.ANY:
+        return to_text(value)
+    flag = {"$cond": ["$$o", "t", "f"]}
+    body = {"$cond": [{"$eq": [{"$type": "$$o"}, "bool"]}, flag, to_text(Typed("$$o", SqlType.ANY)).expr]}
+    return Typed(let({"o": value.expr}, body), SqlType.TEXT)
+
+
 def _concat(tr: Translator, node: exp.Expr) -> Typed:
-    parts = [to_text(tr.translate(a)) for a in node.expressions]
+    parts = [output_text(tr.translate(a)) for a in node.expressions]
     exprs = [p.expr if p.is_const else {"$ifNull": [p.expr, ""]} for p in parts if not p.is_null_const]
     if all(p.is_const for p in parts):
         return const("".join(p.value for p in parts if p.value is not None), SqlType.TEXT)

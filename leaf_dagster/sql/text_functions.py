@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from leaf_dagster.sql.casts import to_text
 from leaf_dagster.sql.errors import runtime_error
 from leaf_dagster.sql.literals import argument
 from leaf_dagster.sql.parsing import DIALECT
-from leaf_dagster.sql.strings import case_tables
+from leaf_dagster.sql.strings import case_tables, output_text
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, let, null_if_any_null
 
 if TYPE_CHECKING:
@@ -72,7 +71,7 @@ def _concat_ws(tr: Translator, node: exp.Expr) -> Typed:
         raise tr.error("CONCAT_WS over arrays is not supported", node)
     sep_node, *item_nodes = node.expressions
     sep = _text(tr, sep_node, "CONCAT_WS")
-    items = [to_text(tr.translate(n)) for n in item_nodes]
+    items = [output_text(tr.translate(n)) for n in item_nodes]
     if sep.is_null_const:
         return const(None, SqlType.TEXT)
     if sep.is_const and all(i.is_const for i in items):
@@ -190,9 +189,18 @@ def _initcap(tr: Translator, node: exp.Expr) -> Typed:
     if text.is_const:
         return const(None if text.value is None else _initcap_constant(text.value), SqlType.TEXT)
 
+    fast, slow = per_char("$$s", _initcap_piece(True)), per_char("$$s", _initcap_piece(False))
+    test = {"$regexMatch": {"input": "$$s", "regex": ASCII_ONLY}}
+    expr = let({"s": text.expr}, {"$cond": [{"$eq": ["$$s", None]}, None, {"$cond": [test, fast, slow]}]})
+    return Typed(expr, SqlType.TEXT)
+
+
+def _initcap_piece(ascii_only: bool) -> Callable[[Any, Any], Any]:
+    """A character of INITCAP: upper case after a non-word character, lower case inside a word."""
+
     def piece(char: Any, index: Any) -> Any:
         prev = {"$substrCP": ["$$t", {"$subtract": [index, 1]}, 1]}
-        word = {"$regexMatch": {"input": prev, "regex": "^[A-Za-z0-9]$"}}
+        word: Any = {"$regexMatch": {"input": prev, "regex": "^[A-Za-z0-9]$"}}
         if not ascii_only:
             tests = [{"$regexMatch": {"input": "$$c", "regex": c}} for c in alnum_classes()]
             word = let({"c": prev}, {"$or": [word, *tests]})
@@ -201,13 +209,7 @@ def _initcap(tr: Translator, node: exp.Expr) -> Typed:
             return {"$cond": [starts, {"$toUpper": char}, {"$toLower": char}]}
         return {"$cond": [starts, _map_case(char, "$toUpper"), _map_case(char, "$toLower")]}
 
-    ascii_only = True
-    fast = per_char("$$s", piece)
-    ascii_only = False
-    slow = per_char("$$s", piece)
-    test = {"$regexMatch": {"input": "$$s", "regex": ASCII_ONLY}}
-    expr = let({"s": text.expr}, {"$cond": [{"$eq": ["$$s", None]}, None, {"$cond": [test, fast, slow]}]})
-    return Typed(expr, SqlType.TEXT)
+    return piece
 
 
 def _initcap_constant(text: str) -> str:

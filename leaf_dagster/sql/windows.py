@@ -24,6 +24,7 @@ from bson import MaxKey
 from sqlglot import exp
 
 from leaf_dagster.sql import dates, numeric
+from leaf_dagster.sql.aggregates import NAMES
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.expressions import Translator
 from leaf_dagster.sql.ordering import HELPER_PREFIX, may_be_array, sort_value
@@ -234,7 +235,7 @@ class _Builder:
 
         if isinstance(func, exp.Count) and isinstance(func.this, exp.Star):
             counted: Any = 1 if condition is None else {"$cond": [condition, 1, 0]}
-            group.output[name] = {"$sum": counted, **framing}
+            self._accumulate(group, name, "$sum", counted, framing)
             return self._final(name, {"$toLong": f"${name}"}, SqlType.INT, non_null=True)
         if func.this is None:
             raise self.ctx.source.error(f"{_name(func)} needs an argument", node)
@@ -244,14 +245,16 @@ class _Builder:
         x = value.expr if condition is None else {"$cond": [condition, value.expr, None]}
         x = {"$ifNull": [x, None]}
         if isinstance(func, exp.FirstValue | exp.LastValue):
-            group.output[name] = {"$first" if isinstance(func, exp.FirstValue) else "$last": x, **framing}
+            self._accumulate(
+                group, name, ("$first" if isinstance(func, exp.FirstValue) else "$last"), x, framing
+            )
             return self._final(name, f"${name}", value.type)
         if isinstance(func, exp.Count):
-            group.output[name] = {"$sum": {"$cond": [is_null(x), 0, 1]}, **framing}
+            self._accumulate(group, name, "$sum", {"$cond": [is_null(x), 0, 1]}, framing)
             return self._final(name, {"$toLong": f"${name}"}, SqlType.INT, non_null=True)
         if isinstance(func, exp.Sum):
-            group.output[f"{name}s"] = {"$sum": numeric.sum_input(replace(value, expr=x)), **framing}
-            group.output[f"{name}c"] = {"$sum": {"$cond": [is_null(x), 0, 1]}, **framing}
+            self._accumulate(group, f"{name}s", "$sum", numeric.sum_input(replace(value, expr=x)), framing)
+            self._accumulate(group, f"{name}c", "$sum", {"$cond": [is_null(x), 0, 1]}, framing)
             total = numeric.bigint(f"${name}s")
             final = {"$cond": [{"$eq": [f"${name}c", 0]}, None, total]}
             return self._final(name, final, numeric.sum_type(value), scale=numeric.scale_of(value))
@@ -259,9 +262,9 @@ class _Builder:
             # Integers and numerics: numeric, exact, from the frame's sums (as the aggregate).
             sample = SPREAD[type(func)][0] == "$stdDevSamp"
             plain, squared_value = numeric.spread_inputs(replace(value, expr=x))
-            group.output[f"{name}s"] = {"$sum": plain, **framing}
-            group.output[f"{name}q"] = {"$sum": squared_value, **framing}
-            group.output[f"{name}c"] = {"$sum": {"$cond": [is_null(x), 0, 1]}, **framing}
+            self._accumulate(group, f"{name}s", "$sum", plain, framing)
+            self._accumulate(group, f"{name}q", "$sum", squared_value, framing)
+            self._accumulate(group, f"{name}c", "$sum", {"$cond": [is_null(x), 0, 1]}, framing)
             final = numeric.spread_result(
                 f"${name}s", f"${name}q", f"${name}c", value, sample=sample, root=not SPREAD[type(func)][1]
             )
@@ -269,19 +272,27 @@ class _Builder:
             return self._final(name, final, SqlType.DECIMAL if exact else SqlType.NUMBER)
         if type(func) in SPREAD:
             op, squared = SPREAD[type(func)]
-            group.output[name] = {op: x, **framing}
+            self._accumulate(group, name, op, x, framing)
             return self._final(name, {"$pow": [f"${name}", 2]} if squared else f"${name}", SqlType.FLOAT)
         if isinstance(func, exp.Avg):
             if value.type == SqlType.FLOAT:
-                group.output[name] = {"$avg": x, **framing}
+                self._accumulate(group, name, "$avg", x, framing)
                 return self._final(name, f"${name}", SqlType.FLOAT)
-            group.output[f"{name}s"] = {"$sum": numeric.sum_input(replace(value, expr=x)), **framing}
-            group.output[f"{name}c"] = {"$sum": {"$cond": [is_null(x), 0, 1]}, **framing}
+            self._accumulate(group, f"{name}s", "$sum", numeric.sum_input(replace(value, expr=x)), framing)
+            self._accumulate(group, f"{name}c", "$sum", {"$cond": [is_null(x), 0, 1]}, framing)
             final = numeric.avg_result(f"${name}s", f"${name}c", value)
             return self._final(name, final, numeric.avg_type(value))
         op = "$min" if isinstance(func, exp.Min) else "$max"
-        group.output[name] = {op: x, **framing}
+        self._accumulate(group, name, op, x, framing)
         return self._final(name, f"${name}", value.type)
+
+    def _accumulate(self, group: _Group, name: str, op: str, arg: Any, framing: dict[str, Any]) -> None:
+        """One windowed accumulator. An argument that is an expression is computed once per row in
+        the first ``$set`` (``helpers``), not once per row of every frame it falls in: a server
+        evaluates the accumulator's argument for each document of each window."""
+        if isinstance(arg, dict):
+            arg = f"${self._helper(arg, 'a')}"
+        group.output[name] = {op: arg, **framing}
 
     def _framing(
         self, node: exp.Window, frame: Any, partition: Any, sort_by: dict[str, int], name: str
@@ -499,6 +510,8 @@ class _Millis(int):
 
 
 def _name(func: exp.Expr) -> str:
+    if type(func) in NAMES:  # sqlglot's names for these are not PostgreSQL's (JSON_AGG, EVERY…)
+        return NAMES[type(func)].upper()
     return func.sql_name() if isinstance(func, exp.Func) else type(func).__name__.upper()
 
 
@@ -530,6 +543,12 @@ def _resolve_named(node: exp.Window, select: exp.Select, ctx: Context) -> exp.Wi
     merged.set("alias", None)
     if node.args.get("partition_by"):
         raise ctx.source.error(f"cannot override PARTITION BY of window {alias.name!r}", node)
+    # PostgreSQL's rules for copying a window: ORDER BY is added only where the window has none, and
+    # a window with a frame clause cannot be refined.
+    if node.args.get("order") is not None and named.args.get("order") is not None:
+        raise ctx.source.error(f"cannot override ORDER BY clause of window {alias.name!r}", node)
+    if named.args.get("spec") is not None and (node.args.get("order") or node.args.get("spec")):
+        raise ctx.source.error(f"cannot copy window {alias.name!r} because it has a frame clause", node)
     merged.set("partition_by", named.args.get("partition_by"))
     merged.set("order", node.args.get("order") or named.args.get("order"))
     merged.set("spec", node.args.get("spec") or named.args.get("spec"))

@@ -367,15 +367,21 @@ def test_materialize_a_daily_partition_reading_two_days_of_hourly_buckets(
         },
     )
     assert ranged.success
-    range_metadata = {
-        k: v.value for k, v in ranged.get_asset_materialization_events()[0].materialization.metadata.items()
+    per_day = {
+        str(e.partition): {k: v.value for k, v in e.materialization.metadata.items()}
+        for e in ranged.get_asset_materialization_events()
     }
+    assert sorted(per_day) == ["2024-09-14", "2024-09-15"]
+    range_metadata = per_day["2024-09-14"]
     assert range_metadata["mode"] == "partitions" and range_metadata["partitions_run"] == "2"
-    assert isinstance(range_metadata["partitions"], dict)
-    assert sorted(range_metadata["partitions"]) == ["2024-09-14", "2024-09-15"]
+    assert per_day["2024-09-15"]["partition_window"] == {
+        "start": "2024-09-15T00:00:00+00:00",
+        "end": "2024-09-16T00:00:00+00:00",
+    }
     by_day = {(d["userId"], d["day"]): d["events"] for d in db.engagement.find()}
     on_15th = {u: n for (u, day), n in by_day.items() if day == dt.datetime(2024, 9, 15)}
     after_midnight = {}
     for e in db.events.find({"timestamp": {"$gte": dt.datetime(2024, 9, 14)}}):
         after_midnight[e["userId"]] = after_midnight.get(e["userId"], 0) + 1
     assert on_15th == after_midnight  # the 15th reads the 14th and 15th: no events of the 13th
+    assert per_day["2024-09-15"]["documents_written"] == len(on_15th)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import zoneinfo
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -321,4 +322,94 @@ def test_extract_from_a_month_interval_through_a_cte_fails_loudly(both: tuple[Da
     check(
         both,
         "WITH x AS (SELECT _id, AGE(a, b) AS g FROM ev) SELECT _id, g > INTERVAL '1 mon' AS c FROM x ORDER BY _id",
+    )
+
+
+# Generated: instants and wall-clock times around every UTC-offset change of zones with unusual
+# rules (negative DST in Dublin, 30-minute shifts, DST at midnight, a 2-hour summer shift, Ramadan
+# suspensions), 2016-2025, found with zoneinfo and checked against PostgreSQL.
+ZONES = [
+    "Europe/Paris",
+    "America/New_York",
+    "Europe/Dublin",
+    "Australia/Lord_Howe",
+    "America/Sao_Paulo",
+    "Asia/Tehran",
+    "Pacific/Chatham",
+    "America/St_Johns",
+    "Africa/Casablanca",
+    "Antarctica/Troll",
+]
+
+
+def _offset(zone: zoneinfo.ZoneInfo, instant: D) -> dt.timedelta:
+    offset = instant.replace(tzinfo=dt.UTC).astimezone(zone).utcoffset()
+    assert offset is not None
+    return offset
+
+
+def _transitions(zone: zoneinfo.ZoneInfo) -> Iterator[tuple[D, dt.timedelta, dt.timedelta]]:
+    t, step = D(2016, 1, 1), dt.timedelta(days=1)
+    while t < D(2026, 1, 1):
+        before, after = _offset(zone, t), _offset(zone, t + step)
+        if before != after:
+            lo, hi = t, t + step
+            while hi - lo > dt.timedelta(minutes=1):
+                mid = lo + (hi - lo) / 2
+                lo, hi = (mid, hi) if _offset(zone, mid) == before else (lo, mid)
+            yield hi.replace(second=0, microsecond=0), before, after
+        t += step
+
+
+def _zone_documents() -> list[dict[str, Any]]:
+    docs: list[dict[str, Any]] = []
+    for zone_name in ZONES:
+        zone = zoneinfo.ZoneInfo(zone_name)
+        for moment, before, after in _transitions(zone):
+            for base in (moment, moment + before, moment + after):
+                for minutes in (-61, -31, -1, 0, 1, 30, 60, 90):
+                    ts = base + dt.timedelta(minutes=minutes)
+                    docs.append(
+                        {"_id": len(docs), "z": zone_name, "ts": ts, "ms": ts + dt.timedelta(milliseconds=1)}
+                    )
+    return docs
+
+
+ZONE_DOCS: list[dict[str, Any]] = []
+
+
+@pytest.fixture(scope="module")
+def zoned(mongo_client: MongoClient[Any], pg_server: PostgresServer) -> Iterator[tuple[Database[Any], Any]]:
+    if not ZONE_DOCS:
+        ZONE_DOCS.extend(_zone_documents())
+    db = mongo_client[f"leaf_zones_{random.randrange(1 << 30)}"]
+    db.ev.insert_many([dict(d) for d in ZONE_DOCS])
+    schema = {"_id": "INTEGER", "z": "VARCHAR", "ts": "TIMESTAMP", "ms": "TIMESTAMP"}
+    with loaded_pg(pg_server, {"ev": schema}, {"ev": ZONE_DOCS}) as pg:
+        pg.conn.execute("SET TimeZone = 'UTC'")
+        yield db, pg
+    mongo_client.drop_database(db.name)
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_time_zones_around_every_transition(zoned: tuple[Database[Any], Any], zone: str) -> None:
+    assert len(ZONE_DOCS) > 2000
+    checked = check(
+        zoned,
+        f"SELECT _id, ts AT TIME ZONE '{zone}' AS instant, ms AT TIME ZONE '{zone}' AS instant_ms,"
+        f" CAST(ts AS TIMESTAMPTZ) AT TIME ZONE '{zone}' AS wall,"
+        f" DATE_TRUNC('day', ts, '{zone}') AS day, DATE_TRUNC('hour', ms, '{zone}') AS hour,"
+        f" DATE_TRUNC('week', ts, '{zone}') AS week, DATE_TRUNC('minute', ms, '{zone}') AS minute,"
+        f" TO_CHAR(ts AT TIME ZONE 'UTC' AT TIME ZONE '{zone}', 'IYYY-IW Dy HH24:MI:SS') AS text"
+        f" FROM ev WHERE z = '{zone}' ORDER BY _id",
+    )
+    assert checked > 50
+
+
+def test_quoted_literals_take_the_declared_argument_types(both: tuple[Database[Any], Any]) -> None:
+    check(
+        both,
+        "SELECT _id, EXTRACT(DAY FROM AGE(a, '2024-01-31')) AS d, AGE('2024-03-01', b) > INTERVAL '1 mon' AS c,"
+        " MAKE_DATE('2024', 2, '29') AS m, MAKE_TIMESTAMP(2024, 2, 29, 1, 2, '3.5') AS t,"
+        " DATE_BIN(INTERVAL '1 hour', a, '2024-01-01 00:30') AS b FROM ev ORDER BY _id",
     )

@@ -50,6 +50,8 @@ EXTRA_QUERIES = [
     "SELECT NTH_VALUE(a, 2) OVER (ORDER BY b GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) AS n FROM t",
     "SELECT JSON_AGG(a ORDER BY b) AS j, JSON_OBJECT_AGG(k, a) AS o, JSONB_OBJECT_AGG(k, a) AS p FROM t",
     "SELECT d -> 'a' -> 0 AS x, d ->> 'b' AS y, d #> '{a,b}' AS z, d #>> '{a}' AS w FROM t",
+    "SELECT a, b, GROUPING(a, b) AS g, COUNT(*) AS n FROM t GROUP BY GROUPING SETS ((a), ROLLUP (b), CUBE (a, b))",
+    "SELECT u.x, u.n FROM t CROSS JOIN UNNEST(t.xs) WITH ORDINALITY AS u(x, n)",
 ]
 
 
@@ -200,12 +202,11 @@ REFUSED = [
     ("SELECT a FROM t FETCH FIRST 2 ROWS WITH TIES", "ORDER BY", 1, 17),
     ("SELECT a FROM ONLY t", "ONLY", 1, 15),
     ("SELECT x FROM t, LATERAL (SELECT a AS x FROM u) AS l", "LATERAL", 1, 18),
-    ("SELECT a FROM t GROUP BY GROUPING SETS ((a), ())", "GROUPING SETS", 1, 26),
-    ("SELECT a FROM t GROUP BY ROLLUP (a)", "ROLLUP", 1, 26),
-    ("SELECT a FROM t GROUP BY CUBE (a)", "CUBE", 1, 26),
     ("SELECT a ~ '\\mx' AS m FROM t", "start of a word", 1, 12),
     ("SELECT a FROM t WHERE s SIMILAR TO '\\yx%'", "word boundary", 1, 36),
     ("SELECT DATE_TRUNC('day', ts, 'CET') AS d FROM t", "time zone", 1, 30),
+    ("SELECT a FROM t GROUP BY ROLLUP (a) WITH TOTALS", "WITH TOTALS", 1, 42),
+    ("SELECT COUNT(*) AS n FROM t GROUP BY ALL", "GROUP BY ALL", 1, 38),
     ("WITH RECURSIVE x AS (SELECT a FROM t) SELECT a FROM x", "RECURSIVE", 1, 6),
 ]
 

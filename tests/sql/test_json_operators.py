@@ -112,7 +112,8 @@ QUERIES = [
     Q(
         "arrow_indexes",
         "SELECT _id, j -> 'arr' -> 0 AS first, j -> 'arr' -> -1 AS last, j -> 'arr' -> 10 AS far, "
-        "j -> 1 AS second, j -> 'arr' -> 2 -> 'k' AS k FROM docs ORDER BY _id",
+        "j -> 1 AS second, j -> 'arr' -> 2 -> 'k' AS k, j -> 'arr' -> '0' AS text_key, "
+        "j #> '{arr,0}' AS path_index FROM docs ORDER BY _id",
     ),
     Q(
         "arrow_text",
@@ -184,6 +185,8 @@ def test_what_bson_cannot_say_fails_on_the_server(json_env: tuple[Database[Docum
         ("SELECT j #> '{a,\"b c\"}' FROM docs", "quoted"),
         ("SELECT LOWER(k) -> 'a' FROM docs", "documents and arrays"),
         ("SELECT JSONB_BUILD_ARRAY(NOW()) FROM docs", "CAST it to TEXT"),
+        ("SELECT JSON_AGG(CAST(k AS TIMESTAMP)) FROM docs", "CAST it to TEXT"),
+        ("SELECT JSON_OBJECT_AGG(k, CURRENT_DATE) FROM docs", "CAST it to TEXT"),
         ("SELECT JSON_OBJECT_AGG(k, j -> 'i') FROM docs", "in parentheses"),
     ],
 )

@@ -27,6 +27,8 @@ QUERIES = [
     "SELECT _id, 'x' = ANY(tags) AS a, 'x' <> ALL(tags) AS b, p = ANY(tags) AS c, s < ALL(tags) AS d FROM w",
     "SELECT _id, NULL::int = ANY(nums) AS a, NULL::int <> ALL(nums) AS b FROM w",
     "SELECT _id FROM w WHERE 'x' = ANY(tags)",
+    "SELECT _id FROM w WHERE 'x'::text = ANY(tags) OR 3 = ANY(nums)",
+    "SELECT _id FROM w WHERE 2 = ANY(nums) AND n > 1",
     "SELECT _id FROM w WHERE NOT ('y' = ANY(tags))",
     "SELECT _id FROM w WHERE 'y' <> ALL(tags)",
     "SELECT _id FROM w WHERE NOT (2 <> ALL(nums)) OR n > ALL(nums)",
@@ -61,6 +63,13 @@ def test_membership_matches_postgresql(text_env: TextEnv, sql: str) -> None:
 def test_arrays_of_different_element_types_fail_as_in_postgresql(text_env: TextEnv) -> None:
     with pytest.raises(OperationFailure, match="operator does not exist"):
         run_sql(text_env.db, "SELECT _id FROM w WHERE nums @> ARRAY['1']")
+
+
+def test_a_constant_in_an_array_field_is_an_index_friendly_match() -> None:
+    assert compile_sql("SELECT _id FROM w WHERE 2 = ANY(nums)").pipeline[0] == {"$match": {"nums": 2}}
+    assert compile_sql("SELECT _id FROM w WHERE 'x'::text = ANY(tags)").pipeline[0] == {
+        "$match": {"tags": "x"}
+    }
 
 
 def test_any_of_a_scalar_is_refused() -> None:

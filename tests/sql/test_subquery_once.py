@@ -110,7 +110,7 @@ def test_a_filtered_pipeline_keeps_the_subqueries_once_and_filters_the_input(sho
     # What a rollup runs: its window's $match on the input, the subqueries still once per query.
     compiled = compile_sql(NESTED)
     window = {"_id": {"$gte": 10, "$lt": 30}}
-    pipeline = compiled.filtered(window)
+    pipeline = compiled.with_input([{"$match": window}])
     assert sorted(lookup_runs(shop, compiled.collection, pipeline).values()) == [1, 1]
     got = [r["_id"] for r in shop.users.aggregate(pipeline)]
     everything = [r["_id"] for r in run_sql(shop, NESTED)]

@@ -21,6 +21,7 @@ def text_env(mongo_client: MongoClient[Any], pg_server: PostgresServer) -> Itera
 QUERIES = [
     "SELECT _id, CONCAT_WS(',', s, p, n) AS a, CONCAT_WS(p, s, 'x', NULL) AS b, CONCAT_WS(NULL, s) AS c FROM w",
     "SELECT _id, CONCAT_WS('-', NULL, NULL) AS a, CONCAT_WS('', s, s) AS b FROM w",
+    "SELECT _id, CONCAT_WS(',', n > 1, TRUE, 1.50, s) AS a, CONCAT('x', n < 3, FALSE) AS b FROM w",
     "SELECT _id, LPAD(s, 8) AS a, RPAD(s, 8, 'xy') AS b, LPAD(s, n, p) AS c, RPAD(s, n) AS d, LPAD(s, 3, '') AS e FROM w",
     "SELECT _id, LPAD(s, 0) AS a, RPAD(s, -3, 'z') AS b, LPAD('ab', 7, 'éx') AS c FROM w",
     "SELECT _id, SPLIT_PART(s, ',', 2) AS a, SPLIT_PART(s, ' ', -1) AS b, SPLIT_PART(s, p, 1) AS c FROM w",

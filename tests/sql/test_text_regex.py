@@ -35,6 +35,10 @@ QUERIES = [
     "SELECT _id, REGEXP_REPLACE(s, 'l+', 'L') AS a, REGEXP_REPLACE(s, 'o', '0', 'g') AS b FROM w",
     "SELECT _id, REGEXP_REPLACE(s, '([a-z])([a-z])', '\\2\\1', 'g') AS a, REGEXP_REPLACE(s, '[éö]', '<\\&>', 'gi') AS b FROM w",
     "SELECT _id, REGEXP_REPLACE(s, 'x*', '-') AS a, REGEXP_REPLACE(s, 'O', '\\\\', 'i') AS b, REGEXP_REPLACE(s, 'l', '\\q\\5') AS c FROM w",
+    "SELECT _id, REGEXP_MATCHES(s, '(l+)(o)') AS m FROM w",
+    "SELECT _id, REGEXP_MATCHES(s, 'L', 'i') AS a, REGEXP_MATCHES(s, 'ö') AS b FROM w WHERE _id < 12",
+    "SELECT DISTINCT REGEXP_MATCHES(s, '[a-c]') AS m FROM w",
+    "SELECT _id, REGEXP_MATCHES(s, 'o') AS m FROM w ORDER BY _id DESC LIMIT 2",
     "SELECT _id, REGEXP_MATCH(s, '([a-z]+) ([a-zö]+)') AS a, REGEXP_MATCH(s, 'L+', 'i') AS b, REGEXP_MATCH(s, '(l)(o)') AS c FROM w",
 ]
 
@@ -58,7 +62,10 @@ REFUSED = [
     ("SELECT REGEXP_REPLACE(s, '(ab)?c', 'x') AS a FROM w", "quantified group"),
     ("SELECT REGEXP_REPLACE(s, 'a*', 'x', 'g') AS a FROM w", "empty"),
     ("SELECT REGEXP_REPLACE(s, 'a', 'x', 'n') AS a FROM w", "flag 'n'"),
-    ("SELECT REGEXP_MATCHES(s, 'a') AS a FROM w", "REGEXP_MATCH"),
+    ("SELECT REGEXP_MATCHES(s, 'a', 'g') AS a FROM w", "a row per match"),
+    ("SELECT _id FROM w WHERE REGEXP_MATCHES(s, 'a') IS NULL", "only in the select list"),
+    ("SELECT COUNT(*) AS c, REGEXP_MATCHES(s, 'a') AS m FROM w", "aggregates"),
+    ("SELECT CASE WHEN n > 0 THEN REGEXP_MATCHES(s, 'a') END AS m FROM w", "CASE"),
 ]
 
 
@@ -117,5 +124,9 @@ def test_the_translation_is_plain_syntax() -> None:
     assert translate("a.b$").pcre == "a[\\s\\S]b(?![\\s\\S])"
     assert translate("k[a-b]", icase=True).pcre == "[Kk][a-bABab]"
     assert translate("\\d+\\.").pcre == "[0-9]+\\."
+    # PCRE reads \v as a class of vertical white space: control characters go by code.
+    assert translate("\\v\\t ").pcre == "\\x0b\\x09\\x20"
     with pytest.raises(RegexRefused, match="backspace"):
         translate("\\b")
+    with pytest.raises(RegexRefused, match="escape"):
+        translate("\\é")

@@ -53,6 +53,14 @@ QUERIES = [
         "FROM users ORDER BY _id",
     ),
     Q(
+        # Frames that start after the partition's start: the nth row of the frame, not of the partition
+        # (the nth age of a frame sorted by age is the same whichever peers come first).
+        "nth_value_offset_frames",
+        "SELECT _id, NTH_VALUE(age, 2) OVER (ORDER BY age RANGE BETWEEN 3 PRECEDING AND 2 FOLLOWING) AS r, "
+        "NTH_VALUE(age, 3) OVER (PARTITION BY status ORDER BY age GROUPS BETWEEN CURRENT ROW AND 2 FOLLOWING) AS g "
+        "FROM users ORDER BY _id",
+    ),
+    Q(
         # NULL ages are one peer group, last ascending.
         "groups_around_current",
         "SELECT _id, SUM(visits) OVER (ORDER BY age GROUPS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS s, "
@@ -131,6 +139,11 @@ def test_same_rows_as_postgresql(sql_env: Env, query: Query) -> None:
         ("SELECT NTH_VALUE(a, b) OVER (ORDER BY a) FROM t", "NTH_VALUE position"),
         ("SELECT SUM(a) OVER (w PARTITION BY b) FROM t WINDOW w AS (ORDER BY a)", "PARTITION BY"),
         ("SELECT SUM(a) OVER v FROM t WINDOW w AS (ORDER BY a)", "window 'v' does not exist"),
+        ("SELECT SUM(a) OVER (w ORDER BY b) FROM t WINDOW w AS (ORDER BY a)", "cannot override ORDER BY"),
+        (
+            "SELECT SUM(a) OVER (w ORDER BY b) FROM t WINDOW w AS (PARTITION BY c ROWS 2 PRECEDING)",
+            "has a frame clause",
+        ),
     ],
 )
 def test_refusals_name_the_construct(sql: str, words: str) -> None:
