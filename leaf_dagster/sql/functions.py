@@ -108,6 +108,8 @@ def _math(op: str) -> Callable[[Translator, exp.Expr], Typed]:
             raise tr.error(f"{node.sql_name()} takes one argument", node)
         if value.type not in NUMERIC and value.type not in (SqlType.ANY, SqlType.NULL):
             raise tr.error(f"{node.sql_name()} does not apply to {value.type.value}", node)
+        if value.is_null_const:  # a NULL constant folds, as PostgreSQL folds strict functions of it
+            return const(None, value.type)
         return Typed({op: value.expr}, value.type)
 
     return handle

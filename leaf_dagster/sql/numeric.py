@@ -612,7 +612,8 @@ def spread_result(total: Any, squares: Any, count: Any, value: Typed, *, sample:
     """
     denominator = {"$multiply": ["$$c", {"$subtract": ["$$c", 1]} if sample else "$$c"]}
     numerator = {"$subtract": [{"$multiply": ["$$c", "$$s2"]}, {"$multiply": ["$$s1", "$$s1"]}]}
-    scale = 2 * (scale_of(value) or 0)
+    known = scale_of(value)
+    scale = None if known is None else 2 * known  # else read from Σx², whose scale is twice x's
     exact = let(
         {"num": {"$toDecimal": numerator}},
         {

@@ -172,6 +172,8 @@ class Grammar:
                 "ARRAY_LENGTH(arr, 1)",
                 f"(CAST({self.expr('date', d)} AS DATE) - DATE '2024-09-01')",
                 f"CAST({self.expr(self.pick(['num', 'dbl']), d)} AS INTEGER)",
+                f"POSITION('a' IN {self.expr('text', d)})",
+                "CARDINALITY(arr)",
             ]
         )
 
@@ -210,6 +212,13 @@ class Grammar:
                 f"TRIM({s})",
                 f"REPLACE({s}, 'a', 'x')",
                 f"CAST({self.expr(self.pick(ORDERABLE), d)} AS TEXT)",
+                # constructs the other issue-11 helpers added (text, regex, dates)
+                f"LPAD({s}, {self.rng.randint(0, 4)}, '*')",
+                f"INITCAP({s})",
+                f"SPLIT_PART({s}, 'a', {self.rng.randint(1, 2)})",
+                f"LEFT({s}, {self.rng.randint(-1, 3)})",
+                f"REGEXP_REPLACE({s}, 'a', 'x')",
+                f"TO_CHAR({self.expr('ts', d)}, 'YYYY-MM-DD HH24')",
             ]
         )
 
@@ -258,6 +267,9 @@ class Grammar:
             return f"{a} IS {self.pick(['', 'NOT '])}DISTINCT FROM {self.operand(u, d)}"
         if kind == "like":
             pattern = self.pick(["'a%'", "'%b%'", "'a\\_b'", "'_'", "'%on'", "'3%'"])
+            if self.chance(0.25):  # regular expressions (issue 11)
+                regex = self.pick(["'^a'", "'o'", "'[0-9]'", "'^$'"])
+                return f"{self.expr('text', d)} {self.pick(['~', '~*', '!~'])} {regex}"
             return f"{self.expr('text', d)} {self.pick(['LIKE', 'NOT LIKE', 'ILIKE'])} {pattern}"
         return f"{self.expr('bool', d)} = {self.operand('bool', d)}"
 
@@ -274,7 +286,9 @@ class Grammar:
         """An aggregate expression and its type."""
         u = self.pick(NUMBERS)
         x = self.expr(u, d)
-        kind = self.pick(["count", "sum", "avg", "min", "max", "count_distinct", "count_star", "minmax_any"])
+        kind = self.pick(
+            ["count", "sum", "avg", "min", "max", "count_distinct", "count_star", "minmax_any", "spread"]
+        )
         if kind == "count_star":
             out, t = "COUNT(*)", "big"
         elif kind == "count":
@@ -285,6 +299,8 @@ class Grammar:
             out, t = f"SUM({x})", {"int": "big", "big": "num", "num": "num", "dbl": "dbl"}[u]
         elif kind == "avg":
             out, t = f"AVG({x})", "dbl" if u == "dbl" else "num"
+        elif kind == "spread":  # statistics (issue 11)
+            out, t = f"{self.pick(['STDDEV', 'VAR_SAMP', 'VAR_POP'])}({x})", "dbl" if u == "dbl" else "num"
         elif kind == "minmax_any":
             t = self.pick(["text", "ts", "date"])
             out = f"{self.pick(['MIN', 'MAX'])}({self.expr(t, d)})"
