@@ -202,7 +202,7 @@ CONSTRUCTS: tuple[Construct, ...] = (
         "`DATE_TRUNC`, `EXTRACT`/`date_part`, `CURRENT_DATE`, `NOW()`, `CURRENT_TIMESTAMP`",
         "SELECT DATE_TRUNC('day', ts), EXTRACT(HOUR FROM ts), CURRENT_DATE, NOW(), TRANSACTION_TIMESTAMP(), "
         "STATEMENT_TIMESTAMP() FROM t",
-        "`$dateTrunc`, `$dateToParts`; the current time comes from `now=`",
+        "`$dateTrunc`, `$dateToParts`; `EXTRACT` is numeric (Decimal128), `date_part` a double, as in PostgreSQL 14+; the current time comes from `now=`",
         "",
         (exp.TimestampTrunc, exp.DateTrunc, exp.Extract, exp.CurrentDate, exp.CurrentTimestamp),
         ("NOW", "TRANSACTION_TIMESTAMP", "STATEMENT_TIMESTAMP"),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from leaf_dagster.sql import date_functions, dates, json, regex_functions, timezones, to_char
+from leaf_dagster.sql import date_functions, dates, json, numeric, regex_functions, timezones, to_char
 from leaf_dagster.sql.casts import round_constant, round_value
 from leaf_dagster.sql.literals import resolve, resolve_all
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_null, let, null_if_any_null, to_bson
@@ -188,6 +189,20 @@ def _date_trunc(tr: Translator, node: exp.Expr) -> Typed:
 
 
 def _extract(tr: Translator, node: exp.Expr) -> Typed:
+    """PostgreSQL 14+: ``EXTRACT`` is numeric, ``date_part`` double precision (11 / 2 is 5.5 for both)."""
+    value = _extract_value(tr, node)
+    if value.is_null_const:
+        return value
+    if node.meta.get("sql_name") == "date_part":
+        if value.is_const:
+            return const(float(value.value), SqlType.FLOAT)
+        return Typed(numeric.as_double(value, value.expr), SqlType.FLOAT)
+    if value.is_const:
+        return const(Decimal(value.value), SqlType.DECIMAL)
+    return Typed(numeric.as_decimal(value, value.expr), SqlType.DECIMAL)
+
+
+def _extract_value(tr: Translator, node: exp.Expr) -> Typed:
     part = _unit(tr, node, node.this)
     if part not in dates.EXTRACT_PARTS:
         raise tr.error(f"EXTRACT part {part!r} is not supported", node)

@@ -30,6 +30,14 @@ def _renamed(kind: type[exp.Func], name: str) -> Callable[[list[exp.Expr]], exp.
     return build
 
 
+def _date_part(parser: PostgresParser) -> exp.Expr | None:
+    """``date_part(…)`` parses as ``EXTRACT``, but returns double precision where EXTRACT gives numeric."""
+    node = parser._parse_date_part()
+    if node is not None:
+        node.meta["sql_name"] = "date_part"
+    return node
+
+
 class LeafPostgres(Postgres):
     # QueryLeaf reads items[0] as the first element; PostgreSQL arrays are 1-based.
     INDEX_OFFSET = 0
@@ -40,6 +48,7 @@ class LeafPostgres(Postgres):
             "EVERY": _renamed(exp.LogicalAnd, "every"),  # the SQL standard's BOOL_AND
             "JSONB_AGG": _renamed(exp.JSONArrayAgg, "jsonb_agg"),  # JSON_AGG over BSON values
         }
+        FUNCTION_PARSERS: ClassVar = {**PostgresParser.FUNCTION_PARSERS, "DATE_PART": _date_part}
 
 
 DIALECT = LeafPostgres()

@@ -128,3 +128,12 @@ def test_more_math_and_text_functions(one: Database[Any]) -> None:
     assert row(one, "LEFT(t, 1) AS a, LEFT(t, -1) AS b, RIGHT(t, 1) AS c, RIGHT('hello', -2) AS d, STRPOS(t, '2') AS e") == {
         "a": "4", "b": "4", "c": "2", "d": "llo", "e": 2
     }  # fmt: skip
+
+
+def test_extract_is_numeric_and_date_part_is_double_precision(one: Database[Any]) -> None:
+    # PostgreSQL 14+: EXTRACT returns numeric, date_part double precision; neither divides as integers.
+    got = row(
+        one, "EXTRACT(HOUR FROM ts) / 2 AS e, date_part('hour', ts) / 2 AS p, EXTRACT(DAY FROM ts) AS d"
+    )
+    assert got == {"e": Decimal("6.5000000000000000"), "p": 6.5, "d": Decimal("31")}
+    assert isinstance(got["p"], float) and isinstance(got["d"], Decimal)

@@ -55,6 +55,9 @@ CASES = [
     # untyped literal beside a typed NULL: arithmetic with NULL keeps its type
     "SELECT COALESCE(NULL * _id, '30') AS c1 FROM t",
     "SELECT MIN(LEAST(((arr[0] + CAST(NULL AS INTEGER)) * i), '40')) AS a2 FROM t",
+    # EXTRACT is numeric (PostgreSQL 14+): 11 / 2 is 5.5, not 5 (date_part: test_compile_scalars)
+    "SELECT _id, EXTRACT(HOUR FROM ts) / 2 AS a0, EXTRACT(DAY FROM ts) / 7 AS a1 FROM t ORDER BY _id",
+    "SELECT EXTRACT(HOUR FROM ts) / 2 AS k, COUNT(*) AS n FROM t GROUP BY EXTRACT(HOUR FROM ts) / 2 ORDER BY k",
     # exact-numeric: a numeric division's scale counts each operand's display scale, read from the value
     "SELECT 100.01 / d / 0.3 AS a0 FROM t",
     "SELECT big / d AS c0 FROM t",
