@@ -614,8 +614,19 @@ def spread_result(total: Any, squares: Any, count: Any, value: Typed, *, sample:
     numerator = {"$subtract": [{"$multiply": ["$$c", "$$s2"]}, {"$multiply": ["$$s1", "$$s1"]}]}
     known = scale_of(value)
     scale = None if known is None else 2 * known  # else read from Σx², whose scale is twice x's
+    # Each product and Σx² must be exact: with 34 digits the server may have rounded (N·Σx² of
+    # bigints near 2^53 does), and PostgreSQL's numeric never rounds, so such a group fails instead.
+    checked = {
+        "$subtract": [
+            _digits_checked({"$multiply": ["$$c", _digits_checked("$$s2", True)]}, True),
+            _digits_checked({"$multiply": ["$$s1", "$$s1"]}, True),
+        ]
+    }
+    possible = kinds(value)
     exact = let(
-        {"num": {"$toDecimal": numerator}},
+        # A field that may hold doubles sums them into Σx as their 15-digit decimals; its variance
+        # stays as computed (PostgreSQL's column would be double precision there).
+        {"num": {"$toDecimal": numerator if DOUBLE in possible else checked}},
         {
             "$cond": [
                 {"$lte": ["$$num", 0]},
@@ -626,7 +637,6 @@ def spread_result(total: Any, squares: Any, count: Any, value: Typed, *, sample:
     )
     double_ratio = {"$max": [0, {"$divide": [numerator, denominator]}]}
     double = {"$sqrt": double_ratio} if root else double_ratio
-    possible = kinds(value)
     if possible == frozenset({DOUBLE}):
         body: Any = double
     elif DOUBLE in possible:

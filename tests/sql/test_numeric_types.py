@@ -285,3 +285,16 @@ def test_stddev_and_variance_of_integers_are_exact_numeric(t: Database[Document]
     ]
     window = column(t, "SELECT STDDEV(n) OVER (PARTITION BY k) AS s FROM t ORDER BY _id", "s")
     assert window == [Decimal("2.8284271247461901"), Decimal("2.8284271247461901"), None, None]
+
+
+def test_variance_beyond_34_digits_fails_rather_than_rounds(db: Database[Document]) -> None:
+    # N·Σx² of bigints near 2^53 needs more than Decimal128's 34 digits: PostgreSQL is exact, so
+    # the group fails instead of giving wrong last digits (a typed bigint; a field of unknown type
+    # may hold doubles, known issue); small values still compute exactly.
+    big = 9007199254740993
+    db.v.insert_many([{"_id": i, "x": Int64(big - 7 * i), "y": i} for i in range(40)])
+    with pytest.raises(SqlRuntimeError, match="34 significant digits"):
+        run_sql(db, "SELECT VAR_SAMP(CAST(x AS BIGINT)) AS v FROM v")
+    assert run_sql(db, "SELECT VAR_SAMP(y) AS v, VAR_POP(y) AS p FROM v") == [
+        {"v": Decimal("136.6666666666666667"), "p": Decimal("133.2500000000000000")}
+    ]

@@ -63,6 +63,9 @@ UNTYPED: dict[str, list[str]] = {
     "bool": ["'on'", "'yes'", "'f'", "'true'", "'0'"],
 }
 COMPARISONS = ["=", "<>", "<", "<=", ">", ">="]
+# Constructs of issue 11: aggregates and query forms.
+_NEW_AGGS = ["bool", "mode", "corr"]
+_NEW_FORMS = ["grouping_sets", "set_operation", "distinct_on", "window"]
 _READS_A_COLUMN = re.compile(r"\b(_id|i|big|f|d|s|sd|ts|b|arr|tags|doc)\b(?!')")
 
 
@@ -174,6 +177,8 @@ class Grammar:
                 f"CAST({self.expr(self.pick(['num', 'dbl']), d)} AS INTEGER)",
                 f"POSITION('a' IN {self.expr('text', d)})",
                 "CARDINALITY(arr)",
+                f"ARRAY_POSITION(tags, {self.pick(TYPED_LITERALS['text'])})",
+                f"ARRAY_POSITION(arr, {self.expr('int', d)})",
             ]
         )
 
@@ -219,6 +224,12 @@ class Grammar:
                 f"LEFT({s}, {self.rng.randint(-1, 3)})",
                 f"REGEXP_REPLACE({s}, 'a', 'x')",
                 f"TO_CHAR({self.expr('ts', d)}, 'YYYY-MM-DD HH24')",
+                f"CONCAT_WS('-', {s}, {self.expr('text', d)})",
+                f"RPAD({s}, {self.rng.randint(0, 4)}, 'ab')",
+                f"REPEAT({s}, {self.rng.randint(0, 2)})",
+                f"REVERSE({s})",
+                f"TRANSLATE({s}, 'ao', 'x')",
+                f"TO_CHAR({self.expr('ts', d)}, 'Dy Mon IYYY-IW Q')",
             ]
         )
 
@@ -230,6 +241,9 @@ class Grammar:
                 f"({ts} - INTERVAL '1 day')",
                 f"DATE_TRUNC('{self.pick(['day', 'month', 'hour', 'year'])}', {ts})",
                 f"CAST({self.pick(['sd', *UNTYPED['ts']])} AS TIMESTAMP)",
+                f"DATE_BIN(INTERVAL '{self.pick(['15 minutes', '2 hours', '1 day'])}', {ts}, "
+                "TIMESTAMP '2024-01-01 00:07:00')",
+                f"MAKE_TIMESTAMP(2024, {self.rng.randint(1, 12)}, {self.rng.randint(1, 28)}, 1, 2, 3.5)",
             ]
         )
 
@@ -248,7 +262,21 @@ class Grammar:
     def _predicate(self, d: int) -> str:
         u = self.pick(ORDERABLE)
         a = self.expr(u, d)
-        kind = self.pick(["cmp", "cmp", "cmp", "in", "between", "null", "distinct", "like", "bool"])
+        kind = self.pick(["cmp", "cmp", "cmp", "in", "between", "null", "distinct", "like", "bool", "array"])
+        if kind == "array":  # arrays and membership (issue 11)
+            x = self.expr("int", d)
+            return self.pick(
+                [
+                    f"{x} {self.pick(COMPARISONS)} ANY(arr)",
+                    f"{x} {self.pick(COMPARISONS)} ALL(arr)",
+                    f"{self.expr('text', d)} = ANY(tags)",
+                    "tags @> ARRAY['a']",
+                    "tags && ARRAY['a', 'on']",
+                    "arr <@ ARRAY[1, 2, 3, 7]",
+                    f"STARTS_WITH({self.expr('text', d)}, 'a')",
+                    f"{x} BETWEEN SYMMETRIC {self.operand('int', 0)} AND {self.operand('int', 0)}",
+                ]
+            )
         if kind == "cmp":
             # An untyped literal takes a's type; a typed operand may be any type a compares with.
             other = self.pick(NUMBERS) if u in NUMBERS else u
@@ -287,7 +315,18 @@ class Grammar:
         u = self.pick(NUMBERS)
         x = self.expr(u, d)
         kind = self.pick(
-            ["count", "sum", "avg", "min", "max", "count_distinct", "count_star", "minmax_any", "spread"]
+            [
+                "count",
+                "sum",
+                "avg",
+                "min",
+                "max",
+                "count_distinct",
+                "count_star",
+                "minmax_any",
+                "spread",
+                *_NEW_AGGS,
+            ]
         )
         if kind == "count_star":
             out, t = "COUNT(*)", "big"
@@ -301,6 +340,14 @@ class Grammar:
             out, t = f"AVG({x})", "dbl" if u == "dbl" else "num"
         elif kind == "spread":  # statistics (issue 11)
             out, t = f"{self.pick(['STDDEV', 'VAR_SAMP', 'VAR_POP'])}({x})", "dbl" if u == "dbl" else "num"
+        elif kind == "bool":  # issue 11
+            out, t = f"{self.pick(['BOOL_AND', 'BOOL_OR', 'EVERY'])}({self.expr('bool', d)})", "bool"
+        elif kind == "mode":
+            t = self.pick(["int", "text", "date"])
+            out = f"MODE() WITHIN GROUP (ORDER BY {self.expr(t, d)})"
+        elif kind == "corr":
+            fn = self.pick(["CORR", "COVAR_POP", "COVAR_SAMP", "REGR_SLOPE", "REGR_INTERCEPT"])
+            out, t = f"{fn}(f, {self.pick(['i', 'd', 'big', 'f'])})", "dbl"
         elif kind == "minmax_any":
             t = self.pick(["text", "ts", "date"])
             out = f"{self.pick(['MIN', 'MAX'])}({self.expr(t, d)})"
@@ -319,7 +366,9 @@ class Grammar:
     def query(self) -> str:
         # Shallow queries are cheap and find most bugs; every depth up to max_depth still comes up.
         d = min(self.max_depth, self.rng.choices([1, 2, 3, 4, 5, 6], weights=[3, 3, 3, 2, 1, 1])[0])
-        form = self.pick(["project", "project", "order", "group", "group", "aggregate", "distinct"])
+        form = self.pick(
+            ["project", "project", "order", "group", "group", "aggregate", "distinct", *_NEW_FORMS]
+        )
         where = f" WHERE {self.expr('bool', d)}" if self.chance(0.6) else ""
         if form == "project":
             cols = ", ".join(
@@ -342,6 +391,37 @@ class Grammar:
             return f"SELECT _id, {col} AS c0 FROM t{where} ORDER BY c0{self.pick(['', ' DESC'])}, _id"
         if form == "distinct":
             return f"SELECT DISTINCT {self.expr(self.pick(ORDERABLE), d)} AS c0 FROM t{where}"
+        if form == "grouping_sets":  # issue 11: subtotals, told apart by GROUPING()
+            k1, k2 = self.rng.sample(["s", "i", "b", "doc.y", "CAST(ts AS DATE)", "sd"], 2)
+            sets = self.pick(
+                [f"ROLLUP ({k1}, {k2})", f"CUBE ({k1}, {k2})", f"GROUPING SETS (({k1}), ({k1}, {k2}), ())"]
+            )
+            aggs = ", ".join(f"{self.aggregate(d)[0]} AS a{k}" for k in range(self.rng.randint(1, 2)))
+            return (
+                f"SELECT {k1} AS k1, {k2} AS k2, GROUPING({k1}, {k2}) AS g, {aggs} FROM t{where} "
+                f"GROUP BY {sets} ORDER BY g, k1, k2"
+            )
+        if form == "set_operation":
+            t = self.pick(ORDERABLE)
+            op = self.pick(["UNION", "UNION ALL", "INTERSECT", "INTERSECT ALL", "EXCEPT", "EXCEPT ALL"])
+            other = f" WHERE {self.expr('bool', d)}" if self.chance(0.6) else ""
+            return f"SELECT {self.expr(t, d)} AS c0 FROM t{where} {op} SELECT {self.expr(t, d)} FROM t{other}"
+        if form == "distinct_on":
+            key = self.pick(["s", "i", "b", "doc.y", "CAST(ts AS DATE)"])
+            return (
+                f"SELECT DISTINCT ON ({key}) {key} AS k, _id, {self.expr(self.pick(ORDERABLE), d)} AS c0 "
+                f"FROM t{where} ORDER BY {key}, _id{self.pick(['', ' DESC'])}"
+            )
+        if form == "window":
+            x = self.expr(self.pick(NUMBERS), d)
+            fn = self.pick(
+                ["ROW_NUMBER()", "RANK()", f"SUM({x})", f"LAG({x})", f"NTH_VALUE({x}, 2)", "COUNT(*)"]
+            )
+            part = self.pick(["s", "b", "doc.y"])
+            return (
+                f"SELECT _id, {fn} OVER (PARTITION BY {part} ORDER BY {self.expr(self.pick(ORDERABLE), d)}, _id) "
+                f"AS w FROM t{where} ORDER BY _id"
+            )
         if form == "aggregate":
             aggs = ", ".join(f"{self.aggregate(d)[0]} AS a{k}" for k in range(self.rng.randint(1, 3)))
             return f"SELECT {aggs} FROM t{where}"
