@@ -98,6 +98,7 @@ def fuzz(
     shrink_first: int = 3,
     max_depth: int = 6,
     shrink_crashes: bool = True,
+    extended: bool = True,
 ) -> Tally:
     """Run ``per_seed`` queries from each seed (or until ``deadline``, a ``time.monotonic()``).
 
@@ -109,7 +110,7 @@ def fuzz(
     shrunk: Counter[tuple[str, str]] = Counter()
     start = time.monotonic()
     for seed in seeds:
-        grammar = Grammar(random.Random(seed), max_depth)
+        grammar = Grammar(random.Random(seed), max_depth, extended=extended)
         for index in range(per_seed):
             if deadline is not None and time.monotonic() >= deadline:
                 tally.seconds = time.monotonic() - start
