@@ -124,7 +124,9 @@ class Accumulators:
         total = f"${self.add({'$sum': x}, None)}"
         squares = f"${self.add({'$sum': squared}, None)}"
         count = f"${self.add(self._count_spec(arg.expr), 0)}"
-        result = numeric.spread_result(total, squares, count, arg, sample=sample, root=root)
+        flag = numeric.spread_doubles(arg, arg.expr)
+        doubles = None if flag is None else f"${self.add({'$max': flag}, None)}"
+        result = numeric.spread_result(total, squares, count, arg, sample=sample, root=root, doubles=doubles)
         return Typed(
             result, SqlType.DECIMAL if arg.type in (SqlType.INT, SqlType.DECIMAL) else SqlType.NUMBER
         )

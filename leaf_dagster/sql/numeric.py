@@ -604,7 +604,17 @@ def spread_inputs(value: Typed) -> tuple[Any, Any]:
     return x, let({"q": x}, {"$multiply": ["$$q", "$$q"]})
 
 
-def spread_result(total: Any, squares: Any, count: Any, value: Typed, *, sample: bool, root: bool) -> Any:
+def spread_doubles(value: Typed, x: Any) -> Any | None:
+    """Per row, 1 for a double (else 0), summed with ``$max``: whether the group's sums hold doubles.
+    None where the static type rules doubles out (then every 34-digit sum is refused)."""
+    if DOUBLE not in kinds(value):
+        return None
+    return {"$cond": [type_is(x, DOUBLE), 1, 0]}
+
+
+def spread_result(
+    total: Any, squares: Any, count: Any, value: Typed, *, sample: bool, root: bool, doubles: Any = None
+) -> Any:
     """PostgreSQL's variance/stddev from the sums: ``(N*Σx² - (Σx)²) / (N*(N-1))`` (or ``N*N``).
 
     Exact numeric for integers and numerics (rounded as a numeric division, the root to the same
@@ -623,10 +633,16 @@ def spread_result(total: Any, squares: Any, count: Any, value: Typed, *, sample:
         ]
     }
     possible = kinds(value)
+    # A group whose values include doubles sums them as their 15-digit decimals: its variance stays
+    # as computed (PostgreSQL's column would be double precision there); ``doubles`` tells.
+    if DOUBLE not in possible:
+        guarded = checked
+    elif doubles is None:
+        guarded = numerator
+    else:
+        guarded = {"$cond": [{"$eq": [doubles, 1]}, numerator, checked]}
     exact = let(
-        # A field that may hold doubles sums them into Σx as their 15-digit decimals; its variance
-        # stays as computed (PostgreSQL's column would be double precision there).
-        {"num": {"$toDecimal": numerator if DOUBLE in possible else checked}},
+        {"num": {"$toDecimal": guarded}},
         {
             "$cond": [
                 {"$lte": ["$$num", 0]},

@@ -265,8 +265,17 @@ class _Builder:
             self._accumulate(group, f"{name}s", "$sum", plain, framing)
             self._accumulate(group, f"{name}q", "$sum", squared_value, framing)
             self._accumulate(group, f"{name}c", "$sum", {"$cond": [is_null(x), 0, 1]}, framing)
+            flag = numeric.spread_doubles(value, x)
+            if flag is not None:
+                self._accumulate(group, f"{name}d", "$max", flag, framing)
             final = numeric.spread_result(
-                f"${name}s", f"${name}q", f"${name}c", value, sample=sample, root=not SPREAD[type(func)][1]
+                f"${name}s",
+                f"${name}q",
+                f"${name}c",
+                value,
+                sample=sample,
+                root=not SPREAD[type(func)][1],
+                doubles=None if flag is None else f"${name}d",
             )
             exact = value.type in (SqlType.INT, SqlType.DECIMAL)
             return self._final(name, final, SqlType.DECIMAL if exact else SqlType.NUMBER)

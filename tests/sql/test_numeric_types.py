@@ -6,6 +6,7 @@ Every expected value here is what PostgreSQL 15 returns for the same query on th
 
 from __future__ import annotations
 
+import statistics
 from decimal import Decimal
 from typing import Any
 
@@ -289,12 +290,20 @@ def test_stddev_and_variance_of_integers_are_exact_numeric(t: Database[Document]
 
 def test_variance_beyond_34_digits_fails_rather_than_rounds(db: Database[Document]) -> None:
     # N·Σx² of bigints near 2^53 needs more than Decimal128's 34 digits: PostgreSQL is exact, so
-    # the group fails instead of giving wrong last digits (a typed bigint; a field of unknown type
-    # may hold doubles, known issue); small values still compute exactly.
+    # the group fails instead of giving wrong last digits; small values still compute exactly.
     big = 9007199254740993
-    db.v.insert_many([{"_id": i, "x": Int64(big - 7 * i), "y": i} for i in range(40)])
+    db.v.insert_many(
+        [{"_id": i, "x": Int64(big - 7 * i), "y": i, "m": i if i % 2 else i + 0.5} for i in range(40)]
+    )
+    for sql in ("SELECT VAR_SAMP(x) AS v FROM v", "SELECT VAR_SAMP(CAST(x AS BIGINT)) AS v FROM v"):
+        with pytest.raises(SqlRuntimeError, match="34 significant digits"):
+            run_sql(db, sql)
     with pytest.raises(SqlRuntimeError, match="34 significant digits"):
-        run_sql(db, "SELECT VAR_SAMP(CAST(x AS BIGINT)) AS v FROM v")
+        run_sql(db, "SELECT _id, VAR_POP(x) OVER () AS v FROM v")
     assert run_sql(db, "SELECT VAR_SAMP(y) AS v, VAR_POP(y) AS p FROM v") == [
         {"v": Decimal("136.6666666666666667"), "p": Decimal("133.2500000000000000")}
     ]
+    # A field that also holds doubles keeps computing (PostgreSQL's column is double precision).
+    [row] = run_sql(db, "SELECT VAR_POP(m) AS p FROM v")
+    values = [i if i % 2 else i + 0.5 for i in range(40)]
+    assert float(row["p"]) == pytest.approx(statistics.pvariance(values), rel=1e-12)
