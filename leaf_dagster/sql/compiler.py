@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import bson
+import bson.errors
 from sqlglot import exp
 
 from leaf_dagster.sql.catalog import as_catalog
@@ -64,12 +66,14 @@ def compile_sql(
     once = run_once(result.collection, result.stages)
     check_depth(once, parsed)
     check_depth(result.stages, parsed)
+    check_size(once, parsed)
     return CompiledQuery(result.collection, once, result.columns, result.stages)
 
 
 # MongoDB documents at most 100 levels of nesting for BSON documents, and an aggregate command is
 # one: the command, its pipeline list and a stage take 4 of them. (The embedded server accepts more.)
 MAX_PIPELINE_DEPTH = 96
+MAX_PIPELINE_BYTES = 16 * 2**20 - 64 * 2**10  # the 16 MiB BSON limit, less room for the command
 _T = TypeVar("_T")
 
 
@@ -112,6 +116,21 @@ def _check_output_types(types: Mapping[str, SqlType], parsed: Parsed) -> None:
         items = parsed.tree.expressions if isinstance(parsed.tree, exp.Select) else []
         node = next((e for e in items if e.alias_or_name == name), None)
         raise parsed.source.error(message, node) if node is not None else LeafSQLError(message)
+
+
+def check_size(stages: list[dict[str, Any]], parsed: Parsed) -> None:
+    """A pipeline the server could not receive: MongoDB takes a command of at most 16 MiB."""
+    try:
+        size = len(bson.encode({"pipeline": stages}))
+    except (bson.errors.InvalidDocument, OverflowError):
+        return  # the server reports what BSON cannot hold
+    if size > MAX_PIPELINE_BYTES:
+        message = (
+            f"the compiled pipeline is {size / 2**20:.1f} MiB, more than the 16 MiB MongoDB accepts in one command:"
+            " nested CASE/COALESCE of quoted literals beside fields of unknown type grow it; give a catalog"
+            " (--schemas) or split the expression into a CTE"
+        )
+        raise parsed.source.error(message, parsed.tree)
 
 
 def check_depth(stages: list[dict[str, Any]], parsed: Parsed) -> None:

@@ -59,3 +59,13 @@ def test_deeper_than_the_server_allows_is_a_positioned_error(sql: str) -> None:
     with pytest.raises(LeafSQLError, match="nested too deeply") as error:
         compile_sql(sql)
     assert error.value.line == 1 and (error.value.col > 1 or "parentheses" in error.value.message)
+
+
+def test_a_pipeline_beyond_16_mib_is_refused_at_compile_time() -> None:
+    # Found by the fuzzer: the server would answer "aggregate command document too large".
+    sql = (
+        "SELECT NULLIF(CASE WHEN FALSE THEN 'abc' ELSE COALESCE(sd, NULLIF(INITCAP(s), tags)) END, sd) "
+        "BETWEEN sd AND doc.y AS a1 FROM t"
+    )
+    with pytest.raises(LeafSQLError, match="16 MiB"):
+        compile_sql(sql)
