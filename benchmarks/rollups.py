@@ -23,7 +23,6 @@ import statistics
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +30,8 @@ import pandas as pd
 from pymongo import MongoClient, ReplaceOne
 from pymongo.database import Database
 
-from leaf_dagster.connection import ENV_URI, Document
-from leaf_dagster.embedded import EmbeddedServer
+from leaf_dagster.connection import Document
+from leaf_dagster.embedded import server_uri as server
 from leaf_dagster.rollups import RollupSpec, TimeWindow, load_rollup_file, run_bucket_rollup
 
 ROLLUP = Path(__file__).resolve().parent.parent / "pipelines" / "rollups" / "user_activity_buckets.sql"
@@ -145,16 +144,6 @@ def measure(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
         peaks.append(tracemalloc.get_traced_memory()[1] / 2**20)
         tracemalloc.stop()
     return statistics.median(times), max(peaks), result
-
-
-@contextmanager
-def server() -> Iterator[str]:
-    uri = os.environ.get(ENV_URI)
-    if uri:
-        yield uri
-        return
-    with EmbeddedServer() as embedded:
-        yield embedded.uri
 
 
 def main(argv: list[str] | None = None) -> int:

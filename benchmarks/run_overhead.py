@@ -31,15 +31,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pymongo import MongoClient
 
 from leaf_dagster.connection import ENV_DB, ENV_URI, Document
-from leaf_dagster.embedded import EmbeddedServer
+from leaf_dagster.embedded import server_uri as server
 from pipelines import datagen
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -216,16 +215,6 @@ def breakdown(home: str, started: float, wall: float) -> Breakdown:
 
 def median_breakdown(runs: list[Breakdown]) -> Breakdown:
     return sorted(runs, key=lambda b: b.wall)[len(runs) // 2]
-
-
-@contextmanager
-def server() -> Iterator[str]:
-    uri = os.environ.get(ENV_URI)
-    if uri:
-        yield uri
-        return
-    with EmbeddedServer() as embedded:
-        yield embedded.uri
 
 
 def report(mode: str, b: Breakdown) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import shutil
 import signal
 import socket
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType, TracebackType
 from urllib.parse import quote_plus
@@ -275,6 +277,19 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
     return 0
+
+
+@contextlib.contextmanager
+def server_uri() -> Iterator[str]:
+    """``LEAF_MONGODB_URI`` when it is set (nothing embedded starts), else a throwaway embedded server."""
+    from leaf_dagster.connection import ENV_URI
+
+    uri = os.environ.get(ENV_URI)
+    if uri:
+        yield uri
+        return
+    with EmbeddedServer() as embedded:
+        yield embedded.uri
 
 
 if __name__ == "__main__":
