@@ -392,6 +392,8 @@ class Accumulators:
             raise pre.error("MODE() takes no argument and one ORDER BY expression", func)
         ordered = order.expressions[0]
         value = pre.translate(ordered.this)
+        if value.untyped and value.is_const:  # mode(anyelement) of a bare quoted literal
+            raise pre.error("could not determine polymorphic type because input has type unknown", func)
         pushed = value.expr if condition is None else {"$cond": [condition, value.expr, None]}
         ref = f"${self.add({'$push': {'$ifNull': [pushed, None]}}, [])}"
         return Typed(most_frequent(ref, descending=bool(ordered.args.get("desc"))), value.type)

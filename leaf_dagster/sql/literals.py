@@ -203,6 +203,16 @@ def check_common(values: Sequence[Typed], fail: Callable[[str], Exception], what
         raise fail(f"{what} types {pg_type_name(first)} and {pg_type_name(second)} cannot be matched")
 
 
+def comparable(a: Typed, b: Typed, fail: Callable[[str], Exception], symbol: str) -> tuple[Typed, Typed]:
+    """Two operands of one operator: PostgreSQL has none between two type categories
+    (``integer = text``, ``text < date``); a type known only per value is not checked here."""
+    first, second = CATEGORIES.get(a.type), CATEGORIES.get(b.type)
+    if first is not None and second is not None and first != second:
+        names = f"{pg_type_name(a.type)} {symbol} {pg_type_name(b.type)}"
+        raise fail(f"operator does not exist: {names}")
+    return a, b
+
+
 def pg_type_name(type_: SqlType) -> str:
     names = {SqlType.INT: "integer", SqlType.FLOAT: "double precision", SqlType.DECIMAL: "numeric",
              SqlType.NUMBER: "numeric", SqlType.TEXT: "text", SqlType.BOOL: "boolean",

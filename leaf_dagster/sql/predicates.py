@@ -28,6 +28,7 @@ from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.literals import (
     STATIC,
     Unreadable,
+    comparable,
     is_unknown,
     match_guard,
     parse_bool,
@@ -51,6 +52,7 @@ OPS: dict[type[exp.Expr], str] = {
     exp.LT: "$lt",
     exp.LTE: "$lte",
 }
+SYMBOLS = {"$eq": "=", "$ne": "<>", "$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
 NEVER: dict[str, Any] = {"$expr": False}
 SCALARS = (bool, int, float, str)
 
@@ -187,9 +189,9 @@ class Conditions:
 
     def compare(self, op: str, a: Typed, b: Typed, want: bool, node: exp.Expr | None = None) -> Any:
         """Truth of ``a op b`` for a polarity, in ``$expr`` form."""
+        a, b = self.typed_pair(a, b, node, op)
         if not want:
             op = NEGATE[op]
-        a, b = self.typed_pair(a, b, node)
         if a.is_null_const or b.is_null_const:
             return False
         # NULL sorts below every value in $expr comparisons, so "x > constant" is already false for
@@ -199,10 +201,14 @@ class Conditions:
         checks = [not_null(x.expr) for x in (a, b) if not x.non_null and not exempt]
         return and_([*checks, numeric.compare(op, a, b) or {op: [a.expr, b.expr]}])
 
-    def typed_pair(self, a: Typed, b: Typed, node: exp.Expr | None) -> tuple[Typed, Typed]:
-        """Both operands, an untyped literal taking the type of the other (PostgreSQL's rule)."""
+    def typed_pair(self, a: Typed, b: Typed, node: exp.Expr | None, op: str = "$eq") -> tuple[Typed, Typed]:
+        """Both operands, an untyped literal taking the type of the other (PostgreSQL's rule).
+
+        Two operands of different type categories have no operator (``integer = text``); a field
+        whose type is known only per value gets that check per value (``comparable``)."""
         fail = self.failure(node)
-        return resolve(a, [b], fail), resolve(b, [a], fail)
+        a, b = resolve(a, [b], fail), resolve(b, [a], fail)
+        return comparable(a, b, fail, SYMBOLS[op])
 
     def failure(self, node: exp.Expr | None) -> Callable[[str], Exception]:
         def fail(message: str) -> Exception:
@@ -216,7 +222,7 @@ class Conditions:
 
     def _operands(self, node: exp.Expr) -> tuple[Typed, Typed]:
         a, b = self.tr.translate(node.this), self.tr.translate(node.expression)
-        return self.typed_pair(a, b, node)
+        return self.typed_pair(a, b, node, OPS.get(type(node), "$eq"))
 
     def _is_truth(self, node: exp.Is, want: bool) -> Any:
         if node.args.get("negate"):

@@ -13,9 +13,11 @@ from sqlglot import exp
 
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.expressions import Translator
+from leaf_dagster.sql.literals import CATEGORIES, pg_type_name
 from leaf_dagster.sql.ordering import HELPER_PREFIX, SortKey, sort_stage, sort_value
 from leaf_dagster.sql.planner import Plan, row_limit_stages
 from leaf_dagster.sql.sources import Enclosing
+from leaf_dagster.sql.values import SqlType
 
 CompileQuery = Callable[[exp.Expr, Context, Enclosing | None], Plan]
 
@@ -31,6 +33,7 @@ def compile_union(
             raise ctx.source.error(f"each {word} branch must list its columns (not *)", tree, "*")
     if len(left.columns) != len(right.columns):
         raise ctx.source.error(f"each {word} query must have the same number of columns", node, word)
+    sql_types = _matched_types(node, ctx, word, left, right)
     renamed: dict[str, Any] = {} if "_id" in left.columns else {"_id": 0}
     renamed.update({name: f"${theirs}" for name, theirs in zip(left.columns, right.columns, strict=True)})
     if isinstance(node, exp.Intersect | exp.Except):
@@ -42,7 +45,7 @@ def compile_union(
             *_intersect_or_except(node, left.columns),
         ]
         stages.extend(_order_and_limit(node, ctx, left.columns))
-        return Plan(left.collection, left.columns, stages)
+        return Plan(left.collection, left.columns, stages, left.types, sql_types)
     stages = [
         *left.stages,
         {"$unionWith": {"coll": right.collection, "pipeline": [*right.stages, {"$project": renamed}]}},
@@ -53,7 +56,26 @@ def compile_union(
         back.update({name: f"$_id.c{i}" for i, name in enumerate(left.columns)})
         stages.extend([{"$group": {"_id": ids}}, {"$project": back}])
     stages.extend(_order_and_limit(node, ctx, left.columns))
-    return Plan(left.collection, left.columns, stages)
+    return Plan(left.collection, left.columns, stages, left.types, sql_types)
+
+
+def _matched_types(
+    node: exp.SetOperation, ctx: Context, word: str, left: Plan, right: Plan
+) -> dict[str, SqlType]:
+    """Each column's type over both branches: PostgreSQL matches them by type category
+    (``EXCEPT types boolean and text cannot be matched``); a branch's type known only per value
+    (or a bare quoted literal) takes the other's."""
+    out: dict[str, SqlType] = {}
+    for mine, theirs in zip(left.columns, right.columns, strict=True):
+        a = left.sql_types.get(mine, SqlType.ANY)
+        b = right.sql_types.get(theirs, SqlType.ANY)
+        first, second = CATEGORIES.get(a), CATEGORIES.get(b)
+        if first is not None and second is not None and first != second:
+            raise ctx.source.error(
+                f"{word} types {pg_type_name(a)} and {pg_type_name(b)} cannot be matched", node, word
+            )
+        out[mine] = a if first is not None else b
+    return out
 
 
 _SIDE = f"{HELPER_PREFIX}side"
