@@ -163,8 +163,8 @@ def _position(tr: Translator, node: exp.Expr) -> Typed:
     array = _array_operand(tr, node.this, "ARRAY_POSITION")
     value = tr.translate(node.expression)
     element = Typed(f"$${ELEMENT}", SqlType.ANY)
-    value = tr.conditions.typed_pair(value, element, node)[0]
-    same = {"$eq": [{"$ifNull": [f"$${ELEMENT}", None]}, {"$ifNull": [value.expr, None]}]}
+    value, element = tr.conditions.typed_pair(value, element, node)
+    same = {"$eq": [{"$ifNull": [element.expr, None]}, {"$ifNull": [value.expr, None]}]}
     flags = {"$map": {"input": "$$arr", "as": ELEMENT, "in": same}}
     index = let(
         {"at": {"$indexOfArray": [flags, True]}},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import bson
@@ -18,6 +18,7 @@ from leaf_dagster.sql.coverage import check_consumed
 from leaf_dagster.sql.errors import LeafSQLError, Source, deep_recursion
 from leaf_dagster.sql.expressions import Translator
 from leaf_dagster.sql.parsing import Parsed, parse_fragment, parse_statement
+from leaf_dagster.sql.probes import with_probes
 from leaf_dagster.sql.query import compile_query
 from leaf_dagster.sql.scope import Scope
 from leaf_dagster.sql.subqueries import run_once
@@ -61,7 +62,10 @@ def compile_sql(
     parsed = parse_statement(sql)
     check_consumed(parsed.tree, parsed.source)  # nothing the compiler does not read is dropped
     ctx = Context.create(parsed.source, Scope(), params, now, as_catalog(catalog))
-    result = guarded(parsed.source, lambda: compile_query(parsed.tree, ctx), parsed.tree)
+    result, stages = with_probes(
+        ctx.names, lambda: guarded(parsed.source, lambda: compile_query(parsed.tree, ctx), parsed.tree)
+    )
+    result = replace(result, stages=stages)
     _check_output_types(result.types, parsed)
     once = run_once(result.collection, result.stages)
     check_depth(once, parsed)

@@ -81,7 +81,9 @@ def _nullif(tr: Translator, node: exp.Expr) -> Typed:
     required = tr.context_types.get(id(node))
     if required is not None:  # LOWER(NULLIF('x', s)): the quoted first argument is text
         first = resolve(first, [Typed(None, required)], tr.conditions.failure(node))
-    a, b = tr.conditions.typed_pair(first, tr.translate(node.expression), node)
+    second = tr.translate(node.expression)
+    first = resolve(first, [second], tr.conditions.failure(node), True)  # NULLIF('30', s) can be '30'
+    a, b = tr.conditions.typed_pair(first, second, node)
     return Typed({"$cond": [tr.conditions.compare("$eq", a, b, True, node), None, a.expr]}, a.type)
 
 

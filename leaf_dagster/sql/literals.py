@@ -11,7 +11,14 @@ field with a catalog type, an arithmetic result) fixes it at compile time. A doc
 a catalog type has a type only per value: the literal becomes a ``$switch`` on the BSON type of the
 operand in the current document, with an error branch for each BSON type the literal cannot be
 read as. When every other operand is NULL in a document (the literal of ``COALESCE(age, '0')``),
-the literal's own shape decides: a number, else a timestamp, else text.
+the field's type probed once per query from the collection decides (``probes``; text for a field
+that is NULL everywhere); where no probe can be made, the literal's own shape: a number, else a
+timestamp, else text.
+
+A CASE/COALESCE/GREATEST/LEAST/NULLIF of quoted literals only is text (PostgreSQL: "if all inputs
+are of type unknown, resolve as type text"), and stays text in any outer context: operands of two
+type categories have no operator (``comparable``), and a field of unknown type beside such a text
+value fails per value where it is not text (``as_text``).
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from bson.decimal128 import Decimal128
 from bson.int64 import Int64
 
 from leaf_dagster.sql.errors import runtime_error
+from leaf_dagster.sql.probes import NO_TYPE, active
 from leaf_dagster.sql.values import SqlType, Typed, const, parse_iso
 
 INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
@@ -157,10 +165,14 @@ def is_unknown(value: Typed) -> bool:
     return value.untyped and value.is_const and isinstance(value.value, str)
 
 
-def resolve(value: Typed, others: Sequence[Typed], fail: Callable[[str], Exception]) -> Typed:
+def resolve(
+    value: Typed, others: Sequence[Typed], fail: Callable[[str], Exception], result: bool = False
+) -> Typed:
     """``value`` as PostgreSQL types it next to ``others``: unchanged unless it is an untyped literal.
 
-    ``fail`` builds the compile-time error for a literal that cannot take a static type.
+    ``fail`` builds the compile-time error for a literal that cannot take a static type. ``result``:
+    the literal can be the value of its construct (a CASE/COALESCE/GREATEST result, not an operand
+    of ``=``): where the fields beside it are NULL it then takes their probed type (``probes``).
     """
     if not is_unknown(value):
         return value
@@ -173,7 +185,15 @@ def resolve(value: Typed, others: Sequence[Typed], fail: Callable[[str], Excepti
     if not dynamic:
         return const(text, SqlType.TEXT)  # beside other literals only: text, as in PostgreSQL
     subject = dynamic[0].expr if len(dynamic) == 1 else {"$ifNull": [*(o.expr for o in dynamic), None]}
-    return per_value(text, subject)
+    origins = [o.origin for o in dynamic]
+    probes = active() if result and all(origins) else None
+    if probes is None:
+        return per_value(text, subject)
+    for origin in origins:  # PostgreSQL reads the literal when it types the query, rows or not
+        probes.check(origin, lambda expr: _head_check(text, expr))
+    probed = [probes.type_of(origin) for origin in origins]
+    kind = probed[0] if len(probed) == 1 else {"$reduce": _first_typed(probed)}
+    return per_value(text, subject, kind)
 
 
 def argument(value: Typed, type_: SqlType, fail: Callable[[str], Exception]) -> Typed:
@@ -205,12 +225,42 @@ def check_common(values: Sequence[Typed], fail: Callable[[str], Exception], what
 
 def comparable(a: Typed, b: Typed, fail: Callable[[str], Exception], symbol: str) -> tuple[Typed, Typed]:
     """Two operands of one operator: PostgreSQL has none between two type categories
-    (``integer = text``, ``text < date``); a type known only per value is not checked here."""
+    (``integer = text``, ``text < date``). A field of unknown type beside a computed text value
+    fails so per value (``as_text``)."""
     first, second = CATEGORIES.get(a.type), CATEGORIES.get(b.type)
     if first is not None and second is not None and first != second:
         names = f"{pg_type_name(a.type)} {symbol} {pg_type_name(b.type)}"
         raise fail(f"operator does not exist: {names}")
+    if _computed_text(b) and a.type == SqlType.ANY and not a.is_const:
+        a = as_text(a, lambda name: f"operator does not exist: {name} {symbol} text")
+    elif _computed_text(a) and b.type == SqlType.ANY and not b.is_const:
+        b = as_text(b, lambda name: f"operator does not exist: text {symbol} {name}")
     return a, b
+
+
+def _computed_text(value: Typed) -> bool:
+    """A value of type text (an all-quoted CASE, LOWER(...), a text parameter), not an untyped literal."""
+    return value.type == SqlType.TEXT and not is_unknown(value)
+
+
+# PostgreSQL's names of the types of BSON values, as its errors spell them.
+BSON_TYPE_NAMES = {"int": "integer", "long": "bigint", "double": "double precision", "decimal": "numeric",
+                   "string": "text", "date": "timestamp without time zone", "bool": "boolean",
+                   "array": "array", "object": "record"}  # fmt: skip
+
+
+def as_text(value: Typed, message: Callable[[str], str]) -> Typed:
+    """``value`` (of a type known only per value) where PostgreSQL needs text: a value of another
+    type fails with ``message(its type's name)``, as PostgreSQL fails for the column's type."""
+    kind = {"$type": value.expr}
+    branches = [
+        {"case": {"$eq": [kind, bson]}, "then": runtime_error(message(name), value.expr)}
+        for bson, name in BSON_TYPE_NAMES.items()
+        if bson != "string"
+    ]
+    check = {"$switch": {"branches": branches, "default": value.expr}}
+    guarded = {"$cond": [{"$in": [kind, ["string", "null", "missing"]]}, value.expr, check]}
+    return Typed(guarded, SqlType.TEXT, non_null=value.non_null)
 
 
 def pg_type_name(type_: SqlType) -> str:
@@ -235,14 +285,36 @@ def resolve_all(
     two type categories (``CASE types text and boolean cannot be matched``).
     """
     check_common(values, fail, what)
+    values = _text_members(values, what)
     required = [Typed(None, context)] if context is not None else []
-    resolved = [resolve(v, [*required, *(o for o in values if o is not v)], fail) for v in values]
+    resolved = [resolve(v, [*required, *(o for o in values if o is not v)], fail, True) for v in values]
     texts = [v.value for v, r in zip(values, resolved, strict=True) if is_unknown(v) and not r.is_const]
     bad = sorted({t for text in texts for t in unreadable_types(text)})
     if not bad:
         return resolved
     return [r if r.is_const or r.type in STATIC or is_unknown(v) else _failing(r, bad, texts[0])
             for v, r in zip(values, resolved, strict=True)]  # fmt: skip
+
+
+def _text_members(values: Sequence[Typed], what: str) -> list[Typed]:
+    """With a computed text member (an all-quoted CASE), a member of a type known only per value
+    must be text too: ``LEAST(d, CASE WHEN b THEN '0.7' END)`` fails where ``d`` is a number."""
+    texts = [i for i, v in enumerate(values) if _computed_text(v)]
+    if not texts:
+        return list(values)
+    out = []
+    for i, v in enumerate(values):
+        if v.type != SqlType.ANY or v.is_const or is_unknown(v):
+            out.append(v)
+            continue
+        before = i < texts[0]
+
+        def message(name: str, before: bool = before) -> str:
+            pair = f"{name} and text" if before else f"text and {name}"
+            return f"{what} types {pair} cannot be matched"
+
+        out.append(as_text(v, message))
+    return out
 
 
 def _failing(value: Typed, bson_types: list[str], text: str) -> Typed:
@@ -301,9 +373,48 @@ def reading_groups(text: str) -> list[tuple[list[str], Any]]:
     return list(grouped.values())
 
 
-def per_value(text: str, subject: Any) -> Typed:
-    """The literal as the BSON type of ``subject`` in the current document wants it."""
-    kind_of = {"$type": subject}
+def per_value(text: str, subject: Any, probed: Any = None) -> Typed:
+    """The literal as the BSON type of ``subject`` in the current document wants it.
+
+    ``probed``: the BSON type name of the field(s) ``subject`` reads, probed once per query
+    (``probes``): where ``subject`` is NULL the literal is read as that type, and as text where the
+    field holds no value at all. Without it, the literal's own shape decides there."""
+    if probed is not None:
+        kind: Any = {"$type": subject}
+        null = {"$in": [kind, ["null", "missing"]]}
+        body = _switch(text, subject, "$$leafkind", text)
+        typed = {"$let": {"vars": {"leafkind": {"$cond": [null, probed, kind]}}, "in": body}}
+        return Typed(typed, SqlType.ANY, non_null=True)
+    return Typed(_switch(text, subject, {"$type": subject}, shape(text)), SqlType.ANY, non_null=True)
+
+
+def column_reading(text: str, other: Typed, fail: Callable[[str], Exception]) -> Typed | None:
+    """A set operation's column that is a quoted literal in one branch, read as the type of the
+    other branch's column (``SELECT i UNION SELECT '30'`` outputs the integer 30); None where that
+    type is not known (a literal or NULL there too: text, as PostgreSQL resolves it)."""
+    if other.type in STATIC and not is_unknown(other):
+        return _static(text, other, fail)
+    probes = active()
+    if other.type != SqlType.ANY or other.origin is None or probes is None:
+        return None
+    probes.check(other.origin, lambda expr: _head_check(text, expr))
+    probed = probes.type_of(other.origin)
+    return Typed(_switch(text, probed, probed, text), SqlType.ANY, non_null=True)
+
+
+def _first_typed(probed: list[Any]) -> dict[str, Any]:
+    """The first of several probed type names that is a type (not ``NO_TYPE``)."""
+    first = {"$cond": [{"$eq": ["$$value", NO_TYPE]}, "$$this", "$$value"]}
+    return {"input": probed, "initialValue": NO_TYPE, "in": first}
+
+
+def _head_check(text: str, expr: Any) -> Any:
+    """Fails where the literal cannot be read as the type of ``expr``'s value (None: it reads as any)."""
+    branches = _error_branches(text, expr)
+    return {"$switch": {"branches": branches, "default": None}} if branches else None
+
+
+def _switch(text: str, subject: Any, kind_of: Any, default: Any) -> dict[str, Any]:
     groups: list[tuple[list[str], Any]] = []
     for types, v in reading_groups(text):
         if "long" in types and isinstance(v, int) and not isinstance(v, bool):
@@ -312,14 +423,13 @@ def per_value(text: str, subject: Any) -> Typed:
         else:
             groups.append((types, v))
     branches = [{"case": {"$in": [kind_of, types]}, "then": _quoted(v)} for types, v in groups if types]
-    branches += _error_branches(text, subject)
-    body = {"$switch": {"branches": branches, "default": _quoted(shape(text))}}
-    return Typed(body, SqlType.ANY, non_null=True)
+    branches += _error_branches(text, subject, kind_of)
+    return {"$switch": {"branches": branches, "default": _quoted(default)}}
 
 
-def _error_branches(text: str, subject: Any) -> list[dict[str, Any]]:
+def _error_branches(text: str, subject: Any, kind_of: Any = None) -> list[dict[str, Any]]:
     _, bad = readings_by_kind(text)
-    kind_of = {"$type": subject}
+    kind_of = {"$type": subject} if kind_of is None else kind_of
     return [
         {"case": {"$in": [kind_of, list(kind.bson)]}, "then": runtime_error(message, subject)}
         for kind, message in bad

@@ -9,6 +9,7 @@ from typing import Any
 from sqlglot import exp
 
 from leaf_dagster.sql.errors import Source
+from leaf_dagster.sql.probes import Origin
 from leaf_dagster.sql.scope import Scope
 from leaf_dagster.sql.values import SqlType, Typed, let
 
@@ -67,7 +68,7 @@ def resolve(
             return outer
         bindings = scope.boundary(level).bindings
         assert bindings is not None
-        return Typed(f"$${bindings.bind(outer.expr)}", outer.type)
+        return Typed(f"$${bindings.bind(outer.expr)}", outer.type, origin=outer.origin)
     segs = relation.field(rest)
     if not segs:
         raise source.error("expected a field reference", node)
@@ -85,9 +86,17 @@ def resolve(
         current = element(current, idx)
     if current is None:
         dotted = ".".join(run)
-        declared = relation.types.get(".".join(s for s in rest if isinstance(s, str)), SqlType.ANY)
-        return Typed(f"${dotted}", declared, path=dotted)
-    return Typed(_path(current, run) if run else current, SqlType.ANY)
+        inside = ".".join(s for s in rest if isinstance(s, str))
+        declared = relation.types.get(inside, SqlType.ANY)
+        origin = relation.origins.get(inside)
+        if relation.collection is not None and declared == SqlType.ANY:
+            origin = Origin(relation.collection, inside)
+        return Typed(f"${dotted}", declared, path=dotted, origin=origin)
+    # ``tags[0]``: the element type of the array, probed over the elements (``probes``).
+    one_index = len(rest) > 1 and all(isinstance(s, str) for s in rest[:-1]) and not isinstance(rest[-1], str)
+    array = ".".join(rest[:-1]) if one_index else ""
+    origin = Origin(relation.collection, array, element=True) if array and relation.collection else None
+    return Typed(_path(current, run) if run else current, SqlType.ANY, origin=origin)
 
 
 def element(array: Any, idx: Typed) -> Any:

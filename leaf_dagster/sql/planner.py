@@ -45,9 +45,9 @@ class Plan:
     stages: list[dict[str, Any]] = field(default_factory=list)
     # Static types of output columns that readers must keep (timestamps, dates, intervals).
     types: dict[str, SqlType] = field(default_factory=dict)
-    # Static types of all output columns (ANY: per value, or a bare quoted literal), which a set
-    # operation's branches must agree on by category.
-    sql_types: dict[str, SqlType] = field(default_factory=dict)
+    # The output columns as translated (static type, field origin, untyped literal): a set
+    # operation's branches must agree on their types, as PostgreSQL resolves them.
+    outputs: dict[str, Typed] = field(default_factory=dict)
 
 
 def const_int(tr: Translator, node: exp.Expr | None, what: str) -> int | None:
@@ -189,17 +189,15 @@ def plan(select: exp.Select, ctx: Context, collection: str, frm: FromPlan | None
             ordered = _distinct_on(on_items, order_items, ordered, ctx, tr, translate)
         names = [c.name for c in columns]
         types = {c.name: e.type for c, e in zip(columns, exprs, strict=True) if e.type in KEPT_TYPES}
-        sql_types = {
-            c.name: SqlType.ANY if e.untyped else e.type for c, e in zip(columns, exprs, strict=True)
-        }
+        outputs = {c.name: e for c, e in zip(columns, exprs, strict=True)}
     stages.extend(take_lookups(tr if columns is not None else pre))
     stages.extend(ordered)
     stages.extend(row_limit_stages(select, pre, keys))
     # The output columns are computed last, for the rows that remain after LIMIT.
     stages.extend(finish)
     check_lookup_order(stages, select, pre)
-    plan_types = sql_types if columns is not None else {}
-    return Plan(collection, names, distinct_in_two_phases(eager_aggregation(stages)), types, plan_types)
+    plan_outputs = outputs if columns is not None else {}
+    return Plan(collection, names, distinct_in_two_phases(eager_aggregation(stages)), types, plan_outputs)
 
 
 def _column_translator(

@@ -34,6 +34,8 @@ class Relation:
     open_fields: bool = False
     # Declared types of the relation's fields by dotted path (a collection named in the catalog).
     types: Mapping[str, SqlType] = field(default_factory=dict)
+    collection: str | None = None  # the collection whose documents are the rows (not a CTE's)
+    origins: Mapping[str, Any] = field(default_factory=dict)  # a CTE's columns that are stored fields
 
     def field(self, rest: list[str]) -> list[str]:
         return [self.prefix, *rest] if self.prefix else rest

@@ -7,17 +7,20 @@ all columns (NULLs are equal there, as in SQL). ORDER BY, LIMIT and OFFSET apply
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from sqlglot import exp
 
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.expressions import Translator
-from leaf_dagster.sql.literals import CATEGORIES, pg_type_name
+from leaf_dagster.sql.literals import CATEGORIES, column_reading, is_unknown, pg_type_name
 from leaf_dagster.sql.ordering import HELPER_PREFIX, SortKey, sort_stage, sort_value
 from leaf_dagster.sql.planner import Plan, row_limit_stages
+from leaf_dagster.sql.probes import with_probes
 from leaf_dagster.sql.sources import Enclosing
-from leaf_dagster.sql.values import SqlType
+from leaf_dagster.sql.subqueries import run_once
+from leaf_dagster.sql.values import SqlType, Typed, project_value
 
 CompileQuery = Callable[[exp.Expr, Context, Enclosing | None], Plan]
 
@@ -27,13 +30,22 @@ def compile_union(
 ) -> Plan:
     word = type(node).__name__.upper()
     left = compile_query(node.this, ctx, enclosing)
-    right = compile_query(node.expression, ctx, enclosing)
-    for branch, tree in ((left, node.this), (right, node.expression)):
-        if branch.columns == ["*"]:
-            raise ctx.source.error(f"each {word} branch must list its columns (not *)", tree, "*")
-    if len(left.columns) != len(right.columns):
-        raise ctx.source.error(f"each {word} query must have the same number of columns", node, word)
-    sql_types = _matched_types(node, ctx, word, left, right)
+    if left.columns == ["*"]:
+        raise ctx.source.error(f"each {word} branch must list its columns (not *)", node.this, "*")
+
+    def right_branch() -> Plan:
+        plan = compile_query(node.expression, ctx, enclosing)
+        if plan.columns == ["*"]:
+            raise ctx.source.error(f"each {word} branch must list its columns (not *)", node.expression, "*")
+        if len(left.columns) != len(plan.columns):
+            raise ctx.source.error(f"each {word} query must have the same number of columns", node, word)
+        return replace(plan, stages=[*plan.stages, *_literal_columns(plan, left, ctx, node)])
+
+    # The right branch runs in a $unionWith pipeline: its probes run once at that pipeline's head.
+    right, right_stages = with_probes(ctx.names, right_branch)
+    right_stages = run_once(right.collection, right_stages)
+    left = replace(left, stages=[*left.stages, *_literal_columns(left, right, ctx, node)])
+    outputs = _matched_types(node, ctx, word, left, right)
     renamed: dict[str, Any] = {} if "_id" in left.columns else {"_id": 0}
     renamed.update({name: f"${theirs}" for name, theirs in zip(left.columns, right.columns, strict=True)})
     if isinstance(node, exp.Intersect | exp.Except):
@@ -41,14 +53,14 @@ def compile_union(
         stages = [
             *left.stages,
             {"$set": {_SIDE: 0}},
-            {"$unionWith": {"coll": right.collection, "pipeline": [*right.stages, {"$project": renamed}]}},
+            {"$unionWith": {"coll": right.collection, "pipeline": [*right_stages, {"$project": renamed}]}},
             *_intersect_or_except(node, left.columns),
         ]
         stages.extend(_order_and_limit(node, ctx, left.columns))
-        return Plan(left.collection, left.columns, stages, left.types, sql_types)
+        return Plan(left.collection, left.columns, stages, left.types, outputs)
     stages = [
         *left.stages,
-        {"$unionWith": {"coll": right.collection, "pipeline": [*right.stages, {"$project": renamed}]}},
+        {"$unionWith": {"coll": right.collection, "pipeline": [*right_stages, {"$project": renamed}]}},
     ]
     if node.args.get("distinct"):
         ids = {f"c{i}": {"$ifNull": [f"${name}", None]} for i, name in enumerate(left.columns)}
@@ -56,26 +68,40 @@ def compile_union(
         back.update({name: f"$_id.c{i}" for i, name in enumerate(left.columns)})
         stages.extend([{"$group": {"_id": ids}}, {"$project": back}])
     stages.extend(_order_and_limit(node, ctx, left.columns))
-    return Plan(left.collection, left.columns, stages, left.types, sql_types)
+    return Plan(left.collection, left.columns, stages, left.types, outputs)
 
 
 def _matched_types(
     node: exp.SetOperation, ctx: Context, word: str, left: Plan, right: Plan
-) -> dict[str, SqlType]:
-    """Each column's type over both branches: PostgreSQL matches them by type category
-    (``EXCEPT types boolean and text cannot be matched``); a branch's type known only per value
-    (or a bare quoted literal) takes the other's."""
-    out: dict[str, SqlType] = {}
+) -> dict[str, Typed]:
+    """Each column over both branches: PostgreSQL matches their types by category (``EXCEPT types
+    boolean and text cannot be matched``); a branch's column of a type known only per value (or a
+    quoted literal) takes the other's."""
+    out: dict[str, Typed] = {}
     for mine, theirs in zip(left.columns, right.columns, strict=True):
-        a = left.sql_types.get(mine, SqlType.ANY)
-        b = right.sql_types.get(theirs, SqlType.ANY)
-        first, second = CATEGORIES.get(a), CATEGORIES.get(b)
+        a = left.outputs.get(mine, Typed(None, SqlType.ANY))
+        b = right.outputs.get(theirs, Typed(None, SqlType.ANY))
+        first = None if a.untyped else CATEGORIES.get(a.type)
+        second = None if b.untyped else CATEGORIES.get(b.type)
         if first is not None and second is not None and first != second:
-            raise ctx.source.error(
-                f"{word} types {pg_type_name(a)} and {pg_type_name(b)} cannot be matched", node, word
-            )
-        out[mine] = a if first is not None else b
+            names = f"{pg_type_name(a.type)} and {pg_type_name(b.type)}"
+            raise ctx.source.error(f"{word} types {names} cannot be matched", node, word)
+        out[mine] = a if first is not None or (a.origin is not None and not b.untyped) else b
     return out
+
+
+def _literal_columns(plan: Plan, other: Plan, ctx: Context, node: exp.Expr) -> list[dict[str, Any]]:
+    """``plan``'s quoted-literal columns read as the types of ``other``'s columns (``literals``)."""
+    fail = Translator(ctx).conditions.failure(node)
+    readings: dict[str, Any] = {}
+    for mine, theirs in zip(plan.columns, other.columns, strict=True):
+        column = plan.outputs.get(mine)
+        if column is None or not is_unknown(column):
+            continue
+        reading = column_reading(column.value, other.outputs.get(theirs, Typed(None, SqlType.ANY)), fail)
+        if reading is not None:
+            readings[mine] = project_value(reading.expr)
+    return [{"$set": readings}] if readings else []
 
 
 _SIDE = f"{HELPER_PREFIX}side"

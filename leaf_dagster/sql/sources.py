@@ -27,6 +27,7 @@ from leaf_dagster.sql.context import Context, Definition
 from leaf_dagster.sql.expressions import Translator
 from leaf_dagster.sql.narrowing import narrowed
 from leaf_dagster.sql.predicates import and_, merge_and
+from leaf_dagster.sql.probes import Origin
 from leaf_dagster.sql.scope import JOIN_PREFIX, Bindings, Relation, Scope
 from leaf_dagster.sql.values import SqlType, not_null
 
@@ -56,8 +57,11 @@ def plan_from(
     if isinstance(base, exp.Unnest):
         raise ctx.source.error("UNNEST as the first FROM item is not supported", base, "UNNEST")
     alias = _alias(base, ctx)
-    collection, head, columns, _, types = _relation(base, ctx, compile_query)
-    relations: list[Relation] = [Relation(alias, "", columns, types=types)]
+    collection, head, columns, _, types, origins = _relation(base, ctx, compile_query)
+    stored = collection if columns is None and not head else None
+    relations: list[Relation] = [
+        Relation(alias, "", columns, types=types, collection=stored, origins=origins)
+    ]
     stages: Stages = []
     outer, bindings = enclosing if enclosing is not None else (None, None)
 
@@ -90,23 +94,38 @@ def _alias(item: exp.Expr, ctx: Context) -> str:
 
 def _relation(
     item: exp.Expr, ctx: Context, compile_query: CompileQuery
-) -> tuple[str, Stages, tuple[str, ...] | None, Definition | None, Mapping[str, SqlType]]:
+) -> tuple[
+    str, Stages, tuple[str, ...] | None, Definition | None, Mapping[str, SqlType], Mapping[str, Origin]
+]:
     """The collection a relation reads, the stages computing its rows, its known columns and query,
-    and the static types of its fields (the catalog's for a collection, a CTE's kept column types)."""
+    the static types of its fields (the catalog's for a collection, a CTE's kept column types), and
+    where a CTE's columns that pass a stored field through come from (``probes``)."""
     if isinstance(item, exp.Subquery):
         plan = compile_query(item.this, ctx)
         columns = _known(plan.columns, item, ctx)
-        return plan.collection, plan.stages, columns, Definition(item.this, ctx.ctes), plan.types
+        derived = Definition(item.this, ctx.ctes)
+        return plan.collection, plan.stages, columns, derived, plan.types, _passed(plan)
     if not isinstance(item, exp.Table) or not isinstance(item.this, exp.Identifier):
         raise ctx.source.error("FROM must name a collection, a CTE or a subquery", item)
     if item.args.get("db") or item.args.get("catalog"):
         raise ctx.source.error("FROM must name a collection of the current database", item)
     definition = ctx.ctes.get(item.name)
     if definition is None:
-        return item.name, [], None, None, ctx.catalog.get(item.name, {})
+        return item.name, [], None, None, ctx.catalog.get(item.name, {}), {}
     # A CTE is compiled where it is used (twice if used twice), seeing only the CTEs before it.
     plan = compile_query(definition.query, replace(ctx, ctes=definition.visible))
-    return plan.collection, plan.stages, _known(plan.columns, item, ctx), definition, plan.types
+    return (
+        plan.collection,
+        plan.stages,
+        _known(plan.columns, item, ctx),
+        definition,
+        plan.types,
+        _passed(plan),
+    )
+
+
+def _passed(plan: Plan) -> dict[str, Origin]:
+    return {name: t.origin for name, t in plan.outputs.items() if t.origin is not None}
 
 
 def _known(columns: list[str], item: exp.Expr, ctx: Context) -> tuple[str, ...]:
@@ -140,16 +159,18 @@ def _join(
         return _unnest(item, alias, ctx, left=side == "LEFT", on=on)
     if side not in ("", "LEFT"):
         raise ctx.source.error(f"{side} JOIN is not supported", join, "JOIN")
-    collection, head, columns, query, types = _relation(item, ctx, compile_query)
+    collection, head, columns, query, types, origins = _relation(item, ctx, compile_query)
+    stored = collection if columns is None and not head else None
     prefix = JOIN_PREFIX + alias
     if on is None:
         # A cross product: an uncorrelated $lookup (the server runs its pipeline once).
         cross_spec = {"from": collection, "pipeline": head, "as": prefix}
-        relation = Relation(alias, prefix, columns, types=types)
+        relation = Relation(alias, prefix, columns, types=types, collection=stored, origins=origins)
         return relation, [{"$lookup": cross_spec}, {"$unwind": f"${prefix}"}]
-    inner = ctx.scope.nested((Relation(alias, "", columns, types=types),), lateral=True, names=ctx.names)
+    inner_rel = Relation(alias, "", columns, types=types, collection=stored, origins=origins)
+    inner = ctx.scope.nested((inner_rel,), lateral=True, names=ctx.names)
     on_ctx = ctx.with_scope(inner)
-    relation = Relation(alias, prefix, columns, types=types)
+    relation = Relation(alias, prefix, columns, types=types, collection=stored, origins=origins)
     unwind: dict[str, Any] = {"path": f"${prefix}"}
     if side == "LEFT":
         unwind["preserveNullAndEmptyArrays"] = True
@@ -205,7 +226,14 @@ def _scalar_key_to_id(local: str, foreign: str, scope: Scope) -> bool:
 
 def _joined_only(conditions: list[exp.Expr], ctx: Context, relation: Relation) -> dict[str, Any] | None:
     """The ``$match`` for ON conditions on the joined collection alone; None if one reads the left side."""
-    inner_relation = Relation(relation.alias, "", relation.columns, types=relation.types)
+    inner_relation = Relation(
+        relation.alias,
+        "",
+        relation.columns,
+        types=relation.types,
+        collection=relation.collection,
+        origins=relation.origins,
+    )
     inner = ctx.scope.nested((inner_relation,), lateral=True, names=ctx.names)
     tr = Translator(ctx.with_scope(inner))
     parts = [tr.conditions.filter(c) for c in conditions]

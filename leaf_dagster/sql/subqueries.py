@@ -27,6 +27,7 @@ from sqlglot import exp
 
 from leaf_dagster.sql.narrowing import KEY, filtered
 from leaf_dagster.sql.predicates import and_, or_
+from leaf_dagster.sql.probes import probing
 from leaf_dagster.sql.scope import Bindings
 from leaf_dagster.sql.values import SqlType, Typed, is_null, let, not_null
 
@@ -46,7 +47,8 @@ def _compile(tr: Translator, query: exp.Expr) -> tuple[Plan, Bindings]:
     if isinstance(query, exp.Subquery):
         query = query.this
     bindings = Bindings(tr.ctx.names)
-    plan = compile_query(query, tr.ctx, (tr.ctx.scope, bindings))
+    with probing(None):  # a subquery's literals read per value (``probes``)
+        plan = compile_query(query, tr.ctx, (tr.ctx.scope, bindings))
     if bindings.vars and isinstance(tr, GroupedTranslator):
         raise tr.error("correlated subqueries after GROUP BY are not supported", query, "SELECT")
     return plan, bindings
@@ -223,18 +225,20 @@ def run_once(collection: str, stages: list[dict[str, Any]]) -> list[dict[str, An
     Stages that read variables of an enclosing ``$lookup`` are left as they are.
     """
     once = [stage for stage in stages if _uncorrelated(stage)]
-    if not once or not _self_contained(stages):
+    if not once or not _self_contained(stages, {_once_variable(stage) for stage in once}):
         return stages
     variables: dict[str, str] = {}
     body: list[dict[str, Any]] = []
+    text = json.dumps(stages, default=str)
     for stage in stages:
         if not _uncorrelated(stage):
             body.append(stage)
             continue
         name = stage["$lookup"]["as"]
-        variable = f"{ONCE_VARIABLE}{name[len(LOOKUP_PREFIX) :]}"
+        variable = _once_variable(stage)
         variables[variable] = f"${name}"
-        body.append({"$set": {name: f"$${variable}"}})
+        if re.search(re.escape(f'"${name}') + r'[".]', text):  # a probe's is read as the variable only
+            body.append({"$set": {name: f"$${variable}"}})
     return [
         {"$limit": 1},
         {"$facet": {"one": [{"$limit": 1}]}},
@@ -256,10 +260,16 @@ def _uncorrelated(stage: dict[str, Any]) -> bool:
     )
 
 
-def _self_contained(stages: list[dict[str, Any]]) -> bool:
-    """No stage reads a ``$lookup`` variable that these stages do not define themselves."""
+def _once_variable(stage: dict[str, Any]) -> str:
+    """The ``let`` variable a once-run lookup's result is bound to (``probes`` read it)."""
+    return f"{ONCE_VARIABLE}{stage['$lookup']['as'][len(LOOKUP_PREFIX) :]}"
+
+
+def _self_contained(stages: list[dict[str, Any]], bound: set[str]) -> bool:
+    """No stage reads a ``$lookup`` variable that these stages, or ``run_once``'s ``bound`` ones,
+    do not define."""
     read = set(_VARIABLE.findall(json.dumps(stages, default=str)))
-    return read <= _defined(stages)
+    return read <= _defined(stages) | bound
 
 
 def _defined(value: Any) -> set[str]:
