@@ -392,6 +392,12 @@ class Accumulators:
             raise pre.error("MODE() takes no argument and one ORDER BY expression", func)
         ordered = order.expressions[0]
         value = pre.translate(ordered.this)
+        if value.untyped:  # MODE is polymorphic (anyelement): a quoted literal gives it no type
+            raise pre.error(
+                "MODE() of a quoted literal: could not determine polymorphic type because input has type"
+                " unknown (write CAST('…' AS TEXT))",
+                ordered.this,
+            )
         pushed = value.expr if condition is None else {"$cond": [condition, value.expr, None]}
         ref = f"${self.add({'$push': {'$ifNull': [pushed, None]}}, [])}"
         return Typed(most_frequent(ref, descending=bool(ordered.args.get("desc"))), value.type)

@@ -17,7 +17,7 @@ tolerate exactly the classes issue 10's other items are still fixing (``KNOWN_CL
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,10 +42,12 @@ KNOWN_CLASSES: dict[str, str] = {
     "wrong/untyped-literal": "a quoted literal beside a NULL field of unknown type is read by its shape",
     "wrong/other": "the same, where the shrunk query keeps no other construct (LEAST(s, '30'))",
     # Met since the grammar writes the statistics aggregates and more literals (after the merge):
-    "wrong/round": "VAR_POP/STDDEV of numerics whose N*sum(x*x) exceeds Decimal128's 34 digits is rounded",
     "answers-error/invalid-input": "a quoted literal read per value in HAVING fails only on rows; no rows, no error",
 }
 
+
+# A catalog as a user passes it (``compile_sql(..., catalog=...)``): ``{collection: {path: type}}``.
+Catalog = Mapping[str, Mapping[str, str]]
 
 # A numeric result that Decimal128 cannot hold exactly is refused on the server (``numeric``).
 DECIMAL128_REFUSAL = "significant digits of Decimal128"
@@ -76,19 +78,21 @@ def _pg(pg: PgDatabase, sql: str) -> Result | Exception:
         res = run_pg(pg.conn, sql, pg.documents)
     except (psycopg.Error, sqlglot.errors.SqlglotError) as exc:
         return exc
-    return Result(res.columns, res.types, res.rows, oracle="PostgreSQL")
+    return Result.postgres(res)
 
 
-def _ours(db: Database[Any], sql: str) -> list[dict[str, Any]] | BaseException:
+def _ours(
+    db: Database[Any], sql: str, catalog: Catalog | None = None
+) -> list[dict[str, Any]] | BaseException:
     try:
-        return run_sql(db, sql)
+        return run_sql(db, sql, catalog=catalog)
     except RecursionError as exc:  # before Exception: never acceptable
         return exc
     except Exception as exc:
         return exc
 
 
-def _fails_past_limit(db: Database[Any], sql: str) -> bool:
+def _fails_past_limit(db: Database[Any], sql: str, catalog: Catalog | None = None) -> bool:
     """Whether our query fails without its LIMIT: PostgreSQL computed the select list of every row
     before sorting and limiting (no index), so its error came from a row the LIMIT drops. Which rows
     are evaluated is the plan's choice; both answers are PostgreSQL's behaviour."""
@@ -100,19 +104,79 @@ def _fails_past_limit(db: Database[Any], sql: str) -> bool:
         return False
     tree.set("limit", None)
     tree.set("offset", None)
-    return isinstance(_ours(db, tree.sql(dialect="postgres")), LeafSQLError | PyMongoError)
+    return isinstance(_ours(db, tree.sql(dialect="postgres"), catalog), LeafSQLError | PyMongoError)
 
 
-def run_one(pg: PgDatabase, db: Database[Any], sql: str) -> Outcome:
+# Runtime errors whose appearance depends on which operands get evaluated.
+ORDER_DEPENDENT_ERRORS = ("out of range", "division by zero")
+_GUARDS = (exp.Case, exp.If, exp.Coalesce, exp.Subquery, exp.Exists, exp.AggFunc, exp.Window, exp.Filter)
+
+
+def _error_in_open_order(pg: PgDatabase, sql: str, ours: str) -> bool:
+    """Whether our runtime error (an overflow, a division by zero) is one PostgreSQL raises too for a
+    subexpression of the WHERE (or, without grouping, of the select list) evaluated on the rows that
+    reach it. SQL leaves the order of evaluation open, AND/OR included, and PostgreSQL documents
+    that a subexpression whose result does not matter may or may not be evaluated (4.2.14); only a
+    CASE (and COALESCE's later arguments) guarantees that a branch is skipped, so subexpressions
+    under one are not candidates. ``WHERE b AND i * 2 > 5`` is PostgreSQL's answer when it tests
+    ``b`` first and an overflow when it tests the product first: both are its behaviour."""
+    if not any(text in ours for text in ORDER_DEPENDENT_ERRORS):
+        return False
+    try:
+        tree = parse_postgres(sql)
+    except sqlglot.errors.SqlglotError:
+        return False
+    if not isinstance(tree, exp.Select) or tree.args.get("from_") is None:
+        return False
+    where = tree.args.get("where")
+    roots: list[tuple[exp.Expr, exp.Expr | None]] = []
+    if where is not None:
+        roots.append((where.this, None))
+    grouped = tree.args.get("group") or tree.args.get("having") or tree.find(exp.AggFunc, exp.Window)
+    if not grouped:
+        roots += [(p.this if isinstance(p, exp.Alias) else p, where) for p in tree.expressions]
+    tried = 0
+    for root, condition in roots:
+        for node in _unguarded(root):
+            if tried >= 12:
+                return False
+            if not isinstance(node, exp.Binary | exp.Func | exp.Cast | exp.Neg) or isinstance(
+                node, exp.Connector
+            ):
+                continue
+            tried += 1
+            probe = exp.select(node.copy()).from_(tree.args["from_"].this.copy())
+            if condition is not None:
+                probe = probe.where(condition.this.copy())
+            theirs = _pg(pg, probe.sql(dialect="postgres"))
+            if isinstance(theirs, Exception) and str(theirs).splitlines()[0] in ours:
+                return True
+    return False
+
+
+def _unguarded(root: exp.Expr) -> Iterator[exp.Expr]:
+    """``root``'s subexpressions that no CASE, COALESCE, subquery, aggregate or window guards."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, _GUARDS):
+            continue
+        stack.extend(node.iter_expressions())
+
+
+def run_one(pg: PgDatabase, db: Database[Any], sql: str, catalog: Catalog | None = None) -> Outcome:
+    """``sql`` on PostgreSQL and through ``run_sql`` (with ``catalog``: the fuzz collection's declared
+    types, ``CATALOG``), classified."""
     theirs = _pg(pg, sql)
-    ours = _ours(db, sql)
+    ours = _ours(db, sql, catalog)
     if isinstance(theirs, Exception):
         first = str(theirs).splitlines()[0] if str(theirs) else type(theirs).__name__
         if isinstance(ours, LeafSQLError | PyMongoError):
             return Outcome("pass", "both-error", first)
         if isinstance(ours, BaseException):
             return Outcome("fail", "crash", f"{type(ours).__name__}: {str(ours)[:200]} (PostgreSQL: {first})")
-        if _fails_past_limit(db, sql):
+        if _fails_past_limit(db, sql, catalog):
             return Outcome("pass", "both-error", f"{first} (ours too, on rows past the LIMIT)")
         return Outcome(
             "fail", "answers-error", f"PostgreSQL: {first}; ours: {len(ours)} rows {ours[:2]!r:.200}"
@@ -122,6 +186,8 @@ def run_one(pg: PgDatabase, db: Database[Any], sql: str) -> Outcome:
     if isinstance(ours, PyMongoError) and DECIMAL128_REFUSAL in str(ours):
         return Outcome("refused", "refused", DECIMAL128_REFUSAL)  # exactness refused, at run time
     if isinstance(ours, PyMongoError):  # the server failed on SQL PostgreSQL answers
+        if _error_in_open_order(pg, sql, str(ours)):
+            return Outcome("pass", "both-error", f"{str(ours)[:120]} (PostgreSQL too, in another order)")
         return Outcome("fail", "server-error", f"{type(ours).__name__}: {str(ours)[:300]}")
     if isinstance(ours, BaseException):
         return Outcome("fail", "crash", f"{type(ours).__name__}: {str(ours)[:300]}")
@@ -272,9 +338,50 @@ def _decimal_arithmetic(tree: exp.Expr, o: Outcome) -> bool:
     return decimal_literal or numeric_column or numeric_cast or bool(tree.find(exp.Avg, exp.Div, exp.Sum))
 
 
+# PostgreSQL's type errors from an unknown-type literal resolved as text (the grammar is typed
+# otherwise), and our run-time errors from a quoted literal read as another type.
+_LITERAL_TYPE_ERRORS = re.compile(
+    r"PostgreSQL: (operator does not exist: .*\btext\b|.*types? .*\btext\b.* cannot be matched"
+    r"|could not determine polymorphic type because input has type unknown|function .*\btext\b.* does not exist)"
+)
+_LITERAL_READ_ERRORS = re.compile(
+    r'value "[^"]*" is out of range for type|invalid input syntax for type [a-z ]+: "'
+)
+_CHOOSERS = (exp.Case, exp.Coalesce, exp.Greatest, exp.Least, exp.If)
+
+
+def _all_unknown(node: exp.Expr) -> bool:
+    """A CASE/COALESCE/GREATEST/LEAST whose values are all quoted literals or NULL: text in PostgreSQL."""
+    values: list[exp.Expr] = []
+    if isinstance(node, exp.Case):
+        values = [i.args["true"] for i in node.args.get("ifs") or []] + [
+            node.args.get("default") or exp.Null()
+        ]
+    elif isinstance(node, exp.If):
+        values = [node.args["true"], node.args.get("false") or exp.Null()]
+    elif isinstance(node, _CHOOSERS):
+        values = [node.this, *node.expressions]
+    literal = [v for v in values if isinstance(v, exp.Literal) and v.is_string]
+    return bool(literal) and all(
+        isinstance(v, exp.Null) or (isinstance(v, exp.Literal) and v.is_string) or _all_unknown(v)
+        for v in values
+    )
+
+
+def _literal_typing(tree: exp.Expr, o: Outcome) -> bool:
+    """Issue 10 item 1 by its symptoms: PostgreSQL's error typing an unknown literal as text, ours
+    reading a quoted literal as another type, or a choice among quoted literals only (text)."""
+    if _LITERAL_TYPE_ERRORS.search(o.detail):
+        return True
+    if o.kind == "server-error" and _LITERAL_READ_ERRORS.search(o.detail):
+        return True
+    return any(_all_unknown(node) for node in tree.find_all(*_CHOOSERS))
+
+
 # (feature, issue 10 item, test): the first feature present in the minimal query names the class.
 FEATURES: list[tuple[str, str, Callable[[exp.Expr, Outcome], bool]]] = [
     ("recursion", "item 2", lambda tree, o: "RecursionError" in o.detail),
+    ("untyped-literal", "item 1", _literal_typing),
     ("overflow", "item 8", lambda tree, o: "out of range" in o.detail),
     (
         "runtime-error",
