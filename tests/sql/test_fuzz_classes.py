@@ -31,7 +31,7 @@ from pymongo.database import Database
 
 from leaf_dagster.connection import Document
 from tests.sql.fuzz.grammar import Grammar
-from tests.sql.fuzz.oracle import _error_in_open_order, _pg, run_one
+from tests.sql.fuzz.oracle import _error_in_open_order, _pg, classify, run_one
 from tests.sql.fuzz.session import CATALOG, fuzz_env
 from tests.sql.harness import Query, Result, diff
 from tests.sql.pg import PostgresServer
@@ -157,6 +157,18 @@ def test_an_error_in_sqls_open_evaluation_order_is_both_raising(
     guarded = "SELECT _id FROM t WHERE CASE WHEN i > 100 THEN FALSE ELSE i * 2 > 5 END"
     assert isinstance(_pg(pg, guarded), Result)
     assert not _error_in_open_order(pg, guarded, "integer out of range")
+
+
+def test_a_skipped_operand_is_told_from_a_missing_check(fuzz_db: tuple[PgDatabase, Database[Any]]) -> None:
+    """PostgreSQL computes ``big * big`` beside a NULL and overflows; we skip it (its value does not
+    matter, which PostgreSQL's manual allows). The class says so only because the product alone
+    overflows on our side too: the check exists."""
+    pg, db = fuzz_db
+    sql = "SELECT _id FROM t WHERE NULLIF(f, f) < big * big"
+    outcome = run_one(pg, db, sql)
+    assert outcome.kind == "answers-error"
+    assert classify(sql, outcome) == "answers-error/skipped-operand", outcome.detail
+    assert "SELECT big * big FROM t" in outcome.detail
 
 
 def test_rounded_comparison() -> None:
