@@ -392,8 +392,13 @@ class Accumulators:
             raise pre.error("MODE() takes no argument and one ORDER BY expression", func)
         ordered = order.expressions[0]
         value = pre.translate(ordered.this)
-        if value.untyped and value.is_const:  # mode(anyelement) of a bare quoted literal
-            raise pre.error("could not determine polymorphic type because input has type unknown", func)
+        # MODE is polymorphic (anyelement): a quoted literal gives it no type
+        if value.untyped and value.is_const:
+            raise pre.error(
+                "MODE() of a quoted literal: could not determine polymorphic type because input has type"
+                " unknown (write CAST('…' AS TEXT))",
+                ordered.this,
+            )
         pushed = value.expr if condition is None else {"$cond": [condition, value.expr, None]}
         ref = f"${self.add({'$push': {'$ifNull': [pushed, None]}}, [])}"
         return Typed(most_frequent(ref, descending=bool(ordered.args.get("desc"))), value.type)

@@ -164,13 +164,21 @@ def _position(tr: Translator, node: exp.Expr) -> Typed:
     value = tr.translate(node.expression)
     element = Typed(f"$${ELEMENT}", SqlType.ANY)
     value, element = tr.conditions.typed_pair(value, element, node)
-    same = {"$eq": [{"$ifNull": [element.expr, None]}, {"$ifNull": [value.expr, None]}]}
+    # The searched value is computed once per row, before the array is looked at, as PostgreSQL
+    # evaluates a function's arguments (an overflow in it fails on an empty or NULL array too);
+    # unless its reading depends on the element (a quoted literal typed per element).
+    inline = value.is_const or f"$${ELEMENT}" in repr(value.expr)
+    searched = value.expr if inline else "$$search"
+    same = {"$eq": [{"$ifNull": [element.expr, None]}, {"$ifNull": [searched, None]}]}
     flags = {"$map": {"input": "$$arr", "as": ELEMENT, "in": same}}
     index = let(
         {"at": {"$indexOfArray": [flags, True]}},
         {"$cond": [{"$lt": ["$$at", 0]}, None, {"$add": ["$$at", 1]}]},
     )
-    return Typed(null_if_any_null([array], _checked_array(array.expr, index, None)), SqlType.INT)
+    position = null_if_any_null([array], _checked_array(array.expr, index, None))
+    if not inline:
+        position = let({"search": {"$ifNull": [value.expr, None]}}, position)
+    return Typed(position, SqlType.INT)
 
 
 HANDLERS: dict[type[exp.Expr], Callable[[Translator, exp.Expr], Typed]] = {

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from leaf_dagster.sql.numeric import minus
 from leaf_dagster.sql.values import let, not_null
 
 KINDS: dict[type[exp.Expr], str] = {
@@ -61,7 +62,7 @@ def result(kind: str, refs: dict[str, str]) -> Any:
     n = refs["n"]
 
     def centered(a: str, b: str, ab: str) -> Any:
-        return {"$subtract": [refs[ab], {"$divide": [{"$multiply": [refs[a], refs[b]]}, n]}]}
+        return minus(refs[ab], {"$divide": [{"$multiply": [refs[a], refs[b]]}, n]})
 
     flat_x = {"$eq": [refs["minx"], refs["maxx"]]}
     flat_y = {"$eq": [refs["miny"], refs["maxy"]]}
@@ -84,7 +85,7 @@ def result(kind: str, refs: dict[str, str]) -> Any:
         {"sxx": sxx, "sxy": sxy},
         {
             "$divide": [
-                {"$subtract": [refs["sy"], {"$divide": [{"$multiply": [refs["sx"], "$$sxy"]}, "$$sxx"]}]},
+                minus(refs["sy"], {"$divide": [{"$multiply": [refs["sx"], "$$sxy"]}, "$$sxx"]}),
                 n,
             ]
         },

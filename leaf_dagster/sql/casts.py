@@ -110,10 +110,21 @@ def to_text(value: Typed) -> Typed:
         return Typed(timestamp_text(value.expr), SqlType.TEXT)
     if value.type == SqlType.DAY:
         return Typed({"$dateToString": {"format": DATE_FORMAT, "date": value.expr}}, SqlType.TEXT)
-    if value.type in NUMERIC or value.type == SqlType.BOOL:
+    if value.type == SqlType.BOOL or (value.type in NUMERIC and numeric.DECIMAL not in numeric.kinds(value)):
         return Typed({"$toString": value.expr}, SqlType.TEXT)
-    body = {"$cond": [{"$eq": [{"$type": "$$v"}, "date"]}, timestamp_text("$$v"), {"$toString": "$$v"}]}
+    if value.type in NUMERIC:
+        return Typed(
+            {"$toString": numeric.per_kind(value, {numeric.DECIMAL: _no_negative_zero})}, SqlType.TEXT
+        )
+    decimal_text = {"$toString": _no_negative_zero("$$v")}
+    text = {"$cond": [{"$eq": [{"$type": "$$v"}, numeric.DECIMAL]}, decimal_text, {"$toString": "$$v"}]}
+    body = {"$cond": [{"$eq": [{"$type": "$$v"}, "date"]}, timestamp_text("$$v"), text]}
     return Typed(let({"v": value.expr}, body), SqlType.TEXT)
+
+
+def _no_negative_zero(decimal: Any) -> Any:
+    """A Decimal128 -0 (``ROUND(-0.05)``, ``-0.5 * 0``) as 0 of its scale: numeric has no negative zero."""
+    return {"$add": [decimal, 0]}
 
 
 def timestamp_text(date: Any) -> Any:
@@ -215,8 +226,14 @@ def _to_int_value(value: Typed, op: str) -> Typed:
             raise ValueError(str(exc)) from None
     e = value.expr
     if value.type == SqlType.INT:
-        # bigint to integer fails out of range ($toInt of such an int64 fails on the server).
-        return value if op == "$toLong" or numeric.is_int4(value) else Typed({op: e}, SqlType.INT)
+        # bigint to integer fails out of range ($toInt of such an int64 fails on the server); an
+        # integer to bigint becomes an int64, which the int4 overflow checks read as bigint (a
+        # catalog's integer field: i * CAST(n AS BIGINT) is bigint arithmetic).
+        if op == "$toLong":
+            return (
+                value if numeric.kinds(value) == frozenset({numeric.INT64}) else Typed({op: e}, SqlType.INT)
+            )
+        return value if numeric.is_int4(value) else Typed({op: e}, SqlType.INT)
     if value.type == SqlType.TEXT:
         return Typed({op: {"$trim": {"input": e}}}, SqlType.INT)
     return Typed(

@@ -220,7 +220,8 @@ def day_arithmetic(tr: Translator, node: exp.Expr, a: Typed, b: Typed, sign: int
             if a.value is None or b.value is None:
                 return const(None, SqlType.INT)
             return const((a.value - b.value).days, SqlType.INT)
-        days = {"$dateDiff": {"startDate": b.expr, "endDate": a.expr, "unit": "day"}}
+        # integer, as PostgreSQL's (``$dateDiff`` gives an int64, which int4 arithmetic would widen)
+        days = {"$toInt": {"$dateDiff": {"startDate": b.expr, "endDate": a.expr, "unit": "day"}}}
         return Typed(null_if_any_null([a, b], days), SqlType.INT)
     day, count = (a, b) if a.type == SqlType.DAY else (b, a)
     if count.type not in (SqlType.INT, SqlType.ANY, SqlType.NULL) or (sign < 0 and day is b):

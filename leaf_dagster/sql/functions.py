@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
@@ -44,8 +44,24 @@ def _case(tr: Translator, node: exp.Expr) -> Typed:
     default = node.args.get("default")
     values.append(tr.translate(default) if default is not None else const(None))
     values = resolve_all(values, tr.conditions.failure(node), tr.context_types.get(id(node)))
+    chosen = _constant_choice(tests, values)
+    if chosen is not None and chosen.is_null_const:
+        # Constant conditions choose a NULL: PostgreSQL folds the CASE to a NULL at plan time, so
+        # strict operators over it are NULL without evaluating their other operand.
+        return const(None, _merge_types(values))
     branches = [{"case": test, "then": then.expr} for test, then in zip(tests, values, strict=False)]
     return Typed({"$switch": {"branches": branches, "default": values[-1].expr}}, _merge_types(values))
+
+
+def _constant_choice(tests: list[Any], values: list[Typed]) -> Typed | None:
+    """The value constant conditions choose: the first branch whose test is TRUE after only FALSE or
+    NULL ones, else the ELSE; None when a test is known only at run time."""
+    for test, value in zip(tests, values, strict=False):
+        if test is True:
+            return value
+        if test is not False and test is not None:
+            return None
+    return values[-1]
 
 
 def _if(tr: Translator, node: exp.Expr) -> Typed:
@@ -84,7 +100,25 @@ def _nullif(tr: Translator, node: exp.Expr) -> Typed:
     second = tr.translate(node.expression)
     first = resolve(first, [second], tr.conditions.failure(node), True)  # NULLIF('30', s) can be '30'
     a, b = tr.conditions.typed_pair(first, second, node)
+    folded = _nullif_constants(a, b)
+    if folded is not None:
+        return folded
     return Typed({"$cond": [tr.conditions.compare("$eq", a, b, True, node), None, a.expr]}, a.type)
+
+
+def _nullif_constants(a: Typed, b: Typed) -> Typed | None:
+    """NULLIF of two constants of one kind, folded at compile time as PostgreSQL folds it: a NULL
+    there makes strict operators over it NULL without evaluating their other operand
+    (``NULLIF(0.1, 0.1) - CAST(big AS INT)`` is NULL on every row, never an overflow)."""
+    if not (a.is_const and b.is_const) or a.untyped or b.untyped:
+        return None
+    x, y = a.value, b.value
+    if x is None or y is None:
+        return a
+    kinds = {type(v) if isinstance(v, bool | str) else "number" for v in (x, y)}
+    if len(kinds) != 1 or not isinstance(x, bool | str | int | float | Decimal):
+        return None
+    return const(None, a.type) if x == y else a
 
 
 def _round(tr: Translator, node: exp.Expr) -> Typed:

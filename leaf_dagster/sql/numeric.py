@@ -189,6 +189,9 @@ def arithmetic(op: str, a: Typed, b: Typed) -> Any:
         return {op: [a.expr, b.expr]}
     (x, y), variables = _bound([a, b], ["x", "y"])
     result: Any = {op: [x, y]}
+    if decimal and op == "$subtract":
+        either_decimal = _any([_is(x, ka, frozenset({DECIMAL})), _is(y, kb, frozenset({DECIMAL}))])
+        result = _cond(either_decimal, minus(x, y), result)
     if mixed:
         # PostgreSQL casts numeric to double precision when it meets one.
         either_double = _any([_is(x, ka, frozenset({DOUBLE})), _is(y, kb, frozenset({DOUBLE}))])
@@ -230,6 +233,13 @@ def _overflow_checked(r: Any, x: Any, kx: frozenset[str], y: Any, ky: frozenset[
     both_integers = _all([type_is(r, DOUBLE), _is(x, kx, INTEGERS), _is(y, ky, INTEGERS)])
     branches.append({"case": both_integers, "then": runtime_error("bigint out of range", r)})
     return {"$switch": {"branches": branches, "default": r}}
+
+
+def minus(x: Any, y: Any) -> Any:
+    """``x - y`` of Decimal128s to all 34 digits: ``x + (-1 * y)``. The embedded server rounds the
+    result of ``$subtract`` to 28 significant digits (README, embedded-server gaps); ``$add`` and
+    ``$multiply`` keep 34, and give the same value on MongoDB."""
+    return {"$add": [x, {"$multiply": [-1, y]}]}
 
 
 # -- / ------------------------------------------------------------------------------------------
@@ -621,17 +631,15 @@ def spread_result(
     scale); for doubles the same formula in double precision. NULL below 2 values (1 for _POP).
     """
     denominator = {"$multiply": ["$$c", {"$subtract": ["$$c", 1]} if sample else "$$c"]}
-    numerator = {"$subtract": [{"$multiply": ["$$c", "$$s2"]}, {"$multiply": ["$$s1", "$$s1"]}]}
+    numerator = minus({"$multiply": ["$$c", "$$s2"]}, {"$multiply": ["$$s1", "$$s1"]})
     known = scale_of(value)
     scale = None if known is None else 2 * known  # else read from Σx², whose scale is twice x's
     # Each product and Σx² must be exact: with 34 digits the server may have rounded (N·Σx² of
     # bigints near 2^53 does), and PostgreSQL's numeric never rounds, so such a group fails instead.
-    checked = {
-        "$subtract": [
-            _digits_checked({"$multiply": ["$$c", _digits_checked("$$s2", True)]}, True),
-            _digits_checked({"$multiply": ["$$s1", "$$s1"]}, True),
-        ]
-    }
+    checked = minus(
+        _digits_checked({"$multiply": ["$$c", _digits_checked("$$s2", True)]}, True),
+        _digits_checked({"$multiply": ["$$s1", "$$s1"]}, True),
+    )
     possible = kinds(value)
     # A group whose values include doubles sums them as their 15-digit decimals: its variance stays
     # as computed (PostgreSQL's column would be double precision there); ``doubles`` tells.

@@ -35,7 +35,8 @@ from leaf_dagster.sql.subqueries import (
 from leaf_dagster.sql.values import SqlType, Typed, project_value
 from leaf_dagster.sql.windows import window_stages
 
-Stages = list[dict[str, Any]]
+Stage = dict[str, Any]
+Stages = list[Stage]
 
 
 @dataclass
@@ -187,6 +188,8 @@ def plan(select: exp.Select, ctx: Context, collection: str, frm: FromPlan | None
         if on_items is not None:
             translate = _column_translator(columns, ctx, tr, exprs)
             ordered = _distinct_on(on_items, order_items, ordered, ctx, tr, translate)
+            computed, finish = _columns_before_distinct_on(columns, exprs)
+            ordered = [computed, *ordered]
         names = [c.name for c in columns]
         types = {c.name: e.type for c, e in zip(columns, exprs, strict=True) if e.type in KEPT_TYPES}
         outputs = {c.name: e for c, e in zip(columns, exprs, strict=True)}
@@ -240,6 +243,17 @@ def _distinct_on(
     first: Stages = [{"$group": {"_id": group_key, row: {"$first": "$$ROOT"}}}, {"$replaceWith": f"${row}"}]
     resort = [stage for stage in ordered if "$sort" in stage]
     return [*ordered, *first, *resort]
+
+
+def _columns_before_distinct_on(columns: list[Column], exprs: list[Typed]) -> tuple[Stage, Stages]:
+    """The output columns computed for every row before DISTINCT ON keeps one per key, and the final
+    ``$project`` that reads them. PostgreSQL computes the select list of each row before eliminating
+    rows (SELECT's documented order: output expressions, then DISTINCT ON), so an error such as an
+    integer overflow on a row DISTINCT ON drops is raised, as there."""
+    names = {f"{HELPER_PREFIX}o{i}": project_value(e.expr) for i, e in enumerate(exprs)}
+    project: dict[str, Any] = {} if "_id" in {c.name for c in columns} else {"_id": 0}
+    project.update({c.name: f"${name}" for c, name in zip(columns, names, strict=True)})
+    return {"$set": names}, [{"$project": project}]
 
 
 def _output_index(

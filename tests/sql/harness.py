@@ -33,7 +33,7 @@ from sqlglot import exp
 
 from tests.sql.datagen import Doc
 from tests.sql.oracle_cases import DUCKDB_ONLY
-from tests.sql.pgsql import Exact, PgDatabase, exact_value, parse_postgres, pg_norm, run_pg
+from tests.sql.pgsql import Exact, PgDatabase, PgResult, Rounded, exact_value, parse_postgres, pg_norm, run_pg
 
 REL_TOL = 1e-9
 ABS_TOL = 1e-9
@@ -68,6 +68,12 @@ class Result:
     types: list[str]
     rows: list[list[Any]]
     oracle: str = "DuckDB"
+    # PostgreSQL's rounding bound of a float8 statistic's value, per row and column (pgsql.Rounded).
+    bounds: list[list[float | None]] | None = None
+
+    @classmethod
+    def postgres(cls, res: PgResult) -> Result:
+        return cls(res.columns, res.types, res.rows, oracle="PostgreSQL", bounds=res.bounds)
 
 
 # ---------------------------------------------------------------------------------------- running
@@ -96,8 +102,7 @@ def run_oracle(env: Env, q: Query) -> Result:
     """PostgreSQL's answer, or DuckDB's where the data cannot be loaded into PostgreSQL faithfully."""
     if env.pg is None or q.id in DUCKDB_ONLY:
         return run_duck(env.duck, q)
-    res = run_pg(env.pg.conn, q.sql, env.pg.documents, params=q.params, now=q.now)
-    return Result(res.columns, res.types, res.rows, oracle="PostgreSQL")
+    return Result.postgres(run_pg(env.pg.conn, q.sql, env.pg.documents, params=q.params, now=q.now))
 
 
 def run_mongo(db: Database[Doc], q: Query) -> list[dict[str, Any]]:
@@ -140,7 +145,9 @@ def canon(v: Any) -> tuple[Any, ...]:
         return (0,)
     if isinstance(v, bool):
         return (1, v)
-    if isinstance(v, int | float | Decimal | Exact):
+    if isinstance(v, Rounded) and v.value is None:
+        return (0,)
+    if isinstance(v, int | float | Decimal | Exact | Rounded):
         return (2, float(f"{float(v):.9g}"))
     if isinstance(v, str):
         return (3, v)
@@ -159,6 +166,8 @@ def same(expected: Any, got: Any) -> bool:
     DuckDB hands back a Python int exactly for its integer types (DECIMAL comes as Decimal, DOUBLE
     as float), so an expected int means the SQL result is an integer: 3.0 for 7 / 2 is wrong.
     """
+    if isinstance(expected, Rounded):
+        return expected.matches(got)
     if expected is None or got is None:
         return expected is None and got is None
     if isinstance(expected, Exact):
@@ -318,6 +327,11 @@ def diff(q: Query, expected: Result, got_rows: list[dict[str, Any]]) -> str | No
             [Exact(v) if exact and v is not None else pg_norm(v) for v, exact in zip(r, numeric, strict=True)]
             for r in expected.rows
         ]
+        if expected.bounds is not None:  # float8 statistics: within PostgreSQL's rounding
+            for r, bounds in zip(exp_rows, expected.bounds, strict=True):
+                for k, bound in enumerate(bounds):
+                    if bound is not None:
+                        r[k] = Rounded(r[k], bound)
         got = [
             [exact_value(v) if exact else norm(v) for v, exact in zip(r, numeric, strict=True)] for r in got
         ]

@@ -188,6 +188,17 @@ def parse_postgres(sql: str) -> exp.Expr:
 
 def pg_sql(sql: str, documents: set[str], now: datetime | None = None, params: bool = False) -> str:
     """The PostgreSQL spelling of a corpus query (see the module docstring)."""
+    return _render(_pg_tree(sql, documents, now), params)
+
+
+def _render(tree: exp.Expr, params: bool) -> str:
+    text = tree.sql(dialect="postgres", identify=True)  # identifiers keep their case, as in MongoDB
+    if params:
+        text = _MARK_RE.sub(lambda m: f"%({m.group(1)})s", text.replace("%", "%%"))
+    return text
+
+
+def _pg_tree(sql: str, documents: set[str], now: datetime | None) -> exp.Expr:
     tree = parse_postgres(sql)
     qualifiers = _qualifiers(tree)
 
@@ -212,10 +223,7 @@ def pg_sql(sql: str, documents: set[str], now: datetime | None = None, params: b
             # An anonymous record comes back as text; as JSON its fields are f1, f2, ... with types.
             row.replace(exp.Anonymous(this="ROW_TO_JSON", expressions=[row.copy()]))
     # Dots over a rewritten column nest: (a).b.c parses back the same, so one pass is enough.
-    text = tree.sql(dialect="postgres", identify=True)  # identifiers keep their case, as in MongoDB
-    if params:
-        text = _MARK_RE.sub(lambda m: f"%({m.group(1)})s", text.replace("%", "%%"))
-    return text
+    return tree
 
 
 # ------------------------------------------------------------------------------------- running
@@ -226,6 +234,8 @@ class PgResult:
     columns: list[str]
     types: list[str]  # PostgreSQL type names: int4, numeric, float8, text, timestamp, ...
     rows: list[list[Any]]
+    # Per row and column, the rounding bound of a float8 statistic's value (see ``rounding_bounds``).
+    bounds: list[list[float | None]] | None = None
 
 
 def type_names(conn: psycopg.Connection[Any], oids: Sequence[int]) -> list[str]:
@@ -243,11 +253,157 @@ def run_pg(
     params: Mapping[str, Any] | None = None,
     now: datetime | None = None,
 ) -> PgResult:
-    text = pg_sql(sql, documents, now=now, params=bool(params))
-    cur = conn.execute(text, dict(params) if params else None)
+    tree = _pg_tree(sql, documents, now)
+    bounded = rounding_bounds(tree)
+    if bounded is not None:
+        try:
+            cur = conn.execute(_render(bounded[0], bool(params)), dict(params) if params else None)
+        except psycopg.Error:  # the bounds' own arithmetic: PostgreSQL's error is the query's own
+            bounded = None
+    if bounded is None:
+        cur = conn.execute(_render(tree, bool(params)), dict(params) if params else None)
     desc = cur.description or []
     rows = [list(r) for r in cur.fetchall()]
-    return PgResult([d.name for d in desc], type_names(conn, [d.type_code for d in desc]), rows)
+    result = PgResult([d.name for d in desc], type_names(conn, [d.type_code for d in desc]), rows)
+    if bounded is None:
+        return result
+    columns = bounded[1]
+    kept = len(desc) - len(columns)
+    by_column = dict(zip(columns, range(kept, len(desc)), strict=True))
+    bounds = [[_bound_value(r[by_column[k]]) if k in by_column else None for k in range(kept)] for r in rows]
+    return PgResult(result.columns[:kept], result.types[:kept], [r[:kept] for r in rows], bounds)
+
+
+# ------------------------------------------------------------- float8 statistics' rounding bounds
+#
+# CORR, COVAR_POP/SAMP, REGR_SLOPE and REGR_INTERCEPT are double precision in PostgreSQL, computed
+# with float8 Youngs-Cramer sums: its answer carries rounding noise that depends on the row order
+# and on the magnitude of the inputs, not of the result (REGR_INTERCEPT(f, f) is 6.4e-07 where the
+# exact answer is 0, for f up to 1e10). Ours sums exactly (Decimal128) and rounds once. A relative
+# tolerance on the result cannot tell those apart from a wrong answer, so the oracle computes, in
+# the same query and per output row, a bound of PostgreSQL's rounding from the inputs it
+# aggregated: n rows whose |x| and |y| are at most Ax and Ay have sums off by at most
+# d = ROUNDING * n times their magnitude (dSxx = d*n*Ax², dSyy = d*n*Ay², dSxy = d*n*Ax*Ay), and
+# the statistics propagate that (COVAR_POP: d*Ax*Ay; REGR_SLOPE: (dSxy + |slope|*dSxx) / Sxx;
+# REGR_INTERCEPT: d*(Ay + Ax*|slope|) + Ax*dslope; CORR: dSxy/sqrt(Sxx*Syy) + |corr|/2*(dSxx/Sxx +
+# dSyy/Syy)). Where PostgreSQL's Sxx (or Syy) is within its own rounding of zero, its answer has no
+# significant digit (it may even be a value where the exact answer is NULL): the bound is infinite.
+# An output column gets a bound when it is one of these aggregates (with FILTER or OVER), or one
+# combined with constants or other values by + - * / (bounds add, and scale by |other operand|);
+# everything else is compared as before.
+
+FLOAT8_STATISTICS = (exp.Corr, exp.CovarPop, exp.CovarSamp, exp.RegrSlope, exp.RegrIntercept)
+ROUNDING = 8 * 2.0**-52  # per summed row, a few units in the last place of a float8
+BOUND_PREFIX = "__leaf_bound_"
+
+
+def _bound_value(v: Any) -> float | None:
+    if v is None:
+        return None
+    value = float(v)
+    return math.inf if math.isnan(value) else value
+
+
+def rounding_bounds(tree: exp.Expr) -> tuple[exp.Expr, list[int]] | None:
+    """``tree`` with one more output column per output column holding a float8 statistic: the bound
+    of PostgreSQL's rounding of that column; and the positions of the columns bounded. None when the
+    query has none (or is not a plain SELECT: DISTINCT would compare the bounds too)."""
+    distinct = tree.args.get("distinct") if isinstance(tree, exp.Select) else None
+    if not isinstance(tree, exp.Select) or (distinct is not None and not distinct.args.get("on")):
+        return None
+    extra: list[exp.Expr] = []
+    positions: list[int] = []
+    for k, projection in enumerate(tree.expressions):
+        node = projection.this if isinstance(projection, exp.Alias) else projection
+        if not node.find(*FLOAT8_STATISTICS):
+            continue
+        bound = _bound(node)
+        if bound is None:
+            continue
+        extra.append(exp.alias_(sqlglot.parse_one(bound, read="postgres"), f"{BOUND_PREFIX}{k}"))
+        positions.append(k)
+    if not extra:
+        return None
+    copy = tree.copy()
+    copy.set("expressions", [*copy.expressions, *extra])
+    return copy, positions
+
+
+def _sql(node: exp.Expr) -> str:
+    return node.sql(dialect="postgres", identify=True)
+
+
+def _bound(node: exp.Expr) -> str | None:
+    """SQL for the bound of ``node``'s rounding: "0" where it holds no statistic, None if unknown."""
+    if not node.find(*FLOAT8_STATISTICS):
+        return "0"
+    if isinstance(node, exp.Paren | exp.Neg):
+        return _bound(node.this)
+    chain: list[exp.Expr] = []
+    inner = node
+    while isinstance(inner, exp.Window | exp.Filter):
+        chain.append(inner)
+        inner = inner.this
+    if isinstance(inner, FLOAT8_STATISTICS):
+        return _statistic_bound(inner, chain)
+    if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Div):
+        a, b = _bound(node.this), _bound(node.expression)
+        if a is None or b is None:
+            return None
+        left, right = (f"ABS(CAST(({_sql(e)}) AS DOUBLE PRECISION))" for e in (node.this, node.expression))
+        if isinstance(node, exp.Add | exp.Sub):
+            return f"(({a}) + ({b}))"
+        if isinstance(node, exp.Mul):
+            return f"(({a}) * {right} + ({b}) * {left} + ({a}) * ({b}))"
+        return f"(({a}) / {right})" if b == "0" else None
+    return None
+
+
+def _statistic_bound(stat: exp.Expr, chain: list[exp.Expr]) -> str:
+    y, x = stat.this, stat.expression
+    pairs = exp.and_(
+        exp.Not(this=exp.Is(this=y.copy(), expression=exp.Null())),
+        exp.Not(this=exp.Is(this=x.copy(), expression=exp.Null())),
+    )
+
+    def agg(text: str, paired: bool = False) -> str:
+        """An aggregate over the statistic's rows: its FILTER (and the pairs, if asked) and OVER."""
+        out: exp.Expr = sqlglot.parse_one(text, read="postgres")
+        condition: exp.Expr | None = pairs.copy() if paired else None
+        for wrapper in chain:
+            if isinstance(wrapper, exp.Filter):
+                own = wrapper.expression.this.copy()
+                condition = own if condition is None else exp.and_(exp.Paren(this=own), condition)
+        if condition is not None:
+            out = exp.Filter(this=out, expression=exp.Where(this=condition))
+        for wrapper in chain:
+            if isinstance(wrapper, exp.Window):
+                window = wrapper.copy()
+                window.set("this", out)
+                out = window
+        return _sql(out)
+
+    ys, xs = _sql(y), _sql(x)
+    n = agg(f"REGR_COUNT({ys}, {xs})")
+    ax = agg(f"MAX(ABS(CAST({xs} AS DOUBLE PRECISION)))", paired=True)
+    ay = agg(f"MAX(ABS(CAST({ys} AS DOUBLE PRECISION)))", paired=True)
+    sxx, syy = agg(f"REGR_SXX({ys}, {xs})"), agg(f"REGR_SYY({ys}, {xs})")
+    slope, corr = f"ABS({agg(f'REGR_SLOPE({ys}, {xs})')})", f"ABS({agg(f'CORR({ys}, {xs})')})"
+    d = f"({ROUNDING!r} * {n})"
+    dsxx, dsyy, dsxy = (f"({d} * {n} * {a} * {b})" for a, b in ((ax, ax), (ay, ay), (ax, ay)))
+    dslope = f"(({dsxy} + {slope} * {dsxx}) / {sxx})"
+    unbounded = "CAST('Infinity' AS DOUBLE PRECISION)"
+    if isinstance(stat, exp.CovarPop):
+        return f"({d} * {ax} * {ay})"
+    if isinstance(stat, exp.CovarSamp):
+        return f"({dsxy} / NULLIF({n} - 1, 0))"
+    if isinstance(stat, exp.RegrSlope):
+        return f"(CASE WHEN {sxx} <= {dsxx} THEN {unbounded} ELSE {dslope} END)"
+    if isinstance(stat, exp.RegrIntercept):
+        value = f"({d} * ({ay} + {ax} * {slope}) + {ax} * {dslope})"
+        return f"(CASE WHEN {sxx} <= {dsxx} THEN {unbounded} ELSE {value} END)"
+    value = f"({dsxy} / SQRT({sxx} * {syy}) + {corr} / 2 * ({dsxx} / {sxx} + {dsyy} / {syy}))"
+    return f"(CASE WHEN {sxx} <= {dsxx} OR {syy} <= {dsyy} THEN {unbounded} ELSE {value} END)"
 
 
 # ----------------------------------------------------------------------------------- comparing
@@ -286,6 +442,29 @@ class Exact:
 
     def __float__(self) -> float:
         return float(self.value)
+
+
+@dataclass(frozen=True)
+class Rounded:
+    """PostgreSQL's double precision value of a float8 statistic and the bound of its rounding
+    (``rounding_bounds``): ours must lie within it; an infinite bound (no significant digit, or a
+    value where the exact answer may be NULL) takes any answer."""
+
+    value: float | None
+    bound: float
+
+    def matches(self, got: Any) -> bool:
+        if math.isinf(self.bound):
+            return got is None or (isinstance(got, int | float | Decimal) and not isinstance(got, bool))
+        if self.value is None or got is None:
+            return self.value is None and got is None
+        if isinstance(got, bool) or not isinstance(got, int | float | Decimal):
+            return False
+        slack = self.bound + 1e-9 * abs(self.value) + 1e-9
+        return abs(float(got) - self.value) <= slack
+
+    def __float__(self) -> float:
+        return float("nan") if self.value is None else float(self.value)
 
 
 def pg_norm(v: Any) -> Any:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.sql.fuzz.session import Job, Tally, run
+from tests.sql.fuzz.session import CATALOG_SHARE, Job, Tally, run
 from tests.sql.harness import mongo_uri
 from tests.sql.pg import PostgresServer
 
@@ -43,7 +43,8 @@ def report(tally: Tally, seed: int) -> str:
         group = [f for f in tally.failures if f.klass == klass]
         lines += [f"### {klass} ({len(group)})", ""]
         for f in group:
-            lines += [f"- seed {f.seed} #{f.index}: `{f.minimal}`", f"  - {f.outcome.detail[:500]}"]
+            mode = " (with the catalog)" if f.catalog else ""
+            lines += [f"- seed {f.seed} #{f.index}{mode}: `{f.minimal}`", f"  - {f.outcome.detail[:500]}"]
             if f.minimal != f.sql:
                 lines.append(f"  - original: `{f.sql[:600]}`")
         lines.append("")
@@ -66,6 +67,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--shrink-first", type=int, default=3, help="failures minimized per class (the rest as generated)"
     )
+    parser.add_argument(
+        "--catalog-share",
+        type=float,
+        default=CATALOG_SHARE,
+        help="share of the queries compiled with the collection's catalog (0-1)",
+    )
     args = parser.parse_args(argv)
     workers = max(1, args.workers)
     # --queries Q: ceil(Q / PER_SEED) seeds of PER_SEED queries (one of Q if Q is smaller), dealt round-robin.
@@ -85,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.shrink_budget,
                 args.shrink_first,
                 args.depth,
+                args.catalog_share,
             )
             for k in range(workers)
             if seeds[k::workers]

@@ -19,6 +19,7 @@ from bson import Decimal128, Int64
 
 from tests.sql.datagen import Doc
 from tests.sql.duck import ColType
+from tests.sql.pgsql import PG_TYPES
 
 SEED = 10_2024
 ROWS = 40
@@ -77,6 +78,18 @@ def make_rows(n: int = ROWS, seed: int = SEED) -> list[Doc]:
             doc["doc"] = sub
         docs.append(doc)
     return docs
+
+
+def catalog() -> dict[str, dict[str, str]]:
+    """The collection's declared types, as PostgreSQL's columns have them (``SCHEMA`` through the
+    oracle's type mapping): the catalog ``compile_sql(..., catalog=...)`` takes, arrays left out."""
+    fields: dict[str, str] = {}
+    for name, kind in SCHEMA.items():
+        if isinstance(kind, str):
+            fields[name] = PG_TYPES[kind]
+        elif isinstance(kind, dict):
+            fields.update({f"{name}.{k}": PG_TYPES[v] for k, v in kind.items() if isinstance(v, str)})
+    return {COLLECTION: fields}
 
 
 def datasets() -> dict[str, list[Doc]]:

@@ -387,10 +387,12 @@ class Grammar:
 
     # ------------------------------------------------------------------------------ queries
 
-    def query(self) -> str:
+    def query(self, form: str | None = None) -> str:
+        """A random query, or one of the given ``form`` (project, order, group, aggregate, distinct, or
+        an extended form: grouping_sets, set_operation, distinct_on, window)."""
         # Shallow queries are cheap and find most bugs; every depth up to max_depth still comes up.
         d = min(self.max_depth, self.rng.choices([1, 2, 3, 4, 5, 6], weights=[3, 3, 3, 2, 1, 1])[0])
-        form = self.pick(
+        form = form or self.pick(
             [
                 "project",
                 "project",

@@ -16,10 +16,14 @@ from pymongo.database import Database
 
 from tests.sql.fuzz import data
 from tests.sql.fuzz.grammar import Grammar
-from tests.sql.fuzz.oracle import Outcome, classify, run_one, shrink
+from tests.sql.fuzz.oracle import Catalog, Outcome, classify, run_one, shrink
 from tests.sql.harness import load_mongo, scratch_database
 from tests.sql.pg import PostgresAddress, PostgresServer
 from tests.sql.pgsql import PgDatabase, loaded_pg
+
+# The share of generated queries compiled with the collection's catalog (the rest without one).
+CATALOG_SHARE = 0.25
+CATALOG: Catalog = data.catalog()
 
 
 @dataclass
@@ -29,7 +33,8 @@ class Failure:
     sql: str
     minimal: str
     outcome: Outcome
-    klass: str
+    klass: str  # "catalog/…" for a query compiled with the catalog
+    catalog: bool = False
 
 
 @dataclass
@@ -40,6 +45,7 @@ class Tally:
     failures: list[Failure] = field(default_factory=list)
     refusals: Counter[str] = field(default_factory=Counter)
     kinds: Counter[str] = field(default_factory=Counter)
+    with_catalog: int = 0  # queries compiled with the catalog (``CATALOG_SHARE``)
     seconds: float = 0.0  # wall time
     shrink_seconds: float = 0.0  # summed over the workers
     workers: int = 1
@@ -52,6 +58,7 @@ class Tally:
         self.failures += other.failures
         self.refusals += other.refusals
         self.kinds += other.kinds
+        self.with_catalog += other.with_catalog
         self.shrink_seconds += other.shrink_seconds
 
     @property
@@ -68,6 +75,11 @@ class Tally:
             f"in {self.seconds:.0f} s on {self.workers} worker(s) ({rate:.1f} queries/s; {raw:.1f}/s without "
             f"the {self.shrink_seconds:.0f} worker-s spent shrinking {shrunk} failures)"
         ]
+        in_catalog = sum(f.catalog for f in self.failures)
+        lines.append(
+            f"  with the catalog: {self.with_catalog} ran, {in_catalog} failed; "
+            f"without: {self.ran - self.with_catalog} ran, {len(self.failures) - in_catalog} failed"
+        )
         lines += [f"  outcome {kind}: {n}" for kind, n in self.kinds.most_common()]
         lines += [f"  FAIL {klass}: {n}" for klass, n in self.by_class.most_common()]
         lines += [f"  refused: {n} x {msg}" for msg, n in self.refusals.most_common(8)]
@@ -99,8 +111,12 @@ def fuzz(
     max_depth: int = 6,
     shrink_crashes: bool = True,
     extended: bool = True,
+    catalog_share: float = CATALOG_SHARE,
 ) -> Tally:
     """Run ``per_seed`` queries from each seed (or until ``deadline``, a ``time.monotonic()``).
+
+    A ``catalog_share`` of the queries (chosen per seed and index, the same in every run) compile
+    with the collection's catalog (``data.catalog()``): both modes must give PostgreSQL's answer.
 
     Shrinking costs dozens of runs per failure, so only the first ``shrink_first`` failures of each
     signature and class (the unminimized query's) are shrunk, each within ``shrink_budget`` candidate
@@ -111,13 +127,16 @@ def fuzz(
     start = time.monotonic()
     for seed in seeds:
         grammar = Grammar(random.Random(seed), max_depth, extended=extended)
+        modes = random.Random(f"catalog {seed}")
         for index in range(per_seed):
             if deadline is not None and time.monotonic() >= deadline:
                 tally.seconds = time.monotonic() - start
                 return tally
             sql = grammar.query()
-            outcome = run_one(pg, db, sql)
+            catalog = CATALOG if modes.random() < catalog_share else None
+            outcome = run_one(pg, db, sql, catalog)
             tally.ran += 1
+            tally.with_catalog += catalog is not None
             tally.kinds[outcome.kind] += 1
             if outcome.status == "pass":
                 tally.passed += 1
@@ -125,32 +144,34 @@ def fuzz(
                 tally.refused += 1
                 tally.refusals[_refusal_key(outcome.detail)] += 1
             else:
-                klass = classify(sql, outcome)
+                mode = "catalog/" if catalog else ""
+                klass = mode + classify(sql, outcome)
                 key = (outcome.signature, klass)
                 worth = shrink_budget > 0 and shrunk[key] < shrink_first
                 if not worth or (outcome.kind == "crash" and not shrink_crashes):
-                    tally.failures.append(Failure(seed, index, sql, sql, outcome, klass))
+                    tally.failures.append(Failure(seed, index, sql, sql, outcome, klass, bool(catalog)))
                     continue
                 shrunk[key] += 1
                 began = time.monotonic()
-                minimal, final = _shrink(pg, db, sql, outcome, shrink_budget)
+                minimal, final = _shrink(pg, db, sql, outcome, shrink_budget, catalog)
                 tally.shrink_seconds += time.monotonic() - began
-                tally.failures.append(Failure(seed, index, sql, minimal, final, classify(minimal, final)))
+                final_class = mode + classify(minimal, final)
+                tally.failures.append(Failure(seed, index, sql, minimal, final, final_class, bool(catalog)))
     tally.seconds = time.monotonic() - start
     return tally
 
 
 def _shrink(
-    pg: PgDatabase, db: Database[Any], sql: str, outcome: Outcome, budget: int
+    pg: PgDatabase, db: Database[Any], sql: str, outcome: Outcome, budget: int, catalog: Catalog | None
 ) -> tuple[str, Outcome]:
     """The smallest query found that fails with ``outcome``'s signature, and its outcome."""
     signature = outcome.signature
 
     def same_failure(candidate: str) -> bool:
-        return run_one(pg, db, candidate).signature == signature
+        return run_one(pg, db, candidate, catalog).signature == signature
 
     minimal = shrink(sql, same_failure, budget)
-    final = run_one(pg, db, minimal) if minimal != sql else outcome
+    final = run_one(pg, db, minimal, catalog) if minimal != sql else outcome
     if final.signature != signature:  # flaky: keep the original
         return sql, outcome
     return minimal, final
@@ -168,6 +189,7 @@ class Job:
     shrink_budget: int
     shrink_first: int
     max_depth: int
+    catalog_share: float = 0.0
 
 
 def run_job(job: Job) -> Tally:
@@ -181,6 +203,7 @@ def run_job(job: Job) -> Tally:
             shrink_budget=job.shrink_budget,
             shrink_first=job.shrink_first,
             max_depth=job.max_depth,
+            catalog_share=job.catalog_share,
         )
 
 
