@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from leaf_dagster.sql import date_functions, dates, json, numeric, regex_functions, timezones, to_char
 from leaf_dagster.sql.casts import round_constant, round_value
-from leaf_dagster.sql.literals import resolve, resolve_all
+from leaf_dagster.sql.literals import origin_of, resolve, resolve_all
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_null, let, null_if_any_null, to_bson
 
 if TYPE_CHECKING:
@@ -45,7 +45,8 @@ def _case(tr: Translator, node: exp.Expr) -> Typed:
     values.append(tr.translate(default) if default is not None else const(None))
     values = resolve_all(values, tr.conditions.failure(node), tr.context_types.get(id(node)))
     branches = [{"case": test, "then": then.expr} for test, then in zip(tests, values, strict=False)]
-    return Typed({"$switch": {"branches": branches, "default": values[-1].expr}}, _merge_types(values))
+    switch = {"$switch": {"branches": branches, "default": values[-1].expr}}
+    return Typed(switch, _merge_types(values), origin=origin_of(values))
 
 
 def _if(tr: Translator, node: exp.Expr) -> Typed:
@@ -56,7 +57,8 @@ def _if(tr: Translator, node: exp.Expr) -> Typed:
         [then, otherwise], tr.conditions.failure(node), tr.context_types.get(id(node))
     )
     test = tr.conditions.truth(node.this, True)
-    return Typed({"$cond": [test, then.expr, otherwise.expr]}, _merge_types([then, otherwise]))
+    both = [then, otherwise]
+    return Typed({"$cond": [test, then.expr, otherwise.expr]}, _merge_types(both), origin=origin_of(both))
 
 
 def _coalesce(tr: Translator, node: exp.Expr) -> Typed:
@@ -73,7 +75,7 @@ def _coalesce(tr: Translator, node: exp.Expr) -> Typed:
         return const(None)
     if len(kept) == 1:
         return kept[0]
-    return Typed({"$ifNull": [a.expr for a in kept]}, _merge_types(kept))
+    return Typed({"$ifNull": [a.expr for a in kept]}, _merge_types(kept), origin=origin_of(kept))
 
 
 def _nullif(tr: Translator, node: exp.Expr) -> Typed:
@@ -84,7 +86,8 @@ def _nullif(tr: Translator, node: exp.Expr) -> Typed:
     second = tr.translate(node.expression)
     first = resolve(first, [second], tr.conditions.failure(node), True)  # NULLIF('30', s) can be '30'
     a, b = tr.conditions.typed_pair(first, second, node)
-    return Typed({"$cond": [tr.conditions.compare("$eq", a, b, True, node), None, a.expr]}, a.type)
+    same = tr.conditions.compare("$eq", a, b, True, node)
+    return Typed({"$cond": [same, None, a.expr]}, a.type, origin=a.origin)
 
 
 def _round(tr: Translator, node: exp.Expr) -> Typed:
@@ -125,7 +128,7 @@ def _extremum(op: str) -> Callable[[Translator, exp.Expr], Typed]:
         args = [tr.translate(a) for a in [node.this, *node.expressions]]
         what = "GREATEST" if op == "$max" else "LEAST"
         args = resolve_all(args, tr.conditions.failure(node), tr.context_types.get(id(node)), what)
-        return Typed({op: [a.expr for a in args]}, _merge_types(args))
+        return Typed({op: [a.expr for a in args]}, _merge_types(args), origin=origin_of(args))
 
     return handle
 
