@@ -10,7 +10,7 @@ from sqlglot import exp
 
 from leaf_dagster.sql import date_functions, dates, json, numeric, regex_functions, timezones, to_char
 from leaf_dagster.sql.casts import round_constant, round_value
-from leaf_dagster.sql.literals import resolve, resolve_all
+from leaf_dagster.sql.literals import origin_of, resolve, resolve_all
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_null, let, null_if_any_null, to_bson
 
 if TYPE_CHECKING:
@@ -50,7 +50,8 @@ def _case(tr: Translator, node: exp.Expr) -> Typed:
         # strict operators over it are NULL without evaluating their other operand.
         return const(None, _merge_types(values))
     branches = [{"case": test, "then": then.expr} for test, then in zip(tests, values, strict=False)]
-    return Typed({"$switch": {"branches": branches, "default": values[-1].expr}}, _merge_types(values))
+    switch = {"$switch": {"branches": branches, "default": values[-1].expr}}
+    return Typed(switch, _merge_types(values), origin=origin_of(values))
 
 
 def _constant_choice(tests: list[Any], values: list[Typed]) -> Typed | None:
@@ -72,7 +73,8 @@ def _if(tr: Translator, node: exp.Expr) -> Typed:
         [then, otherwise], tr.conditions.failure(node), tr.context_types.get(id(node))
     )
     test = tr.conditions.truth(node.this, True)
-    return Typed({"$cond": [test, then.expr, otherwise.expr]}, _merge_types([then, otherwise]))
+    both = [then, otherwise]
+    return Typed({"$cond": [test, then.expr, otherwise.expr]}, _merge_types(both), origin=origin_of(both))
 
 
 def _coalesce(tr: Translator, node: exp.Expr) -> Typed:
@@ -89,7 +91,7 @@ def _coalesce(tr: Translator, node: exp.Expr) -> Typed:
         return const(None)
     if len(kept) == 1:
         return kept[0]
-    return Typed({"$ifNull": [a.expr for a in kept]}, _merge_types(kept))
+    return Typed({"$ifNull": [a.expr for a in kept]}, _merge_types(kept), origin=origin_of(kept))
 
 
 def _nullif(tr: Translator, node: exp.Expr) -> Typed:
@@ -103,7 +105,8 @@ def _nullif(tr: Translator, node: exp.Expr) -> Typed:
     folded = _nullif_constants(a, b)
     if folded is not None:
         return folded
-    return Typed({"$cond": [tr.conditions.compare("$eq", a, b, True, node), None, a.expr]}, a.type)
+    same = tr.conditions.compare("$eq", a, b, True, node)
+    return Typed({"$cond": [same, None, a.expr]}, a.type, origin=a.origin)
 
 
 def _nullif_constants(a: Typed, b: Typed) -> Typed | None:
@@ -159,7 +162,7 @@ def _extremum(op: str) -> Callable[[Translator, exp.Expr], Typed]:
         args = [tr.translate(a) for a in [node.this, *node.expressions]]
         what = "GREATEST" if op == "$max" else "LEAST"
         args = resolve_all(args, tr.conditions.failure(node), tr.context_types.get(id(node)), what)
-        return Typed({op: [a.expr for a in args]}, _merge_types(args))
+        return Typed({op: [a.expr for a in args]}, _merge_types(args), origin=origin_of(args))
 
     return handle
 

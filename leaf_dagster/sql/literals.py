@@ -193,7 +193,7 @@ def resolve(
         probes.check(origin, lambda expr: _head_check(text, expr))
     probed = [probes.type_of(origin) for origin in origins]
     kind = probed[0] if len(probed) == 1 else {"$reduce": _first_typed(probed)}
-    return per_value(text, subject, kind)
+    return replace(per_value(text, subject, kind), origin=origins[0])
 
 
 def argument(value: Typed, type_: SqlType, fail: Callable[[str], Exception]) -> Typed:
@@ -252,15 +252,33 @@ BSON_TYPE_NAMES = {"int": "integer", "long": "bigint", "double": "double precisi
 def as_text(value: Typed, message: Callable[[str], str]) -> Typed:
     """``value`` (of a type known only per value) where PostgreSQL needs text: a value of another
     type fails with ``message(its type's name)``, as PostgreSQL fails for the column's type."""
-    kind = {"$type": value.expr}
+    probes = active()
+    if value.origin is not None and probes is not None:  # PostgreSQL fails whether or not rows are read
+        probes.check(value.origin, lambda expr: _not_text(expr, message, None))
+    guarded = _not_text(value.expr, message, value.expr)
+    return Typed(guarded, SqlType.TEXT, non_null=value.non_null, origin=value.origin)
+
+
+def _not_text(expr: Any, message: Callable[[str], str], otherwise: Any) -> dict[str, Any]:
+    """``otherwise`` where ``expr`` is text or NULL, else a failure naming its type."""
+    kind = {"$type": expr}
     branches = [
-        {"case": {"$eq": [kind, bson]}, "then": runtime_error(message(name), value.expr)}
+        {"case": {"$eq": [kind, bson]}, "then": runtime_error(message(name), expr)}
         for bson, name in BSON_TYPE_NAMES.items()
         if bson != "string"
     ]
-    check = {"$switch": {"branches": branches, "default": value.expr}}
-    guarded = {"$cond": [{"$in": [kind, ["string", "null", "missing"]]}, value.expr, check]}
-    return Typed(guarded, SqlType.TEXT, non_null=value.non_null)
+    check = {"$switch": {"branches": branches, "default": otherwise}}
+    return {"$cond": [{"$in": [kind, ["string", "null", "missing"]]}, otherwise, check]}
+
+
+def origin_of(values: Sequence[Typed]) -> Any:
+    """Where the values of a CASE/COALESCE/GREATEST/LEAST/NULLIF of fields come from, for probes:
+    the first field's, when every member of a type known only per value is a field (or a literal
+    read as one); the fields share one type in PostgreSQL, or the construct is an error there."""
+    dynamic = [v for v in values if v.type == SqlType.ANY and not v.is_const]
+    if not dynamic or any(v.origin is None for v in dynamic):
+        return None
+    return dynamic[0].origin
 
 
 def pg_type_name(type_: SqlType) -> str:
@@ -328,7 +346,8 @@ def _failing(value: Typed, bson_types: list[str], text: str) -> Typed:
                 break
     expr = value.expr
     check = {"$in": [{"$type": expr}, bson_types]}
-    return Typed({"$cond": [check, runtime_error(message, expr), expr]}, value.type, non_null=value.non_null)
+    failing = {"$cond": [check, runtime_error(message, expr), expr]}
+    return Typed(failing, value.type, non_null=value.non_null, origin=value.origin)
 
 
 def unreadable_types(text: str) -> list[str]:

@@ -71,6 +71,9 @@ CONSTRUCTS = {
     "greatest": "GREATEST({f}, {l})",
     "least": "LEAST({l}, {f})",
     "nullif": "NULLIF({l}, {f})",
+    # the column's values passed through other constructs keep its type
+    "nested": "COALESCE(CASE WHEN _id > 2 THEN NULLIF({f}, {f}) END, {l})",
+    "nested_case": "CASE WHEN _id % 3 = 0 THEN {l} ELSE CASE WHEN _id > 2 THEN {f} ELSE {l} END END",
 }
 FILTERS = {"some-null": "", "all-null": " WHERE {f} IS NULL"}
 
