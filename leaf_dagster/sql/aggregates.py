@@ -95,7 +95,7 @@ class Accumulators:
         count = self._by_key.get(self._key(self._count_spec(expr)))
         if count is not None:
             return {"$eq": [f"${count}", 0]}
-        for op in ("$max", "$min"):
+        for op in ("$max", "$min", "$avg"):  # NULL exactly when no value was seen ($avg: no number)
             found = self._by_key.get(self._key({op: expr}))
             if found is not None:
                 return {"$eq": [{"$ifNull": [f"${found}", None]}, None]}

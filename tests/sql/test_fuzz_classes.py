@@ -84,6 +84,9 @@ AGREE = [
     "SELECT ts AS k, VAR_POP(big) FILTER (WHERE doc.x IN (1)) * 0.3 AS a0 FROM t GROUP BY ts ORDER BY k",
     "SELECT s AS k, STDDEV_POP(big) AS a0, VAR_SAMP(big - 1) AS a1 FROM t GROUP BY s ORDER BY k",
     "SELECT _id, d - 0.1 AS a, -(big * 100000000000000000) AS b FROM t WHERE big > 0 ORDER BY _id",
+    # SUM beside AVG of a double: the $avg accumulator tells an all-NULL group (SUM NULL, not 0)
+    "SELECT s AS k, SUM(f) AS a, AVG(f) AS m, SUM(i) AS si FROM t GROUP BY s ORDER BY k",
+    "SELECT doc.y AS k, SUM(f) FILTER (WHERE b) AS a, AVG(f) FILTER (WHERE b) AS m FROM t GROUP BY doc.y ORDER BY k",
     # float8 statistics within PostgreSQL's rounding
     "SELECT REGR_INTERCEPT(f, i) AS a0 FROM t GROUP BY doc.y",
     "SELECT s AS k, COVAR_POP(f, i) FILTER (WHERE b) AS a0, (REGR_INTERCEPT(f, big) * 100) AS a1 FROM t "
