@@ -55,7 +55,12 @@ def plan_from(
         return _one_row(select, ctx, outer, bindings)
     base = from_.this
     if isinstance(base, exp.Unnest):
-        raise ctx.source.error("UNNEST as the first FROM item is not supported", base, "UNNEST")
+        raise ctx.source.error(
+            "UNNEST as the first FROM item is not supported (join it to its collection: "
+            "FROM t CROSS JOIN UNNEST(t.a) AS x, or test elements with x = ANY(t.a))",
+            base,
+            "UNNEST",
+        )
     alias = _alias(base, ctx)
     collection, head, columns, _, types = _relation(base, ctx, compile_query)
     relations: list[Relation] = [Relation(alias, "", columns, types=types)]

@@ -2031,6 +2031,197 @@ MORE3 = [
     ),
 ]
 
+MORE4 = [
+    C(
+        "more4_double_to_numeric",
+        "SELECT _id, total::numeric AS t, (total * 3)::numeric(12, 3) AS t3 FROM orders WHERE total IS NOT NULL ORDER BY _id LIMIT 30",
+    ),
+    C(
+        "more4_avg_int_scale",
+        "SELECT channel, AVG(quantity) AS a, AVG(quantity)::numeric(6, 2) AS a2 FROM orders GROUP BY 1 ORDER BY 1 NULLS LAST",
+    ),
+    C(
+        "more4_fee_times_logins",
+        "SELECT _id, account.monthlyFee * account.loginCount AS value FROM users WHERE account.loginCount IS NOT NULL ORDER BY _id LIMIT 30",
+    ),
+    C(
+        "more4_fee_div",
+        "SELECT DISTINCT account.monthlyFee / 3 AS third, account.monthlyFee / 30 AS per_day FROM users ORDER BY 1",
+    ),
+    C(
+        "more4_round_numeric_half",
+        "SELECT _id, ROUND(account.monthlyFee / 2, 2) AS half FROM users WHERE _id <= 12 ORDER BY _id",
+    ),
+    C("more4_sum_double_precision", "SELECT SUM(total) AS s, SUM(total)::numeric(14, 2) AS s2 FROM orders"),
+    C("more4_decimal_compare", "SELECT COUNT(*) FROM users WHERE account.monthlyFee = 9.99"),
+    C("more4_decimal_compare_quoted", "SELECT COUNT(*) FROM users WHERE account.monthlyFee = '49.9'"),
+    C("more4_mixed_avg", "SELECT AVG(score) AS a, SUM(score) AS s, MIN(score) AS lo FROM users"),
+    C(
+        "more4_score_round",
+        "SELECT _id, ROUND(score::numeric, 1) AS r FROM users WHERE score IS NOT NULL ORDER BY _id LIMIT 40",
+    ),
+    C("more4_score_eq_int", "SELECT COUNT(*) FROM users WHERE score = 20"),
+    C("more4_score_in_decimal", "SELECT COUNT(*) FROM users WHERE score IN (5, 20.0, 50)"),
+    C(
+        "more4_bigint_div",
+        "SELECT _id, summary.totalResponseTime / 1000 AS secs, summary.totalResponseTime / 1000.0 AS secs_exact FROM user_activity_buckets ORDER BY _id LIMIT 20",
+    ),
+    C(
+        "more4_bigint_avg_round",
+        "SELECT bucketType, ROUND(AVG(summary.totalResponseTime) / 1000, 3) AS avg_secs FROM user_activity_buckets GROUP BY 1 ORDER BY 1",
+    ),
+    C(
+        "more4_avg_response_weighted",
+        "SELECT SUM(summary.avgResponseTime * summary.pageViews) / NULLIF(SUM(summary.pageViews), 0) AS weighted FROM user_activity_buckets",
+    ),
+    C(
+        "more4_int_overflow_safe",
+        "SELECT SUM(summary.totalResponseTime * 1000) AS micro FROM user_activity_buckets",
+    ),
+    C(
+        "more4_percent_int_numeric",
+        "SELECT account.type, 100 * COUNT(*) / (SELECT COUNT(*) FROM users) AS pct_int, ROUND(100.0 * COUNT(*) / (SELECT COUNT(*) FROM users), 2) AS pct FROM users GROUP BY 1 ORDER BY 1",
+    ),
+    C("more4_stddev_int", "SELECT STDDEV_POP(quantity) AS sd, VAR_SAMP(quantity) AS v FROM orders"),
+    C(
+        "more4_ceil_floor_numeric",
+        "SELECT DISTINCT CEIL(account.monthlyFee) AS c, FLOOR(account.monthlyFee) AS f FROM users ORDER BY 1",
+    ),
+    C(
+        "more4_abs_neg_mod",
+        "SELECT _id, -quantity % 4 AS m, ABS(-quantity) AS a FROM orders ORDER BY _id LIMIT 10",
+    ),
+]
+
+MORE5 = [
+    C(
+        "more5_join_having_joined",
+        """
+        SELECT u.account.type, COUNT(o._id) AS orders FROM users u JOIN orders o ON o.customerId = u._id
+        GROUP BY u.account.type HAVING AVG(o.total) > 200 ORDER BY 1
+        """,
+    ),
+    C(
+        "more5_subquery_join_inside",
+        """
+        SELECT t.type, MAX(t.spend) AS top_spend FROM (
+          SELECT u.account.type AS type, u._id, SUM(o.total) AS spend
+          FROM users u JOIN orders o ON o.customerId = u._id GROUP BY u.account.type, u._id
+        ) t GROUP BY t.type ORDER BY 1
+        """,
+    ),
+    C(
+        "more5_union_aggregates_limit",
+        """
+        (SELECT 'web' AS ch, COUNT(*) AS n FROM orders WHERE channel = 'web')
+        UNION ALL
+        (SELECT 'app', COUNT(*) FROM orders WHERE channel IN ('ios', 'android'))
+        ORDER BY n DESC, ch LIMIT 1
+        """,
+    ),
+    C(
+        "more5_cte_self_join",
+        """
+        WITH m AS (SELECT DATE_TRUNC('month', createdAt) AS month, SUM(total) AS rev FROM orders GROUP BY 1)
+        SELECT cur.month, cur.rev, prev.rev AS prev_rev
+        FROM m cur LEFT JOIN m prev ON prev.month = cur.month - INTERVAL '1 month'
+        ORDER BY cur.month
+        """,
+    ),
+    C(
+        "more5_join_on_lower",
+        """
+        SELECT COUNT(*) FROM users a JOIN users b ON LOWER(a.profile.location.city) = LOWER(b.profile.location.city) AND a._id < b._id
+        WHERE a._id <= 30 AND b._id <= 30
+        """,
+    ),
+    C(
+        "more5_group_case_quoted",
+        """
+        SELECT CASE WHEN age < '30' THEN 'young' WHEN age >= '30' THEN 'older' END AS bucket, COUNT(*)
+        FROM users GROUP BY 1 ORDER BY 1 NULLS LAST
+        """,
+    ),
+    C(
+        "more5_having_correlated",
+        """
+        SELECT o.customerId, COUNT(*) AS n FROM orders o WHERE o.customerId IS NOT NULL GROUP BY o.customerId
+        HAVING COUNT(*) > (SELECT COUNT(*) / 60 FROM orders) ORDER BY 1
+        """,
+    ),
+    C(
+        "more5_order_by_not_selected",
+        "SELECT username FROM users ORDER BY createdAt DESC NULLS LAST, _id LIMIT 5",
+    ),
+    E("more5_distinct_order_by_not_selected", "SELECT DISTINCT channel FROM orders ORDER BY total"),
+    C(
+        "more5_window_over_union",
+        """
+        SELECT kind, n, SUM(n) OVER () AS total FROM (
+          SELECT 'orders' AS kind, COUNT(*) AS n FROM orders
+          UNION ALL SELECT 'users', COUNT(*) FROM users
+        ) t ORDER BY kind
+        """,
+    ),
+    C(
+        "more5_scalar_in_case",
+        """
+        SELECT _id, CASE WHEN total > (SELECT AVG(total) FROM orders) THEN 'above' ELSE 'below' END AS vs_avg
+        FROM orders WHERE _id <= 20 ORDER BY _id
+        """,
+    ),
+    C(
+        "more5_left_join_unnest_count",
+        """
+        SELECT u._id, COUNT(t) AS n_tags FROM users u LEFT JOIN UNNEST(u.tags) AS t ON true
+        WHERE u._id <= 20 GROUP BY u._id ORDER BY u._id
+        """,
+    ),
+    C(
+        "more5_items_total_vs_total",
+        """
+        SELECT o._id, o.total, SUM(i.qty * i.price) AS lines_total
+        FROM orders o JOIN UNNEST(o.items) AS i ON true
+        GROUP BY o._id, o.total HAVING SUM(i.qty * i.price) > o.total ORDER BY o._id
+        """,
+    ),
+    C(
+        "more5_exists_unnest",
+        "SELECT COUNT(*) FROM orders o WHERE EXISTS (SELECT 1 FROM UNNEST(o.items) AS i WHERE i.sku LIKE 'BND%')",
+        refused="UNNEST as the first FROM item",
+    ),
+    C(
+        "more5_array_agg_in_cte",
+        """
+        WITH t AS (SELECT customerId, ARRAY_AGG(DISTINCT channel) AS chans FROM orders WHERE customerId <= 30 GROUP BY 1)
+        SELECT customerId, CARDINALITY(chans) AS n FROM t ORDER BY 1
+        """,
+    ),
+    C(
+        "more5_nested_case_coalesce",
+        """
+        SELECT _id, COALESCE(CASE WHEN discount > 0.2 THEN 'big' WHEN discount > 0 THEN 'small' END, 'none') AS d
+        FROM orders ORDER BY _id LIMIT 30
+        """,
+    ),
+    C(
+        "more5_bool_and_grouped_date",
+        "SELECT createdAt::date AS d, BOOL_OR(total > 500) AS any_big FROM orders WHERE createdAt >= '2024-09-01' GROUP BY 1 ORDER BY 1",
+    ),
+    C(
+        "more5_count_over_distinct",
+        "SELECT DISTINCT account.type, COUNT(*) OVER (PARTITION BY account.type) AS n FROM users ORDER BY 1",
+    ),
+    C(
+        "more5_in_empty_result",
+        "SELECT COUNT(*) FROM users WHERE _id IN (SELECT customerId FROM orders WHERE total > 100000)",
+    ),
+    C(
+        "more5_not_in_empty_result",
+        "SELECT COUNT(*) FROM users WHERE _id NOT IN (SELECT customerId FROM orders WHERE total > 100000)",
+    ),
+]
+
 ERRORS = [
     E("err_text_plus_int", "SELECT username + 1 FROM users"),
     E("err_sum_text", "SELECT SUM(username) FROM users"),
@@ -2080,6 +2271,8 @@ GROUPS: dict[str, list[Case]] = {
     "more": MORE,
     "more2": MORE2,
     "more3": MORE3,
+    "more4": MORE4,
+    "more5": MORE5,
     "user errors": ERRORS,
 }
 CASES: list[Case] = [case for cases in GROUPS.values() for case in cases]

@@ -183,6 +183,9 @@ def test_realistic_query_with_the_schemas_as_catalog(corpus_env: Env, case: Case
 
 
 def main() -> None:  # pragma: no cover - a report for people
+    """``python -m tests.sql.test_corpus_realistic [id prefix]``."""
+    import sys
+
     from tests.sql.harness import mongo_uri
 
     with (
@@ -192,7 +195,8 @@ def main() -> None:  # pragma: no cover - a report for people
         corpus_realistic_data.loaded(client, pg_server) as env,
     ):
         totals: Counter[str] = Counter()
-        for case in CASES:
+        prefix = sys.argv[1] if len(sys.argv) > 1 else ""
+        for case in (c for c in CASES if c.id.startswith(prefix)):
             kind, detail = outcome(env, case)
             totals[kind] += 1
             flag = "" if kind == expected_kind(case) else "  <-- unexpected"
