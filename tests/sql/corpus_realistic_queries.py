@@ -2222,6 +2222,46 @@ MORE5 = [
     ),
 ]
 
+MORE6 = [
+    C("more6_upper_non_ascii", "SELECT DISTINCT UPPER(profile.firstName) AS first FROM users ORDER BY 1"),
+    C(
+        "more6_lower_city_accent",
+        "SELECT COUNT(*) FROM users WHERE LOWER(profile.location.city) = 'são paulo'",
+    ),
+    C(
+        "more6_ilike_accent",
+        "SELECT COUNT(*) FROM users WHERE profile.firstName ILIKE 'JOSÉ' OR profile.lastName ILIKE 'garcía'",
+    ),
+    C(
+        "more6_upper_email_domain",
+        "SELECT DISTINCT UPPER(SPLIT_PART(email, '@', 2)) AS d FROM users ORDER BY 1 NULLS LAST",
+    ),
+    C("more6_order_mixed_case", "SELECT DISTINCT profile.location.city FROM users ORDER BY 1 NULLS LAST"),
+    C("more6_text_range", "SELECT COUNT(*) FROM users WHERE username >= 'grace' AND username < 'ken'"),
+    C(
+        "more6_length_accents",
+        "SELECT DISTINCT profile.firstName, LENGTH(profile.firstName) AS n FROM users ORDER BY 1",
+    ),
+    C(
+        "more6_reverse_left",
+        "SELECT DISTINCT LEFT(profile.lastName, 2) AS l2, REVERSE(profile.lastName) AS r FROM users WHERE profile.lastName IS NOT NULL ORDER BY 1, 2",
+    ),
+    C("more6_regex_accent_ci", "SELECT COUNT(*) FROM users WHERE profile.firstName ~* '^zo'"),
+    C(
+        "more6_initcap_upper_mix",
+        "SELECT DISTINCT INITCAP(UPPER(profile.location.city)) AS c FROM users ORDER BY 1 NULLS LAST",
+    ),
+    C(
+        "more6_trim_chars",
+        "SELECT DISTINCT TRIM(BOTH '-' FROM LOWER(i.sku)) AS s FROM orders o CROSS JOIN UNNEST(o.items) i ORDER BY 1",
+    ),
+    C("more6_position_zero", "SELECT COUNT(*) FROM users WHERE POSITION('.' IN username) > 0"),
+    C(
+        "more6_translate",
+        "SELECT DISTINCT TRANSLATE(LOWER(profile.firstName), 'éë', 'ee') AS ascii_first FROM users ORDER BY 1",
+    ),
+]
+
 ERRORS = [
     E("err_text_plus_int", "SELECT username + 1 FROM users"),
     E("err_sum_text", "SELECT SUM(username) FROM users"),
@@ -2273,6 +2313,7 @@ GROUPS: dict[str, list[Case]] = {
     "more3": MORE3,
     "more4": MORE4,
     "more5": MORE5,
+    "more6": MORE6,
     "user errors": ERRORS,
 }
 CASES: list[Case] = [case for cases in GROUPS.values() for case in cases]
