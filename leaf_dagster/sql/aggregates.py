@@ -8,7 +8,7 @@ has the value an empty input gives (``seed``), used when a query without GROUP B
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +16,7 @@ from sqlglot import exp
 
 from leaf_dagster.sql import bivariate, numeric
 from leaf_dagster.sql import json as sql_json
-from leaf_dagster.sql.errors import runtime_error
+from leaf_dagster.sql.errors import PLANTED_MARK, runtime_error
 from leaf_dagster.sql.literals import pg_type_name
 from leaf_dagster.sql.ordered_aggregates import (
     OrderKey,
@@ -215,6 +215,8 @@ class Accumulators:
                 else {"$sum": {"$cond": [is_null(x), 0, 1]}}
             )
             return self._count(self.add(counted, 0))
+        if isinstance(node, exp.Sum | exp.Avg) or type(node) in SPREAD:
+            arg = _numbers_only(arg)
         if isinstance(node, exp.Sum):
             return self._sum(arg)
         if isinstance(node, exp.Avg):
@@ -429,3 +431,27 @@ def _not_constant(spec: Any) -> Any:
         if op in ("$addToSet", "$push", "$first", "$last") and _constant(arg):
             return {op: {"$ifNull": ["$$REMOVE", arg]}}
     return spec
+
+
+SQL_NAMES = {"string": "text", "bool": "boolean", "date": "timestamp", "object": "a document"}
+
+
+def _numbers_only(arg: Typed) -> Typed:
+    """A field of unknown type summed or averaged: a value that is not a number fails on the server,
+    as PostgreSQL refuses ``SUM(text)``; ``$sum``/``$avg`` would skip it and answer. The message
+    names no function, so that SUM, AVG and STDDEV of one argument still share accumulators.
+    One ``$isNumber`` per row (NULL and missing pass as 0): a ``$type`` list test cost 3.5× the
+    ``$group`` on the embedded server."""
+    if arg.type != SqlType.ANY:
+        return arg
+    x = arg.expr
+    kind = {"$type": x}
+    sql_name = {
+        "$switch": {
+            "branches": [{"case": {"$eq": [kind, b]}, "then": t} for b, t in SQL_NAMES.items()],
+            "default": kind,
+        }
+    }
+    message = {"$concat": [f"{PLANTED_MARK}function does not exist: SUM/AVG/STDDEV/VARIANCE of ", sql_name]}
+    number = {"$isNumber": {"$ifNull": [x, 0]}}
+    return replace(arg, expr={"$cond": [number, x, {"$toDouble": message}]})

@@ -87,7 +87,7 @@ def _binary(
                 return shifted
         a, b = _operands(tr, node)
         if sign < 0:
-            difference = dates.timestamp_difference(a, b)
+            difference = dates.timestamp_difference(a, b, dates.wants_interval(node))
             if difference is not None:
                 return difference
         if sign and SqlType.DAY in (a.type, b.type):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlglot import exp
 
 from leaf_dagster.sql import numeric
-from leaf_dagster.sql.errors import runtime_error
+from leaf_dagster.sql.errors import PLANTED_MARK, runtime_error
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, let, parse_iso
 
 if TYPE_CHECKING:
@@ -324,7 +324,7 @@ def _to_bool(value: Typed) -> Typed:
     e: Any = value.expr
     word = {"$toLower": {"$trim": {"input": e}}}
     # Text that is not a boolean word must fail, as in PostgreSQL: $toInt of a sentence does.
-    invalid = {"$toInt": {"$concat": ["invalid input syntax for type boolean: ", e]}}
+    invalid = {"$toInt": {"$concat": [PLANTED_MARK + "invalid input syntax for type boolean: ", e]}}
     return Typed(
         {
             "$switch": {

@@ -108,9 +108,16 @@ CONSTRUCTS: tuple[Construct, ...] = (
     Construct(
         "`WITH` CTEs, subqueries in FROM",
         "WITH c AS (SELECT a FROM t) SELECT a FROM (SELECT a FROM c) s",
-        "inlined stages",
+        "inlined stages; `SELECT * FROM collection` passes whole documents (any field can be read)",
         "recursive CTEs are refused",
         (exp.With, exp.CTE, exp.Subquery),
+    ),
+    Construct(
+        "`SELECT` without FROM (`SELECT (SELECT COUNT(*) FROM t) AS n, …`)",
+        "SELECT (SELECT COUNT(*) FROM t) AS n, 1 AS one",
+        "one empty document (`$limit`, `$facet`) read from the first collection the query names",
+        "a query that names no collection (`SELECT 1`) is refused",
+        refused="SELECT 1 AS one",
     ),
     Construct(
         "`[INNER|LEFT|CROSS] JOIN … ON`, `JOIN UNNEST(array) AS x ON true`",

@@ -176,6 +176,7 @@ _CLASS_WORDS: dict[type[exp.Expr], str] = {
     exp.Cube: "CUBE",
     exp.Rollup: "ROLLUP",
     exp.GroupingSets: "GROUPING SETS",
+    exp.Explode: "UNNEST in the select list (write FROM t CROSS JOIN UNNEST(t.a) AS x, then select x)",
     exp.TryCast: "TRY_CAST",
     exp.RegexpLike: "~ (regular expression match)",
     exp.RegexpILike: "~* (regular expression match)",

@@ -255,14 +255,17 @@ def parse_interval_millis(text: str) -> int:
     return interval_millis(parsed)
 
 
-def timestamp_difference(a: Typed, b: Typed) -> Typed | None:
+def timestamp_difference(a: Typed, b: Typed, interval_wanted: bool = False) -> Typed | None:
     """``timestamp - timestamp``: an interval, held as milliseconds (date - date is whole days).
 
     A field of unknown type on one side must hold a date (or NULL) in each document; anything else
-    fails on the server, as PostgreSQL has no such operator.
+    fails on the server, as PostgreSQL has no such operator. With fields of unknown type on both
+    sides the difference is an interval only where the SQL around it wants one
+    (``interval_wanted``, see ``wants_interval``).
     """
     stamps = (SqlType.DATE, SqlType.DAY)
-    if a.type not in stamps and b.type not in stamps:
+    unknown = a.type == SqlType.ANY and b.type == SqlType.ANY
+    if a.type not in stamps and b.type not in stamps and not (interval_wanted and unknown):
         return None
     if a.type == SqlType.DAY and b.type == SqlType.DAY:
         return None
@@ -282,6 +285,36 @@ def timestamp_difference(a: Typed, b: Typed) -> Typed | None:
             message = "operator does not exist: timestamp - a value that is not a timestamp"
             result = {"$cond": [ok, result, runtime_error(message, other.expr)]}
     return Typed(result, SqlType.INTERVAL)
+
+
+def wants_interval(node: exp.Expr) -> bool:
+    """Whether ``a - b`` stands where only an interval fits, so that it can only be ``timestamp -
+    timestamp`` when ``a`` and ``b`` are fields of unknown type (PostgreSQL resolves it from their
+    declared types): the argument of ``EXTRACT``/``date_part`` (which takes no number), or compared
+    with an interval (``shippedAt - createdAt <= INTERVAL '2 days'``)."""
+    from sqlglot import exp
+
+    child, parent = node, node.parent
+    while isinstance(parent, exp.Paren):
+        child, parent = parent, parent.parent
+    if isinstance(parent, exp.Extract):
+        return parent.expression is child
+    if isinstance(parent, exp.EQ | exp.NEQ | exp.GT | exp.GTE | exp.LT | exp.LTE):
+        other = parent.expression if parent.this is child else parent.this
+        return _is_interval(other)
+    if isinstance(parent, exp.Between) and parent.this is child:
+        return _is_interval(parent.args.get("low")) or _is_interval(parent.args.get("high"))
+    return False
+
+
+def _is_interval(node: exp.Expr | None) -> bool:
+    from sqlglot import exp
+
+    while isinstance(node, exp.Paren | exp.Neg):
+        node = node.this
+    if isinstance(node, exp.Cast):
+        return node.to.is_type(exp.DataType.Type.INTERVAL)
+    return isinstance(node, exp.Interval)
 
 
 INTERVAL_PARTS = {

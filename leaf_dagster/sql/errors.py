@@ -135,7 +135,12 @@ def runtime_error(message: str, witness: object) -> dict[str, object]:
     expression of the current document) keeps the expression from being constant, so that a
     server that folds constants at parse time does not fail when the branch is never taken.
     """
-    return {"$toDouble": {"$concat": [message, {"$substrCP": [{"$type": witness}, 0, 0]}]}}
+    return {"$toDouble": {"$concat": [PLANTED_MARK + message, {"$substrCP": [{"$type": witness}, 0, 0]}]}}
+
+
+# Starts every planted message, so that the runner tells them from the server's own conversion
+# failures (whose text is the value that failed: ``CAST(username AS INTEGER)``).
+PLANTED_MARK = "ERROR: "
 
 
 # sqlglot parses recursively (about 15 frames per parenthesis). Its parser is plain Python, which

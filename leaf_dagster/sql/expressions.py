@@ -46,6 +46,8 @@ NOT_YET = {
     exp.Filter: "aggregate FILTER",
     exp.Struct: "row constructors",
     exp.Array: "array constructors",
+    exp.Tuple: "row values (a, b, …) (compare members one by one: a = x AND b = y; COUNT(DISTINCT (a, b)) is COUNT(*) of SELECT DISTINCT a, b)",
+    exp.Any: "ANY/SOME other than a comparison with an array or a subquery (for LIKE ANY, write x LIKE a OR x LIKE b)",
 }
 
 CONDITION_NODES = (

@@ -52,6 +52,15 @@ def sorted_values(ref: Any, keys: list[OrderKey], keep: bool) -> Any:
     return {"$map": {"input": pairs, "in": f"$$this.{VALUE}"}}
 
 
+def sort_scalars(array: Any, descending: bool = False) -> Any:
+    """``array`` sorted by BSON order. Each value is sorted inside a document (``{v: x}`` by ``v``):
+    the same documented order as ``$sortArray`` of the bare values, which the embedded server fails
+    on ("internal server error") as soon as one value is a Decimal128 (see the README's gaps)."""
+    boxed = {"$map": {"input": array, "in": {VALUE: "$$this"}}}
+    ordered = {"$sortArray": {"input": boxed, "sortBy": {VALUE: -1 if descending else 1}}}
+    return {"$map": {"input": ordered, "in": f"$$this.{VALUE}"}}
+
+
 def null_if_empty(array: Any) -> Any:
     """ARRAY_AGG over no rows is NULL, not an empty array."""
     return let({"arr": array}, {"$cond": [{"$eq": [{"$size": "$$arr"}, 0]}, None, "$$arr"]})
@@ -78,7 +87,7 @@ def distinct_sorted(ref: Any, descending: bool = False, nulls_first: bool = Fals
     """ARRAY_AGG(DISTINCT x [ORDER BY x]): the distinct values sorted, a NULL (if any) placed as
     PostgreSQL places it (last ascending, first descending, unless NULLS FIRST/LAST says otherwise).
     """
-    values = {"$sortArray": {"input": non_null(ref), "sortBy": -1 if descending else 1}}
+    values = sort_scalars(non_null(ref), descending)
     with_null = {"$concatArrays": [[None], values] if nulls_first else [values, [None]]}
     return {"$cond": [{"$in": [None, ref]}, with_null, values]}
 
@@ -93,7 +102,7 @@ def percentile(
     """
     one: Callable[[float], Any] = _continuous if continuous else _discrete
     body: Any = [one(p) for p in fractions] if array else one(fractions[0])
-    sorted_array = {"$sortArray": {"input": non_null(values_ref), "sortBy": -1 if descending else 1}}
+    sorted_array = sort_scalars(non_null(values_ref), descending)
     return let(
         {"s": sorted_array},
         let({"n": {"$size": "$$s"}}, {"$cond": [{"$eq": ["$$n", 0]}, None, body]}),
@@ -117,7 +126,7 @@ def _discrete(p: float) -> Any:
 def most_frequent(values_ref: Any, *, descending: bool) -> Any:
     """MODE(): one pass over the sorted non-NULL values counting runs; a longer run replaces the
     best so far, an equally long one does not (PostgreSQL keeps the first). NULL when none."""
-    sorted_array = {"$sortArray": {"input": non_null(values_ref), "sortBy": -1 if descending else 1}}
+    sorted_array = sort_scalars(non_null(values_ref), descending)
     run = {"$cond": [{"$eq": ["$$value.v", "$$this"]}, {"$add": ["$$value.n", 1]}, 1]}
     step = let(
         {"run": run},

@@ -116,6 +116,17 @@ def _parse(sql: str, statement: bool) -> Parsed:
     for quantified in list(tree.find_all(exp.All, exp.Any)):
         if isinstance(quantified.this, exp.Select):  # "ALL (SELECT …)" parses without its Subquery
             quantified.set("this", exp.Subquery(this=quantified.this))
+    for cast in list(tree.find_all(exp.Cast)):
+        # '30 days'::interval is the interval constant INTERVAL '30 days', as in PostgreSQL.
+        literal = cast.this
+        if (
+            cast.to.is_type(exp.DataType.Type.INTERVAL)
+            and isinstance(literal, exp.Literal)
+            and literal.is_string
+        ):
+            interval = exp.Interval(this=literal.copy())
+            interval.meta.update(cast.meta)
+            cast.replace(interval)
     return Parsed(tree, source)
 
 

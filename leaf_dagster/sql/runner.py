@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from bson import Decimal128
@@ -21,11 +21,39 @@ from pymongo.database import Database
 from pymongo.errors import OperationFailure
 
 from leaf_dagster.sql.compiler import CompiledQuery, compile_sql
+from leaf_dagster.sql.errors import PLANTED_MARK
 
 _MISSING = object()
-# How the server reports the failures the compiler plants (``values.runtime_error``) and its own.
-_PLANTED = re.compile(r"Failed to parse number '(?P<message>[^']+)' in \$convert")
-_SERVER = {re.compile(r"can't \$(divide|mod) by zero|\$mod by 0|divide by zero", re.I): "division by zero"}
+# How the server reports the failures the compiler plants (``errors.runtime_error``) and its own.
+_PLANTED = re.compile(f"Failed to parse number '{PLANTED_MARK}(?P<message>[^']+)' in \\$convert")
+# Types, as SQL names them, in the server's messages about values of the wrong type.
+_SQL_TYPES = {
+    "string": "text",
+    "bool": "boolean",
+    "date": "timestamp",
+    "object": "a document",
+    "array": "array",
+}
+
+
+def _sql_type(match: re.Match[str]) -> str:
+    return _SQL_TYPES.get(match.group("type"), match.group("type"))
+
+
+# The server's own failures that are PostgreSQL errors, and PostgreSQL's words for them. Values of
+# the wrong type reach an operator only from fields of unknown type (PostgreSQL refuses the query).
+_SERVER: dict[re.Pattern[str], Callable[[re.Match[str]], str]] = {
+    re.compile(r"can't \$(divide|mod) by zero|\$mod by 0|divide by zero", re.I): lambda m: "division by zero",
+    re.compile(r"\$\w+ only supports numeric (or date )?types, not (?P<type>\w+)"): lambda m: (
+        f"operator does not exist: arithmetic on {_sql_type(m)}"
+    ),
+    re.compile(r"can't convert from BSON type (?P<type>\w+) to Date"): lambda m: (
+        f"function does not exist: a date/time function of {_sql_type(m)}"
+    ),
+    re.compile(r"Failed to parse number '(?P<value>[^']*)' in \$convert"): lambda m: (
+        f'invalid input syntax for type numeric: "{m.group("value")}"'
+    ),
+}
 
 
 class SqlRuntimeError(OperationFailure):
@@ -38,8 +66,9 @@ def sql_runtime_error(exc: OperationFailure) -> OperationFailure:
     found = _PLANTED.search(text)
     message = found.group("message") if found else None
     for pattern, meaning in _SERVER.items():
-        if message is None and pattern.search(text):
-            message = meaning
+        server = pattern.search(text) if message is None else None
+        if server is not None:
+            message = meaning(server)
     if message is None:
         return exc
     return SqlRuntimeError(message, exc.code, exc.details)

@@ -51,11 +51,17 @@ def plan_from(
     select: exp.Select, ctx: Context, compile_query: CompileQuery, enclosing: Enclosing | None = None
 ) -> FromPlan:
     from_ = select.args.get("from_")
+    outer, bindings = enclosing if enclosing is not None else (None, None)
     if from_ is None:
-        raise ctx.source.error("a FROM clause naming a collection is required", select, "SELECT")
+        return _one_row(select, ctx, outer, bindings)
     base = from_.this
     if isinstance(base, exp.Unnest):
-        raise ctx.source.error("UNNEST as the first FROM item is not supported", base, "UNNEST")
+        raise ctx.source.error(
+            "UNNEST as the first FROM item is not supported (join it to its collection: "
+            "FROM t CROSS JOIN UNNEST(t.a) AS x, or test elements with x = ANY(t.a))",
+            base,
+            "UNNEST",
+        )
     alias = _alias(base, ctx)
     collection, head, columns, _, types, origins = _relation(base, ctx, compile_query)
     stored = collection if columns is None and not head else None
@@ -63,7 +69,6 @@ def plan_from(
         Relation(alias, "", columns, types=types, collection=stored, origins=origins)
     ]
     stages: Stages = []
-    outer, bindings = enclosing if enclosing is not None else (None, None)
 
     def level() -> Scope:
         return Scope(collection=collection, relations=tuple(relations), outer=outer, bindings=bindings)
@@ -75,6 +80,29 @@ def plan_from(
         relations.append(relation)
         stages.extend(join_stages)
     return FromPlan(collection, level(), head, stages)
+
+
+# Exactly one empty document, whatever the collection holds (``$facet`` outputs one document even
+# for an empty or missing collection): the row of a SELECT without FROM.
+ONE_ROW: Stages = [{"$limit": 1}, {"$facet": {"one": [{"$limit": 1}]}}, {"$replaceWith": {"$literal": {}}}]
+
+
+def _one_row(select: exp.Select, ctx: Context, outer: Scope | None, bindings: Bindings | None) -> FromPlan:
+    """``SELECT (SELECT COUNT(*) FROM users) AS users, …`` without FROM: one row, no columns to read.
+
+    The pipeline needs a collection to run on: the first one the statement names anywhere."""
+    root = select.root()
+    ctes = {cte.alias for cte in root.find_all(exp.CTE)}
+    names = [t.name for t in root.find_all(exp.Table) if t.name not in ctes and t.name not in ctx.ctes]
+    if not names:
+        raise ctx.source.error(
+            "a SELECT without a FROM clause must read a collection somewhere (a subquery): "
+            "select constants FROM a collection",
+            select,
+            "SELECT",
+        )
+    scope = Scope(collection=names[0], relations=(Relation("", "", ()),), outer=outer, bindings=bindings)
+    return FromPlan(names[0], scope, list(ONE_ROW))
 
 
 def _alias(item: exp.Expr, ctx: Context) -> str:
@@ -128,9 +156,11 @@ def _passed(plan: Plan) -> dict[str, Origin]:
     return {name: t.origin for name, t in plan.outputs.items() if t.origin is not None}
 
 
-def _known(columns: list[str], item: exp.Expr, ctx: Context) -> tuple[str, ...]:
+def _known(columns: list[str], item: exp.Expr, ctx: Context) -> tuple[str, ...] | None:
+    """A relation's columns; None (any field, as a collection) for ``SELECT * FROM one_collection``,
+    whose rows are that collection's whole documents (``columns.star_relation``)."""
     if columns == ["*"]:
-        raise ctx.source.error("a CTE or subquery read by another query must list its columns", item)
+        return None
     return tuple(columns)
 
 

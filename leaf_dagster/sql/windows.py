@@ -209,7 +209,13 @@ class _Builder:
             if default_node is not None:
                 default = self.tr.translate(default_node)
                 if not default.is_const:
-                    raise self.ctx.source.error(f"{_name(func)} default must be a constant", default_node)
+                    # The current row's default where the offset row is outside the partition:
+                    # a shifted flag tells that apart from a NULL value.
+                    inside = {"output": True, "by": shift["by"], "default": False}
+                    ordered.output[name] = {"$shift": shift}
+                    ordered.output[f"{name}i"] = {"$shift": inside}
+                    chosen = {"$cond": [f"${name}i", f"${name}", {"$ifNull": [default.expr, None]}]}
+                    return self._final(name, chosen, value.type)
                 if default.value is not None:
                     shift["default"] = default.expr
             ordered.output[name] = {"$shift": shift}
