@@ -14,7 +14,6 @@ up across a window's buckets; ``avg*`` and distinct counts (``uniquePages``) are
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +31,7 @@ from leaf_dagster.rollups.fencing import (
 )
 from leaf_dagster.rollups.runs import (
     RollupResult,
+    Stopwatch,
     TimeWindow,
     check_shard_key,
     count_written,
@@ -228,7 +228,7 @@ def _run_bucket(
     on_pipeline: Callable[[list[Document]], None] | None,
 ) -> RollupResult:
     started_at = utc_now()
-    clock = time.perf_counter()
+    clock = Stopwatch()
     meta = spec.metadata_field
     compiled = sqlbridge.compile_rollup_sql(spec.sql, now=started_at, catalog=spec.catalog)
     pipeline = bucket_pipeline(
@@ -249,9 +249,11 @@ def _run_bucket(
     ensure_bucket_indexes(db, spec)
     check_shard_key(db, spec.target, ("_id",))
     held.verify()
+    clock.lap("prepare")
     db.get_collection(compiled.collection, write_concern=DURABLE).aggregate(
         pipeline, allowDiskUse=True
     ).close()
+    clock.lap("aggregate")
     target = db.get_collection(spec.target, write_concern=DURABLE)
     in_window = window.match("bucketDate")
     try:
@@ -260,6 +262,7 @@ def _run_bucket(
         target.delete_many({**in_window, f"{meta}.fence": held.epoch})
         raise
     removed = target.delete_many({**in_window, **stale_than(f"{meta}.fence", held.epoch)})
+    clock.lap("cleanup")
     written = count_written(
         target,
         spec,
@@ -273,6 +276,8 @@ def _run_bucket(
     result.documents_removed = removed.deleted_count
     result.partitions = written.partitions
     result.watermark = written.latest
-    result.duration_s = time.perf_counter() - clock
+    clock.lap("count")
+    result.timings = clock.laps
+    result.duration_s = clock.elapsed
     record_run(db, result, started_at)
     return result

@@ -49,6 +49,7 @@ from leaf_dagster.rollups.fencing import (
 from leaf_dagster.rollups.incremental import IncrementalPlan, average_stages, combine_stage, plan_incremental
 from leaf_dagster.rollups.runs import (
     RollupResult,
+    Stopwatch,
     TimeWindow,
     aware,
     check_shard_key,
@@ -221,7 +222,7 @@ def _run_computed(
     on_pipeline: Callable[[list[Document]], None] | None,
 ) -> RollupResult:
     started_at = utc_now()
-    clock = time.perf_counter()
+    clock = Stopwatch()
     epoch = held.epoch
     sql, plan = _sql_for(spec)
     params = window_param_values(window) if window is not None and spec.binds_window else None
@@ -252,7 +253,7 @@ def _run_computed(
             lower = previous
             watermark = incremental_watermark(source, spec, started_at)
             if watermark is None or (lower is not None and watermark <= lower):
-                return _nothing_new(db, spec, run_id, started_at, clock, previous)
+                return _nothing_new(db, spec, run_id, started_at, clock.started, previous)
         else:
             lower = None
             if time_field is None:
@@ -321,7 +322,9 @@ def _run_computed(
             )
     check_shard_key(db, spec.target, spec.on)
     held.verify()
+    clock.lap("prepare")
     source.with_options(write_concern=DURABLE).aggregate(pipeline, allowDiskUse=True).close()
+    clock.lap("aggregate")
 
     in_scope: Document = {}
     if window is not None and spec.output_time_column:
@@ -343,15 +346,18 @@ def _run_computed(
             unset = {column: "" for column in spec.columns if column not in spec.on}
             unset[meta] = ""
             result.documents_removed = target.update_many(older, {"$unset": unset}).modified_count
+        clock.lap("cleanup")
     written = count_written(
         target, spec, run_id, scope={}, window=window, time_column=spec.output_time_column
     )
     result.documents_written = written.total
     result.partitions = written.partitions
+    clock.lap("count")
     moves_watermark = window is None and time_field and watermark is not None
     if moves_watermark and not commit_watermark(db, spec.name, watermark, run_id, fence=epoch):
         raise held.lost_error()
-    result.duration_s = time.perf_counter() - clock
+    result.timings = clock.laps
+    result.duration_s = clock.elapsed
     record_run(db, result, started_at)
     return result
 
@@ -396,6 +402,9 @@ def _run_partitions(
         extra={"partitions_run": len(parts), "leaf_run_ids": ", ".join(part.run_id for part in parts)},
         partitions=[(part.window, part.documents_written) for part in parts if part.window is not None],
     )
+    for part in parts:
+        for step, seconds in part.timings.items():
+            result.timings[step] = result.timings.get(step, 0.0) + seconds
     result.duration_s = time.perf_counter() - clock
     return result
 
