@@ -197,7 +197,8 @@ def handwritten_buckets(db: Database[Document], end: dt.datetime) -> float:
             ]
         }
 
-    responses = values("responseTime")
+    # each field's values listed once
+    responses, pages, sessions = "$$responses", "$$pages", "$$sessions"
     counts = {"page_view": "pageViews", "click": "clicks", "api_call": "apiCalls", "error": "errors"}
     summary: Document = {
         name: {
@@ -215,16 +216,10 @@ def handwritten_buckets(db: Database[Document], end: dt.datetime) -> float:
             "minResponseTime": {"$min": responses},
             "maxResponseTime": {"$max": responses},
             "uniquePages": {
-                "$size": {
-                    "$setUnion": [{"$filter": {"input": values("page"), "cond": {"$gt": ["$$this", None]}}}]
-                }
+                "$size": {"$setUnion": [{"$filter": {"input": pages, "cond": {"$gt": ["$$this", None]}}}]}
             },
             "sessions": {
-                "$size": {
-                    "$setUnion": [
-                        {"$filter": {"input": values("sessionId"), "cond": {"$gt": ["$$this", None]}}}
-                    ]
-                }
+                "$size": {"$setUnion": [{"$filter": {"input": sessions, "cond": {"$gt": ["$$this", None]}}}]}
             },
         }
     )
@@ -269,7 +264,16 @@ def handwritten_buckets(db: Database[Document], end: dt.datetime) -> float:
                             "bucketSeq": "$$seq",
                             "eventCount": {"$size": "$chunks"},
                             "events": "$chunks",
-                            "summary": summary,
+                            "summary": {
+                                "$let": {
+                                    "vars": {
+                                        "responses": values("responseTime"),
+                                        "pages": values("page"),
+                                        "sessions": values("sessionId"),
+                                    },
+                                    "in": summary,
+                                }
+                            },
                             "bucketMetadata": {
                                 "isFull": {"$eq": [{"$size": "$chunks"}, 1000]},
                                 "maxEvents": 1000,

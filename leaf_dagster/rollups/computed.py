@@ -307,9 +307,14 @@ def _run_computed(
         on_pipeline(pipeline)
     target = db.get_collection(spec.target, write_concern=DURABLE)
     ensure_merge_index(target, spec.on)
-    ensure_index(target, [(f"{meta}.runId", 1)])
+    # A partition run finds its documents (clean-up, counts) through the time column's index, any
+    # other run through runId's: one index each, as every index costs each document the $merge writes.
+    in_scope: Document = {}
     if window is not None and spec.output_time_column:
+        in_scope = window.match(spec.output_time_column)
         ensure_index(target, [(spec.output_time_column, 1)])
+    else:
+        ensure_index(target, [(f"{meta}.runId", 1)])
     if spec.write == "replace":
         # The rollup owns its target: another unique index (left by an earlier `on:`) would make the
         # $merge fail on documents lacking its fields (or, on some servers, drop them silently).
@@ -326,9 +331,6 @@ def _run_computed(
     source.with_options(write_concern=DURABLE).aggregate(pipeline, allowDiskUse=True).close()
     clock.lap("aggregate")
 
-    in_scope: Document = {}
-    if window is not None and spec.output_time_column:
-        in_scope = window.match(spec.output_time_column)
     if mode != "incremental":
         try:
             held.verify()  # the commit step: only the lease holder clears what it did not write
@@ -348,7 +350,7 @@ def _run_computed(
             result.documents_removed = target.update_many(older, {"$unset": unset}).modified_count
         clock.lap("cleanup")
     written = count_written(
-        target, spec, run_id, scope={}, window=window, time_column=spec.output_time_column
+        target, spec, run_id, scope=in_scope, window=window, time_column=spec.output_time_column
     )
     result.documents_written = written.total
     result.partitions = written.partitions
