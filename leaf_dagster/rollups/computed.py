@@ -132,6 +132,8 @@ def computed_pipeline(
     if plan is not None:
         stages += average_stages(plan, spec.metadata_field)
     key_stages, merge_on = sqlbridge.merge_stages(spec.sql, spec.on)
+    if key_stages == [{"$unset": "_id"}] and stages and _drops_id(stages[-1]):
+        key_stages = []  # the SQL's last $project already leaves _id out: one stage less per document
     stages += key_stages
     stages.append(
         _metadata_stage(
@@ -149,6 +151,11 @@ def computed_pipeline(
         }
     )
     return stages
+
+
+def _drops_id(stage: Document) -> bool:
+    project = stage.get("$project")
+    return isinstance(project, dict) and project.get("_id") in (0, False)
 
 
 def window_param_values(window: TimeWindow) -> dict[str, dt.datetime]:
