@@ -68,6 +68,7 @@ SCHEMAS = ROOT / "pipelines" / "schemas"
 START = dt.datetime(2024, 9, 2, tzinfo=dt.UTC)
 TYPES = ("page_view", "click", "api_call", "error")
 META = "computationMetadata"
+BURST = 1_200  # events of one user in the first hour: a full bucket (1000) and an overflow bucket
 # values that differ from run to run by nature: compared for presence only
 PER_RUN = ("runId", "computedAt", "fence")
 
@@ -80,7 +81,9 @@ def oid(kind: int, n: int) -> ObjectId:
 
 def seed(db: Database[Document], hours: int, events: int, days: int, orders: int) -> None:
     """Events and orders shaped as ``activity_events.ddl`` and ``orders.ddl`` declare them (totals
-    as doubles, as ``pipelines/datagen.py`` writes them), with the indexes the DDL declares."""
+    as doubles, as ``pipelines/datagen.py`` writes them), with the indexes the DDL declares. The
+    first ``BURST`` events are one user's burst in the first hour: its bucket overflows into a
+    numbered follow-on bucket (compared like the others)."""
     rng = random.Random(14)
     db.activity_events.create_index([("userId", 1), ("timestamp", 1)])
     db.activity_events.create_index("timestamp")
@@ -89,11 +92,12 @@ def seed(db: Database[Document], hours: int, events: int, days: int, orders: int
     batch: list[Document] = []
     for n in range(events):
         kind = rng.choice(TYPES)
+        burst = n < BURST
+        seconds = rng.randrange(3600 if burst else hours * 3600)
         doc: Document = {
             "_id": oid(2, n),
-            "userId": oid(1, rng.randrange(300)),
-            "timestamp": START
-            + dt.timedelta(seconds=rng.randrange(hours * 3600), milliseconds=rng.randrange(1000)),
+            "userId": oid(1, 0 if burst else rng.randrange(300)),
+            "timestamp": START + dt.timedelta(seconds=seconds, milliseconds=rng.randrange(1000)),
             "eventType": kind,
             "page": f"/page/{rng.randrange(40)}",
             "sessionId": f"s{rng.randrange(1000)}",
@@ -477,7 +481,12 @@ def main() -> None:
             for case in cases:
                 figures, runs, documents = measure(db, case, assets[case.name], resources, instance)
                 results[case.name].append(figures)
-                print(f"{case.name} ({case.partitions} partitions, {runs} run(s), {documents:,} documents, "
+                overflow = (
+                    ""
+                    if case.computed
+                    else f", {db[case.name].count_documents({'bucketSeq': {'$gt': 0}})} overflow"
+                )
+                print(f"{case.name} ({case.partitions} partitions, {runs} run(s), {documents:,} documents{overflow}, "
                       f"same as hand-written), repetition {rep + 1}:")  # fmt: skip
                 print(header)
                 print(_row("", figures), flush=True)

@@ -5,7 +5,8 @@ Nothing is pulled into Python. Each output document gets ``<metadata_field>`` (d
 field's high-water mark the run covered), ``window`` for partitions, and ``fence``. The run's
 duration is in its record in ``_leaf_rollup_runs`` (``_id`` = ``runId``): writing it into every
 document after the merge cost as much as the merge. One ``$group`` over the run's documents
-(``runId`` is indexed) counts them, per partition for a run over several partitions.
+(found through the time column's index in a partition run, else through ``runId``'s) counts them,
+per partition for a run over several partitions.
 
 Modes:
 
