@@ -1,16 +1,33 @@
-"""A backfill through Dagster against one hand-written aggregation over the same range.
+"""A backfill through Dagster against one hand-written aggregation writing the same documents.
 
-    python benchmarks/backfill.py           # a day of hourly buckets, a week of daily orders (minutes)
-    python benchmarks/backfill.py --full    # a week of hourly buckets (168 partitions, ~100k events)
-                                            # and a month of daily orders (long on the embedded server)
+    python benchmarks/backfill.py             # a day of hourly buckets, a week of daily orders (minutes)
+    python benchmarks/backfill.py --full      # a week of hourly buckets (168 partitions, ~100k events)
+                                              # and a month of daily orders (long on the embedded server)
+    python benchmarks/backfill.py --repeat 3  # each measurement 3 times, side by side: min and median
 
-Uses ``LEAF_MONGODB_URI`` if set, else a temporary embedded server. The backfill runs as Dagster
-runs it under the assets' ``BackfillPolicy``: one ranged run per ``max_partitions_per_run``
-partitions (``dg.materialize`` with the range tags a backfill sets). Printed per rollup: the
-backfill's wall time, the part of it spent in the engine (the runs' ``duration_s``: lease,
-aggregation, clean-up, bookkeeping), the Dagster part (the rest), the hand-written single pass, and
-the ratio backfill / hand-written (target: at most 1.3), and the rollup's own compiled aggregation
-run once by hand over the range ("bare": what the backfill costs beyond its aggregation).
+Uses ``LEAF_MONGODB_URI`` if set, else a temporary embedded server. The data follows the example's
+schemas (``pipelines/schemas``: ObjectId keys, the declared fields), and the rollups get the code
+location's catalog of declared types, as ``LeafProject`` gives it to them.
+
+The backfill runs as Dagster runs it under the assets' ``BackfillPolicy``: one ranged run per
+``max_partitions_per_run`` partitions (``dg.materialize`` with the range tags a backfill sets).
+The hand-written pass is what a developer who knows MongoDB writes for the *same* target documents:
+for the buckets, the same ``_id``s, events, overflow buckets, ``summary`` and ``bucketMetadata``;
+for the orders the same columns and BSON types; both with the same ``computationMetadata``
+(``runId``, ``computedAt``, ``sources``, ``window``, ``fence``; ``watermark`` for computed
+rollups), merged with ``$merge`` on the same key into a target with the indexes its schema declares.
+Before any ratio is printed, the benchmark asserts that both targets hold the same documents
+(BSON types compared; ``_id`` of computed documents and the per-run ``runId``/``computedAt``/
+``fence`` values aside).
+
+Printed per rollup and repetition, then as min / median over the repetitions:
+
+- ``dagster``: launch, step and event bookkeeping (the backfill's wall time minus the engine's);
+- ``engine``: the rollup engine beyond its aggregation (lease, indexes, clean-up of older
+  documents, counting each partition's documents, run log: ``_leaf_rollup_runs.timingsMs``);
+- ``agg``: the rollup's aggregation (compiled SQL, bucketing, fenced ``$merge``);
+- ``hand``: the hand-written pass;
+- ``agg/hand`` (target: at most 1.3) and ``all/hand``, the whole backfill against the hand-written pass.
 
 ``--storage sqlite`` records the runs in an on-disk instance (a temporary ``DAGSTER_HOME`` with
 SQLite storage, as ``dagster dev`` has) instead of in memory: Dagster then writes two events per
@@ -22,78 +39,112 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime as dt
-import json
-import os
 import random
+import statistics
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from bson import json_util
+from bson import Int64, ObjectId
 from pymongo import MongoClient
 from pymongo.database import Database
 
-from leaf_dagster.connection import ENV_URI, Document
+from leaf_dagster.connection import Document
 from leaf_dagster.dagster import MongoResource, rollup_assets
-from leaf_dagster.embedded import EmbeddedServer
+from leaf_dagster.embedded import server_uri
 from leaf_dagster.rollups import RollupSpec, load_rollup_file
+from leaf_dagster.rollups.runs import RUNS_COLLECTION
+from leaf_dagster.schema import load_ddl, sql_catalog
 
-ROLLUPS = Path(__file__).resolve().parent.parent / "pipelines" / "rollups"
+ROOT = Path(__file__).resolve().parent.parent
+ROLLUPS = ROOT / "pipelines" / "rollups"
+SCHEMAS = ROOT / "pipelines" / "schemas"
 START = dt.datetime(2024, 9, 2, tzinfo=dt.UTC)
 TYPES = ("page_view", "click", "api_call", "error")
+META = "computationMetadata"
+BURST = 1_200  # events of one user in the first hour: a full bucket (1000) and an overflow bucket
+# values that differ from run to run by nature: compared for presence only
+PER_RUN = ("runId", "computedAt", "fence")
 
 warnings.simplefilter("ignore", dg.BetaWarning)
 
 
+def oid(kind: int, n: int) -> ObjectId:
+    return ObjectId(f"{kind:08x}{n:016x}")
+
+
 def seed(db: Database[Document], hours: int, events: int, days: int, orders: int) -> None:
+    """Events and orders shaped as ``activity_events.ddl`` and ``orders.ddl`` declare them (totals
+    as doubles, as ``pipelines/datagen.py`` writes them), with the indexes the DDL declares. The
+    first ``BURST`` events are one user's burst in the first hour: its bucket overflows into a
+    numbered follow-on bucket (compared like the others)."""
     rng = random.Random(14)
+    db.activity_events.create_index([("userId", 1), ("timestamp", 1)])
     db.activity_events.create_index("timestamp")
+    db.orders.create_index([("customerId", 1), ("createdAt", -1)])
     db.orders.create_index("createdAt")
     batch: list[Document] = []
-    for _ in range(events):
+    for n in range(events):
         kind = rng.choice(TYPES)
+        burst = n < BURST
+        seconds = rng.randrange(3600 if burst else hours * 3600)
         doc: Document = {
-            "userId": rng.randrange(300),
-            "timestamp": START + dt.timedelta(seconds=rng.randrange(hours * 3600)),
+            "_id": oid(2, n),
+            "userId": oid(1, 0 if burst else rng.randrange(300)),
+            "timestamp": START + dt.timedelta(seconds=seconds, milliseconds=rng.randrange(1000)),
             "eventType": kind,
             "page": f"/page/{rng.randrange(40)}",
             "sessionId": f"s{rng.randrange(1000)}",
         }
+        if kind == "click":
+            doc["element"] = rng.choice(("export_button", "nav_link", "save"))
         if kind in ("page_view", "api_call"):
             doc["responseTime"] = rng.randrange(20, 3000)
+        if kind in ("api_call", "error"):
+            doc["statusCode"] = 200 if kind == "api_call" else rng.choice((400, 404, 500))
         batch.append(doc)
     db.activity_events.insert_many(batch, ordered=False)
     db.orders.insert_many(
         [
             {
-                "customerId": rng.randrange(400),
+                "_id": oid(5, n),
+                "customerId": oid(1, rng.randrange(400)),
                 "createdAt": START + dt.timedelta(seconds=rng.randrange(days * 86400)),
-                "status": rng.choice(("paid", "paid", "shipped", "cancelled")),
+                "status": rng.choice(("paid", "paid", "shipped", "delivered", "cancelled")),
                 "total": rng.randrange(100, 50_000) / 100,
+                "currency": "USD",
             }
-            for _ in range(orders)
+            for n in range(orders)
         ],
         ordered=False,
     )
 
 
+@dataclasses.dataclass
+class Backfill:
+    wall: float = 0.0  # launch to the last run's end
+    engine: float = 0.0  # the runs' duration_s
+    aggregate: float = 0.0  # the aggregations inside them
+    runs: int = 0
+
+
 def backfill(
-    spec: RollupSpec,
+    db: Database[Document],
     asset: dg.AssetsDefinition,
     keys: list[str],
     resources: dict[str, Any],
     instance: dg.DagsterInstance,
-) -> tuple[float, float, int, list[Document]]:
-    """Wall time, engine time, runs and the last run's pipeline of a backfill of ``keys``, split
-    into runs as the backfill policy splits it."""
+) -> Backfill:
+    """A backfill of ``keys``, split into runs as the asset's backfill policy splits it."""
     policy = asset.backfill_policy
     per_run = (policy.max_partitions_per_run if policy else None) or len(keys)
-    wall, engine, runs = 0.0, 0.0, 0
-    pipeline: list[Document] = []
+    out = Backfill()
     for first in range(0, len(keys), per_run):
         chunk = keys[first : first + per_run]
         started = time.perf_counter()
@@ -105,34 +156,83 @@ def backfill(
                 "dagster/asset_partition_range_start": chunk[0],
                 "dagster/asset_partition_range_end": chunk[-1],
             },
+            raise_on_error=True,
         )
-        wall += time.perf_counter() - started
-        assert result.success, spec.name
+        out.wall += time.perf_counter() - started
         metadata = result.get_asset_materialization_events()[0].materialization.metadata
-        engine += float(metadata["duration_s"].value)  # type: ignore[arg-type]
-        runs += 1
-        pipeline = json_util.loads(json.dumps(metadata["pipeline"].value))
-    return wall, engine, runs, pipeline
+        out.engine += float(metadata["duration_s"].value)  # type: ignore[arg-type]
+        record = db[RUNS_COLLECTION].find_one({"_id": metadata["leaf_run_id"].value})
+        assert record is not None
+        out.aggregate += record["timingsMs"]["aggregate"] / 1000
+        out.runs += 1
+    return out
 
 
-def bare_pass(db: Database[Document], spec: RollupSpec, pipeline: list[Document]) -> float:
-    """The rollup's own compiled aggregation, run once by hand into a scratch collection."""
-    pipeline[-1]["$merge"] = {**pipeline[-1]["$merge"], "into": "bare_pass", "whenMatched": "replace"}
-    db.drop_collection("bare_pass")
-    if spec.pattern == "computed" and spec.on != ("_id",):
-        db.bare_pass.create_index([(name, 1) for name in spec.on], unique=True)
-    started = time.perf_counter()
-    db[spec.sources[0]].aggregate(pipeline).close()
-    return time.perf_counter() - started
+def _stamp(sources: list[str], window_start: Any, unit: str, extra: Document) -> Document:
+    return {
+        "runId": {"$literal": "handwritten"},
+        "computedAt": {"$literal": dt.datetime.now(dt.UTC)},
+        "sources": {"$literal": sources},
+        "window": {
+            "start": window_start,
+            "end": {"$dateAdd": {"startDate": window_start, "unit": unit, "amount": 1}},
+        },
+        "fence": {"$literal": 0},
+        **extra,
+    }
 
 
 def handwritten_buckets(db: Database[Document], end: dt.datetime) -> float:
-    """A simpler pass than the rollup's: events per user and hour, with no summary and no overflow buckets."""
-    db.drop_collection("handwritten_buckets")
+    """One pass: events per user and hour, at most 1000 per document (numbered overflow buckets),
+    with the summary and bucket metadata the rollup writes."""
+    fields = ("timestamp", "eventType", "page", "element", "sessionId", "responseTime", "statusCode")
+
+    def values(name: str) -> Document:
+        return {"$map": {"input": "$chunks", "as": "e", "in": f"$$e.{name}"}}
+
+    def bucket_id(seq: Any) -> Document:
+        return {
+            "$concat": [
+                {"$toString": "$_id.userId"},
+                "|",
+                {"$dateToString": {"date": "$_id.hour", "format": "%Y-%m-%dT%H:%M:%SZ"}},
+                "|",
+                {"$toString": seq},
+            ]
+        }
+
+    # each field's values listed once
+    responses, pages, sessions = "$$responses", "$$pages", "$$sessions"
+    counts = {"page_view": "pageViews", "click": "clicks", "api_call": "apiCalls", "error": "errors"}
+    summary: Document = {
+        name: {
+            "$size": {"$filter": {"input": "$chunks", "as": "e", "cond": {"$eq": ["$$e.eventType", kind]}}}
+        }
+        for kind, name in counts.items()
+    }
+    summary.update(
+        {
+            "totalResponseTime": {"$sum": responses},
+            "countResponseTime": {
+                "$size": {"$filter": {"input": responses, "cond": {"$isNumber": "$$this"}}}
+            },
+            "avgResponseTime": {"$avg": responses},
+            "minResponseTime": {"$min": responses},
+            "maxResponseTime": {"$max": responses},
+            "uniquePages": {
+                "$size": {"$setUnion": [{"$filter": {"input": pages, "cond": {"$gt": ["$$this", None]}}}]}
+            },
+            "sessions": {
+                "$size": {"$setUnion": [{"$filter": {"input": sessions, "cond": {"$gt": ["$$this", None]}}}]}
+            },
+        }
+    )
+    db.drop_collection("hand_buckets")
+    db.hand_buckets.create_index([("userId", 1), ("bucketType", 1), ("bucketDate", 1)])  # the DDL's
     started = time.perf_counter()
     db.activity_events.aggregate(
         [
-            {"$match": {"timestamp": {"$gte": START, "$lt": end}}},
+            {"$match": {"timestamp": {"$gte": START, "$lt": end}, "userId": {"$ne": None}}},
             {"$sort": {"timestamp": 1, "_id": 1}},
             {
                 "$group": {
@@ -140,25 +240,92 @@ def handwritten_buckets(db: Database[Document], end: dt.datetime) -> float:
                         "userId": "$userId",
                         "hour": {"$dateTrunc": {"date": "$timestamp", "unit": "hour"}},
                     },
-                    "events": {"$push": {"t": "$timestamp", "type": "$eventType", "page": "$page"}},
-                    "count": {"$sum": 1},
+                    "events": {"$push": {name: f"${name}" for name in fields}},
                 }
             },
-            # a string _id, as the rollup's: a document-valued _id makes the embedded server's $merge slow
-            {"$set": {"_id": {"$concat": [{"$toString": "$_id.userId"}, "|", {"$toString": "$_id.hour"}]}}},
-            {"$merge": {"into": "handwritten_buckets", "whenMatched": "replace"}},
+            {
+                "$project": {
+                    "n": {"$size": "$events"},
+                    "chunks": {
+                        "$map": {
+                            "input": {"$range": [0, {"$size": "$events"}, 1000]},
+                            "in": {"$slice": ["$events", "$$this", 1000]},
+                        }
+                    },
+                }
+            },
+            {"$unwind": {"path": "$chunks", "includeArrayIndex": "seq"}},
+            {
+                "$replaceWith": {
+                    "$let": {
+                        "vars": {"seq": {"$toInt": "$seq"}},
+                        "in": {
+                            "_id": bucket_id("$$seq"),
+                            "userId": "$_id.userId",
+                            "bucketDate": "$_id.hour",
+                            "bucketType": "hourly",
+                            "bucketSize": "hourly",
+                            "bucketSeq": "$$seq",
+                            "eventCount": {"$size": "$chunks"},
+                            "events": "$chunks",
+                            "summary": {
+                                "$let": {
+                                    "vars": {
+                                        "responses": values("responseTime"),
+                                        "pages": values("page"),
+                                        "sessions": values("sessionId"),
+                                    },
+                                    "in": summary,
+                                }
+                            },
+                            "bucketMetadata": {
+                                "isFull": {"$eq": [{"$size": "$chunks"}, 1000]},
+                                "maxEvents": 1000,
+                                "firstEventAt": {
+                                    "$let": {"vars": {"e": {"$first": "$chunks"}}, "in": "$$e.timestamp"}
+                                },
+                                "lastEventAt": {
+                                    "$let": {"vars": {"e": {"$last": "$chunks"}}, "in": "$$e.timestamp"}
+                                },
+                                "nextBucketId": {
+                                    "$cond": [
+                                        {"$lt": [{"$multiply": [{"$add": ["$$seq", 1]}, 1000]}, "$n"]},
+                                        bucket_id({"$add": ["$$seq", 1]}),
+                                        None,
+                                    ]
+                                },
+                            },
+                            META: _stamp(["activity_events"], "$_id.hour", "hour", {}),
+                        },
+                    }
+                }
+            },
+            {
+                "$merge": {
+                    "into": "hand_buckets",
+                    "on": "_id",
+                    "whenMatched": "replace",
+                    "whenNotMatched": "insert",
+                }
+            },
         ]
     ).close()
     return time.perf_counter() - started
 
 
 def handwritten_orders(db: Database[Document], end: dt.datetime) -> float:
-    db.drop_collection("handwritten_orders")
-    db.handwritten_orders.create_index([("customerId", 1), ("day", 1)], unique=True)
+    """One pass: orders per customer and day, the SQL's columns with its BSON types (counts as
+    64-bit integers), merged on ``[customerId, day]``."""
+    db.drop_collection("hand_orders")
+    db.hand_orders.create_index([("customerId", 1), ("day", 1)], unique=True)
+    window = {"createdAt": {"$gte": START, "$lt": end}}
     started = time.perf_counter()
+    newest = db.orders.find_one(window, {"createdAt": 1}, sort=[("createdAt", -1)])
+    watermark = newest["createdAt"] if newest else None
+    cancelled = {"$eq": ["$status", "cancelled"]}
     db.orders.aggregate(
         [
-            {"$match": {"createdAt": {"$gte": START, "$lt": end}}},
+            {"$match": window},
             {
                 "$group": {
                     "_id": {
@@ -166,37 +333,122 @@ def handwritten_orders(db: Database[Document], end: dt.datetime) -> float:
                         "day": {"$dateTrunc": {"date": "$createdAt", "unit": "day"}},
                     },
                     "orders": {"$sum": 1},
-                    "total_spent": {"$sum": {"$cond": [{"$ne": ["$status", "cancelled"]}, "$total", 0]}},
-                    "cancelled_orders": {"$sum": {"$cond": [{"$eq": ["$status", "cancelled"]}, 1, 0]}},
-                    "avg_order_value": {"$avg": "$total"},
+                    "total_spent": {"$sum": {"$cond": [cancelled, 0, "$total"]}},
+                    "cancelled_orders": {"$sum": {"$cond": [cancelled, 1, 0]}},
+                    "total": {"$sum": "$total"},
                     "largest_order": {"$max": "$total"},
                 }
             },
-            # the rollup's target shape: one document per customer and day, merged on both
-            {"$set": {"customerId": "$_id.customerId", "day": "$_id.day"}},
-            {"$unset": "_id"},
-            {"$merge": {"into": "handwritten_orders", "on": ["customerId", "day"], "whenMatched": "replace"}},
+            {
+                "$project": {
+                    "_id": 0,
+                    "customerId": "$_id.customerId",
+                    "day": "$_id.day",
+                    "orders": {"$toLong": "$orders"},
+                    # every order of the day cancelled: the SQL's SUM of integer zeros, a bigint
+                    "total_spent": {
+                        "$cond": [{"$eq": [{"$type": "$total_spent"}, "int"]}, Int64(0), "$total_spent"]
+                    },
+                    "cancelled_orders": {"$toLong": "$cancelled_orders"},
+                    "avg_order_value": {"$divide": ["$total", "$orders"]},
+                    "largest_order": 1,
+                    META: _stamp(["orders"], "$_id.day", "day", {"watermark": {"$literal": watermark}}),
+                }
+            },
+            {"$merge": {"into": "hand_orders", "on": ["customerId", "day"], "whenMatched": "replace"}},
         ]
     ).close()
     return time.perf_counter() - started
 
 
+def typed(value: Any) -> Any:
+    """``value`` with the BSON type of every scalar made part of it (``1`` and ``1.0`` differ)."""
+    if isinstance(value, dict):
+        return {key: typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [typed(item) for item in value]
+    return (type(value).__name__, value)
+
+
+def comparable(doc: Document, drop_id: bool) -> Document:
+    doc = dict(doc)
+    if drop_id:
+        doc.pop("_id")
+    meta = dict(doc[META])
+    for name in PER_RUN:
+        meta[name] = name in meta
+    doc[META] = meta
+    return typed(doc)
+
+
+def assert_same(db: Database[Document], target: str, hand: str, key: list[str], drop_id: bool) -> int:
+    """Both collections hold the same documents, field for field and type for type."""
+    ours = [comparable(d, drop_id) for d in db[target].find().sort(key)]
+    theirs = [comparable(d, drop_id) for d in db[hand].find().sort(key)]
+    assert len(ours) == len(theirs), f"{target}: {len(ours)} documents, hand-written {len(theirs)}"
+    for mine, other in zip(ours, theirs, strict=True):
+        assert mine == other, f"{target} differs from the hand-written pass:\n{mine}\n{other}"
+    return len(ours)
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    name: str
+    partitions: int
+    key_format: str
+    period: dt.timedelta
+    handwritten: Callable[[Database[Document], dt.datetime], float]
+    hand: str
+    sort: list[str]
+    computed: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class Figures:
+    dagster: float
+    engine: float
+    agg: float
+    hand: float
+
+    @property
+    def total(self) -> float:
+        return self.dagster + self.engine + self.agg
+
+
+def measure(
+    db: Database[Document],
+    case: Case,
+    asset: dg.AssetsDefinition,
+    resources: dict[str, Any],
+    instance: dg.DagsterInstance,
+) -> tuple[Figures, int, int]:
+    db.drop_collection(case.name)
+    keys = [(START + case.period * i).strftime(case.key_format) for i in range(case.partitions)]
+    run = backfill(db, asset, keys, resources, instance)
+    hand = case.handwritten(db, START + case.period * case.partitions)
+    documents = assert_same(db, case.name, case.hand, case.sort, case.computed)
+    figures = Figures(run.wall - run.engine, run.engine - run.aggregate, run.aggregate, hand)
+    return figures, run.runs, documents
+
+
+def _row(label: str, f: Figures) -> str:
+    return (
+        f"  {label:<14}{f.dagster:>9.2f}{f.engine:>9.2f}{f.agg:>9.2f}{f.hand:>9.2f}"
+        f"{f.agg / f.hand:>10.2f}{f.total / f.hand:>10.2f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="168 hourly partitions and 30 daily ones")
+    parser.add_argument("--repeat", type=int, default=1, help="measure each rollup this many times")
     parser.add_argument(
         "--storage", choices=("memory", "sqlite"), default="memory", help="the Dagster instance's storage"
     )
     args = parser.parse_args()
     hours, events, days, orders = (168, 100_000, 30, 30_000) if args.full else (24, 6_000, 7, 3_000)
-    uri = os.environ.get(ENV_URI)
-    server = None
-    if not uri:
-        server = EmbeddedServer(Path(tempfile.mkdtemp(prefix="leaf-backfill-")) / "data")
-        server.start()
-        uri = server.uri
     instances = contextlib.ExitStack()
-    try:
+    with server_uri() as uri, instances:
         if args.storage == "sqlite":
             home = instances.enter_context(tempfile.TemporaryDirectory(prefix="leaf-backfill-home-"))
             instance = instances.enter_context(dg.instance_for_test(temp_dir=home))
@@ -207,34 +459,61 @@ def main() -> None:
         client.drop_database(db.name)
         seed(db, hours, events, days, orders)
         resources = {"mongo": MongoResource(uri=uri, database=db.name)}
-        specs = {
-            name: load_rollup_file(ROLLUPS / f"{name}.sql")
-            for name in ("user_activity_buckets", "customer_daily_orders")
-        }
-        assets = {a.key.to_user_string(): a for a in rollup_assets(list(specs.values()))}
-        cases = [
-            ("user_activity_buckets", hours, "%Y-%m-%d-%H:%M", dt.timedelta(hours=1), handwritten_buckets),
-            ("customer_daily_orders", days, "%Y-%m-%d", dt.timedelta(days=1), handwritten_orders),
+        schemas = [
+            s for path in sorted(SCHEMAS.glob("*.ddl")) for s in load_ddl(path).merged().schemas.values()
         ]
-        print(
-            f"{'rollup':<24}{'partitions':>11}{'runs':>6}{'backfill s':>12}{'engine s':>10}{'dagster s':>11}"
-            f"{'hand s':>9}{'ratio':>8}{'bare s':>9}{'ratio':>8}"
-        )
-        for name, count, fmt, period, handwritten in cases:
-            keys = [(START + period * i).strftime(fmt) for i in range(count)]
-            wall, engine, runs, pipeline = backfill(specs[name], assets[name], keys, resources, instance)
-            hand = handwritten(db, START + period * count)
-            bare = bare_pass(db, specs[name], pipeline) if runs == 1 else float("nan")
+        catalog = sql_catalog(schemas)
+        specs: list[RollupSpec] = [
+            dataclasses.replace(load_rollup_file(ROLLUPS / f"{name}.sql"), catalog=catalog)
+            for name in ("user_activity_buckets", "customer_daily_orders")
+        ]
+        assets = {a.key.to_user_string(): a for a in rollup_assets(specs)}
+        cases = [
+            Case("user_activity_buckets", hours, "%Y-%m-%d-%H:%M", dt.timedelta(hours=1), handwritten_buckets,
+                 "hand_buckets", ["_id"], computed=False),
+            Case("customer_daily_orders", days, "%Y-%m-%d", dt.timedelta(days=1), handwritten_orders,
+                 "hand_orders", ["customerId", "day"], computed=True),
+        ]  # fmt: skip
+        print(f"{events:,} events over {hours} hours, {orders:,} orders over {days} days; seconds:")
+        header = f"  {'':<14}{'dagster':>9}{'engine':>9}{'agg':>9}{'hand':>9}{'agg/hand':>10}{'all/hand':>10}"
+        results: dict[str, list[Figures]] = {case.name: [] for case in cases}
+        for rep in range(args.repeat):
+            for case in cases:
+                figures, runs, documents = measure(db, case, assets[case.name], resources, instance)
+                results[case.name].append(figures)
+                overflow = (
+                    ""
+                    if case.computed
+                    else f", {db[case.name].count_documents({'bucketSeq': {'$gt': 0}})} overflow"
+                )
+                print(f"{case.name} ({case.partitions} partitions, {runs} run(s), {documents:,} documents{overflow}, "
+                      f"same as hand-written), repetition {rep + 1}:")  # fmt: skip
+                print(header)
+                print(_row("", figures), flush=True)
+        print("\nover", args.repeat, "repetition(s):")
+        for name, runs_of in results.items():
+            print(name)
+            print(header)
+            for label, pick in (("min", min), ("median", statistics.median)):
+                print(
+                    _row(
+                        label,
+                        Figures(
+                            pick(f.dagster for f in runs_of),
+                            pick(f.engine for f in runs_of),
+                            pick(f.agg for f in runs_of),
+                            pick(f.hand for f in runs_of),
+                        ),
+                    )
+                )
+            ratios = [f.agg / f.hand for f in runs_of]
+            totals = [f.total / f.hand for f in runs_of]
             print(
-                f"{name:<24}{count:>11}{runs:>6}{wall:>12.2f}{engine:>10.2f}{wall - engine:>11.2f}"
-                f"{hand:>9.2f}{wall / hand:>8.2f}{bare:>9.2f}{wall / bare:>8.2f}"
+                f"  agg/hand min {min(ratios):.2f} median {statistics.median(ratios):.2f}; "
+                f"all/hand min {min(totals):.2f} median {statistics.median(totals):.2f}"
             )
         client.drop_database(db.name)
         client.close()
-    finally:
-        instances.close()
-        if server is not None:
-            server.stop()
 
 
 if __name__ == "__main__":

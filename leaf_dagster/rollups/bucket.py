@@ -14,7 +14,6 @@ up across a window's buckets; ``avg*`` and distinct counts (``uniquePages``) are
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -32,11 +31,13 @@ from leaf_dagster.rollups.fencing import (
 )
 from leaf_dagster.rollups.runs import (
     RollupResult,
+    Stopwatch,
     TimeWindow,
     check_shard_key,
     count_written,
     ensure_index,
     new_run_id,
+    partition_windows,
     record_run,
     utc_now,
     window_stamp,
@@ -56,10 +57,16 @@ def _values(field_name: str) -> Document:
 
 
 def summary_expression(spec: RollupSpec) -> Document:
+    """The summary of the events in ``$chunk``; each field's values are listed once (``$let``)."""
     assert spec.bucket is not None
+    listed = [
+        *spec.bucket.measures,
+        *(f for f in spec.bucket.distinct.values() if f not in spec.bucket.measures),
+    ]
+    names = {field_name: f"v{i}" for i, field_name in enumerate(listed)}
     summary: Document = {}
-    for field_name, names in spec.bucket.count_by.items():
-        for value, summary_name in names.items():
+    for field_name, by_value in spec.bucket.count_by.items():
+        for value, summary_name in by_value.items():
             summary[summary_name] = {
                 "$size": {
                     "$filter": {
@@ -70,7 +77,7 @@ def summary_expression(spec: RollupSpec) -> Document:
                 }
             }
     for measure in spec.bucket.measures:
-        values = _values(measure)
+        values = f"$${names[measure]}"
         summary[f"total{_cap(measure)}"] = {"$sum": values}
         summary[f"count{_cap(measure)}"] = {
             "$size": {"$filter": {"input": values, "as": "v", "cond": {"$isNumber": "$$v"}}}
@@ -79,9 +86,14 @@ def summary_expression(spec: RollupSpec) -> Document:
         summary[f"min{_cap(measure)}"] = {"$min": values}
         summary[f"max{_cap(measure)}"] = {"$max": values}
     for summary_name, field_name in spec.bucket.distinct.items():
-        present = {"$filter": {"input": _values(field_name), "as": "v", "cond": {"$gt": ["$$v", None]}}}
+        values = f"$${names[field_name]}"
+        present = {"$filter": {"input": values, "as": "v", "cond": {"$gt": ["$$v", None]}}}
         summary[summary_name] = {"$size": {"$setUnion": [present, []]}}
-    return summary
+    if not names:
+        return summary
+    return {
+        "$let": {"vars": {name: _values(field_name) for field_name, name in names.items()}, "in": summary}
+    }
 
 
 def _bucket_id(spec: RollupSpec, seq: Any) -> Document:
@@ -111,16 +123,27 @@ def bucket_pipeline(
     size = spec.bucket.size or spec.partition
     max_events = spec.bucket.max_events
     event = {column: f"${column}" for column in spec.columns if column not in spec.on}
+    # after $unwind: "$chunk" holds one bucket's events, "$bucketSeq" its number (a long), "$n" the
+    # number of events of its key and bucket date
     seq = "$bucketSeq"
     event_at = {"$let": {"vars": {"e": {"$arrayElemAt": ["$chunk", 0]}}, "in": f"$$e.{time_field}"}}
     last_at = {"$let": {"vars": {"e": {"$arrayElemAt": ["$chunk", -1]}}, "in": f"$$e.{time_field}"}}
+    if size == spec.partition and len(partition_windows(spec, window)) > 1:
+        # a bucket is one partition: its window is its own date and the next one
+        unit = _UNITS[size]
+        stamped_window: Any = {
+            "start": "$bucketDate",
+            "end": {"$dateAdd": {"startDate": "$bucketDate", "unit": unit, "amount": 1}},
+        }
+    else:
+        stamped_window = window_stamp(spec, window, "bucketDate")
     bucket_doc: Document = {
         "_id": _bucket_id(spec, seq),
         **{key: f"$key.{key}" for key in spec.on},
         "bucketDate": "$bucketDate",
         "bucketType": {"$literal": size},
         "bucketSize": {"$literal": size},
-        "bucketSeq": seq,
+        "bucketSeq": {"$toInt": seq},
         "eventCount": {"$size": "$chunk"},
         "events": "$chunk",
         "summary": summary_expression(spec),
@@ -131,7 +154,7 @@ def bucket_pipeline(
             "lastEventAt": last_at,
             "nextBucketId": {
                 "$cond": [
-                    {"$lt": [{"$add": [seq, 1]}, "$chunkCount"]},
+                    {"$lt": [{"$multiply": [{"$add": [seq, 1]}, max_events]}, "$n"]},
                     _bucket_id(spec, {"$add": [seq, 1]}),
                     None,
                 ]
@@ -141,7 +164,7 @@ def bucket_pipeline(
             "runId": {"$literal": run_id},
             "computedAt": {"$literal": computed_at},
             "sources": {"$literal": list(spec.sources)},
-            "window": window_stamp(spec, window, "bucketDate"),
+            "window": stamped_window,
             "fence": {"$literal": fence},
         },
     }
@@ -165,7 +188,8 @@ def bucket_pipeline(
                 "_id": 0,
                 "key": "$_id.key",
                 "bucketDate": "$_id.date",
-                "chunks": {
+                "n": {"$size": "$events"},
+                "chunk": {
                     "$map": {
                         "input": {"$range": [0, {"$size": "$events"}, max_events]},
                         "as": "start",
@@ -174,9 +198,7 @@ def bucket_pipeline(
                 },
             }
         },
-        {"$set": {"chunkCount": {"$size": "$chunks"}}},
-        {"$unwind": {"path": "$chunks", "includeArrayIndex": "bucketSeq"}},
-        {"$set": {"chunk": "$chunks", "bucketSeq": {"$toInt": "$bucketSeq"}}},
+        {"$unwind": {"path": "$chunk", "includeArrayIndex": "bucketSeq"}},
         {"$replaceWith": bucket_doc},
         {
             "$merge": {
@@ -228,7 +250,7 @@ def _run_bucket(
     on_pipeline: Callable[[list[Document]], None] | None,
 ) -> RollupResult:
     started_at = utc_now()
-    clock = time.perf_counter()
+    clock = Stopwatch()
     meta = spec.metadata_field
     compiled = sqlbridge.compile_rollup_sql(spec.sql, now=started_at, catalog=spec.catalog)
     pipeline = bucket_pipeline(
@@ -249,9 +271,11 @@ def _run_bucket(
     ensure_bucket_indexes(db, spec)
     check_shard_key(db, spec.target, ("_id",))
     held.verify()
+    clock.lap("prepare")
     db.get_collection(compiled.collection, write_concern=DURABLE).aggregate(
         pipeline, allowDiskUse=True
     ).close()
+    clock.lap("aggregate")
     target = db.get_collection(spec.target, write_concern=DURABLE)
     in_window = window.match("bucketDate")
     try:
@@ -260,6 +284,7 @@ def _run_bucket(
         target.delete_many({**in_window, f"{meta}.fence": held.epoch})
         raise
     removed = target.delete_many({**in_window, **stale_than(f"{meta}.fence", held.epoch)})
+    clock.lap("cleanup")
     written = count_written(
         target,
         spec,
@@ -273,6 +298,8 @@ def _run_bucket(
     result.documents_removed = removed.deleted_count
     result.partitions = written.partitions
     result.watermark = written.latest
-    result.duration_s = time.perf_counter() - clock
+    clock.lap("count")
+    result.timings = clock.laps
+    result.duration_s = clock.elapsed
     record_run(db, result, started_at)
     return result

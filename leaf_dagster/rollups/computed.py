@@ -5,7 +5,8 @@ Nothing is pulled into Python. Each output document gets ``<metadata_field>`` (d
 field's high-water mark the run covered), ``window`` for partitions, and ``fence``. The run's
 duration is in its record in ``_leaf_rollup_runs`` (``_id`` = ``runId``): writing it into every
 document after the merge cost as much as the merge. One ``$group`` over the run's documents
-(``runId`` is indexed) counts them, per partition for a run over several partitions.
+(found through the time column's index in a partition run, else through ``runId``'s) counts them,
+per partition for a run over several partitions.
 
 Modes:
 
@@ -49,6 +50,7 @@ from leaf_dagster.rollups.fencing import (
 from leaf_dagster.rollups.incremental import IncrementalPlan, average_stages, combine_stage, plan_incremental
 from leaf_dagster.rollups.runs import (
     RollupResult,
+    Stopwatch,
     TimeWindow,
     aware,
     check_shard_key,
@@ -131,6 +133,8 @@ def computed_pipeline(
     if plan is not None:
         stages += average_stages(plan, spec.metadata_field)
     key_stages, merge_on = sqlbridge.merge_stages(spec.sql, spec.on)
+    if key_stages == [{"$unset": "_id"}] and stages and _drops_id(stages[-1]):
+        key_stages = []  # the SQL's last $project already leaves _id out: one stage less per document
     stages += key_stages
     stages.append(
         _metadata_stage(
@@ -148,6 +152,11 @@ def computed_pipeline(
         }
     )
     return stages
+
+
+def _drops_id(stage: Document) -> bool:
+    project = stage.get("$project")
+    return isinstance(project, dict) and project.get("_id") in (0, False)
 
 
 def window_param_values(window: TimeWindow) -> dict[str, dt.datetime]:
@@ -221,7 +230,7 @@ def _run_computed(
     on_pipeline: Callable[[list[Document]], None] | None,
 ) -> RollupResult:
     started_at = utc_now()
-    clock = time.perf_counter()
+    clock = Stopwatch()
     epoch = held.epoch
     sql, plan = _sql_for(spec)
     params = window_param_values(window) if window is not None and spec.binds_window else None
@@ -252,7 +261,7 @@ def _run_computed(
             lower = previous
             watermark = incremental_watermark(source, spec, started_at)
             if watermark is None or (lower is not None and watermark <= lower):
-                return _nothing_new(db, spec, run_id, started_at, clock, previous)
+                return _nothing_new(db, spec, run_id, started_at, clock.started, previous)
         else:
             lower = None
             if time_field is None:
@@ -306,9 +315,14 @@ def _run_computed(
         on_pipeline(pipeline)
     target = db.get_collection(spec.target, write_concern=DURABLE)
     ensure_merge_index(target, spec.on)
-    ensure_index(target, [(f"{meta}.runId", 1)])
+    # A partition run finds its documents (clean-up, counts) through the time column's index, any
+    # other run through runId's: one index each, as every index costs each document the $merge writes.
+    in_scope: Document = {}
     if window is not None and spec.output_time_column:
+        in_scope = window.match(spec.output_time_column)
         ensure_index(target, [(spec.output_time_column, 1)])
+    else:
+        ensure_index(target, [(f"{meta}.runId", 1)])
     if spec.write == "replace":
         # The rollup owns its target: another unique index (left by an earlier `on:`) would make the
         # $merge fail on documents lacking its fields (or, on some servers, drop them silently).
@@ -321,11 +335,10 @@ def _run_computed(
             )
     check_shard_key(db, spec.target, spec.on)
     held.verify()
+    clock.lap("prepare")
     source.with_options(write_concern=DURABLE).aggregate(pipeline, allowDiskUse=True).close()
+    clock.lap("aggregate")
 
-    in_scope: Document = {}
-    if window is not None and spec.output_time_column:
-        in_scope = window.match(spec.output_time_column)
     if mode != "incremental":
         try:
             held.verify()  # the commit step: only the lease holder clears what it did not write
@@ -343,15 +356,18 @@ def _run_computed(
             unset = {column: "" for column in spec.columns if column not in spec.on}
             unset[meta] = ""
             result.documents_removed = target.update_many(older, {"$unset": unset}).modified_count
+        clock.lap("cleanup")
     written = count_written(
-        target, spec, run_id, scope={}, window=window, time_column=spec.output_time_column
+        target, spec, run_id, scope=in_scope, window=window, time_column=spec.output_time_column
     )
     result.documents_written = written.total
     result.partitions = written.partitions
+    clock.lap("count")
     moves_watermark = window is None and time_field and watermark is not None
     if moves_watermark and not commit_watermark(db, spec.name, watermark, run_id, fence=epoch):
         raise held.lost_error()
-    result.duration_s = time.perf_counter() - clock
+    result.timings = clock.laps
+    result.duration_s = clock.elapsed
     record_run(db, result, started_at)
     return result
 
@@ -396,6 +412,9 @@ def _run_partitions(
         extra={"partitions_run": len(parts), "leaf_run_ids": ", ".join(part.run_id for part in parts)},
         partitions=[(part.window, part.documents_written) for part in parts if part.window is not None],
     )
+    for part in parts:
+        for step, seconds in part.timings.items():
+            result.timings[step] = result.timings.get(step, 0.0) + seconds
     result.duration_s = time.perf_counter() - clock
     return result
 

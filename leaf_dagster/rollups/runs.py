@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,10 +74,29 @@ class RollupResult:
     extra: dict[str, Any] = field(default_factory=dict)
     # a run over several partitions (a backfill range): each partition's window and documents written
     partitions: list[tuple[TimeWindow, int]] = field(default_factory=list)
+    # seconds per step of the run (``prepare``, ``aggregate``, ``cleanup``, ``count``), see :class:`Stopwatch`
+    timings: dict[str, float] = field(default_factory=dict)
 
     def pipeline_json(self) -> list[Any]:
         """The pipeline as plain JSON (dates and ObjectIds in extended-JSON form)."""
         return json.loads(json_util.dumps(self.pipeline, json_options=json_util.RELAXED_JSON_OPTIONS))
+
+
+class Stopwatch:
+    """Where a run's time goes: ``lap(name)`` adds the time since the previous lap to ``laps[name]``."""
+
+    def __init__(self) -> None:
+        self.started = self._last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = self.laps.get(name, 0.0) + now - self._last
+        self._last = now
+
+    @property
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
 
 
 def partition_windows(spec: RollupSpec, window: TimeWindow) -> list[TimeWindow]:
@@ -296,6 +316,7 @@ def record_run(db: Database[Document], result: RollupResult, started_at: dt.date
             "documentsWritten": result.documents_written,
             "documentsRemoved": result.documents_removed,
             "durationMs": round(result.duration_s * 1000),
+            "timingsMs": {step: round(seconds * 1000) for step, seconds in result.timings.items()},
             "watermark": result.watermark,
             "sources": list(result.sources),
             "startedAt": started_at,

@@ -27,6 +27,7 @@ from leaf_dagster.rollups import (
     parse_rollup,
     run_computed_rollup,
 )
+from leaf_dagster.rollups.runs import RUNS_COLLECTION
 from leaf_dagster.sql import compile_sql, run_sql
 from tests.rollups.conftest import BUCKET_ROLLUP, make_events
 from tests.sql import duck_multi
@@ -149,6 +150,9 @@ def test_a_backfill_range_runs_the_sql_once_per_partition(seed_env: Env, engagem
     start = dt.datetime(2024, 6, 12, tzinfo=UTC)
     result = run_computed_rollup(db, engagement, window=TimeWindow(start, start + dt.timedelta(days=3)))
     assert result.mode == "partitions" and result.extra["partitions_run"] == 3
+    # one run of the engine per partition, each in the run log with its own window
+    records = list(db[RUNS_COLLECTION].find({"_id": {"$in": result.extra["leaf_run_ids"].split(", ")}}))
+    assert sorted(r["window"]["start"] for r in records) == [dt.datetime(2024, 6, d) for d in (12, 13, 14)]
     days = [_day(f"2024-06-{d}") for d in (12, 13, 14)]
     per_day = {w.start: _partition_rows(db, engagement, w) for w in days}
     assert result.documents_written == sum(len(rows) for rows in per_day.values())
@@ -385,3 +389,23 @@ def test_materialize_a_daily_partition_reading_two_days_of_hourly_buckets(
         after_midnight[e["userId"]] = after_midnight.get(e["userId"], 0) + 1
     assert on_15th == after_midnight  # the 15th reads the 14th and 15th: no events of the 13th
     assert per_day["2024-09-15"]["documents_written"] == len(on_15th)
+
+    # the run log says how each ranged run ran, in the words of the README's cost table
+    said = " ".join(entry.user_message for entry in instance.all_logs(ranged.run_id) if entry.user_message)
+    once_each = "its SQL reads :partition_start/:partition_end, so it ran once per partition"
+    assert f"engagement: 2 partitions, {once_each}" in said
+    assert f"`{once_each}`" in (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    bucket_range = dg.materialize(
+        assets,
+        selection=["buckets"],
+        resources=resources,
+        instance=instance,
+        tags={
+            "dagster/asset_partition_range_start": "2024-09-13-22:00",
+            "dagster/asset_partition_range_end": "2024-09-14-01:00",
+        },
+    )
+    said = " ".join(
+        entry.user_message for entry in instance.all_logs(bucket_range.run_id) if entry.user_message
+    )
+    assert "buckets: 4 partitions, in one aggregation over the whole range" in said
