@@ -278,6 +278,16 @@ def _wait_for_backfill(server: DagsterDev, backfill_id: str) -> dict[str, Any]:
     raise AssertionError(f"backfill {backfill_id} not finished in {BACKFILL_TIMEOUT_S}s: {backfill}")
 
 
+def step_processes(home: Path, run_id: str) -> dict[str, int]:
+    """The pid each step of a run ran in, from the run's events; asserts no step had a process of
+    its own (the code location's default executor runs a run's steps in the run's process)."""
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        events = [e.dagster_event for e in instance.all_logs(run_id) if e.dagster_event]
+    workers = [e.step_key for e in events if e.event_type_value.startswith("STEP_WORKER_")]
+    assert workers == [], f"steps started in processes of their own: {workers}"
+    return {e.step_key: e.pid for e in events if e.event_type_value == "STEP_START" and e.step_key and e.pid}
+
+
 def _expected_rows(db: Database[Document]) -> dict[tuple[object, dt.datetime], dict[str, Any]]:
     """The rollup computed from the orders of the range, one row per customer and day."""
     totals: dict[tuple[object, dt.datetime], list[Document]] = defaultdict(list)
@@ -383,6 +393,9 @@ def test_backfill_a_partition_range_from_the_ui(
         assert {m["runId"] for m in materializations} == {run["runId"]}
         # what the partition page shows: each partition's own figures
         by_partition = {m["partition"]: _metadata(m["metadataEntries"]) for m in materializations}
+
+    # the run of the rollup ran in one process (the run's), as the location's default executor does
+    assert list(step_processes(home, run["runId"])) == [ASSET]
 
     # the instance's own records agree with what the webserver showed
     with dg.DagsterInstance.from_config(str(home)) as instance:

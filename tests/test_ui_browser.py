@@ -21,7 +21,7 @@ from pymongo.database import Database
 from leaf_dagster.connection import Document
 from pipelines import datagen
 from tests.dagster_home import dagster_env
-from tests.test_ui_backfill import INSTANCE_YAML, DagsterDev, dagster_dev
+from tests.test_ui_backfill import INSTANCE_YAML, DagsterDev, dagster_dev, step_processes
 
 try:
     from selenium.webdriver.common.keys import Keys
@@ -208,6 +208,14 @@ def test_the_ui_in_a_real_browser(
         runs = _wait_runs(server, lambda r: any(t["key"] == "dagster/backfill" for t in r["tags"]), 1)
         assert [r["status"] for r in runs] == ["SUCCESS"], runs
         assert {m.partition_key for m in _materializations(home, "user_activity_buckets")} == set(hours)
+        # the rollup and both its checks ran in the run's one process: no process start per step
+        steps = step_processes(home, runs[0]["runId"])
+        assert set(steps) == {
+            "user_activity_buckets",
+            "user_activity_buckets_schema_compliance",
+            "user_activity_buckets_data_quality",
+        }, steps
+        assert len(set(steps.values())) == 1, steps
 
         # the Checks tab: each partition passed or failed, none "Skipped"
         executions = server.graphql(CHECK_EXECUTIONS, {"key": {"path": ["user_activity_buckets"]}})

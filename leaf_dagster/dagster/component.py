@@ -40,6 +40,7 @@ from leaf_dagster.dagster.checks import schema_asset_checks
 from leaf_dagster.dagster.component_columns import collection_metadata, column_lineage, rollup_column_schema
 from leaf_dagster.dagster.component_scaffold import LeafProjectScaffolder
 from leaf_dagster.dagster.component_sources import SourceCollection, source_observation
+from leaf_dagster.dagster.executors import in_process_or_multiprocess_executor
 from leaf_dagster.dagster.migrations import migration_definitions
 from leaf_dagster.dagster.resources import MongoResource
 from leaf_dagster.dagster.rollups import PoolBy, rollup_assets, rollup_job_and_schedule
@@ -105,6 +106,13 @@ class LeafProject(dg.Component, dg.Resolvable):
     # The rollups' Dagster concurrency pool: one per target (mongodb/<resource key>/<target>), or one
     # per MongoDB resource ("resource": mongodb/<resource key>); the limit is set in dagster.yaml.
     pool_by: PoolBy = "target"
+    # The code location's default executor, for the jobs that set none: the UI's "Materialize", its
+    # backfills and `dagster asset materialize` (Dagster's implicit asset job), and the migrations.
+    # "in_process": a run's steps share its process (a rollup and its checks: one process start and
+    # one code-location load per run, not per step), switchable per run with `execution: config:
+    # multiprocess: {}`; "multiprocess": Dagster's default, one process per step; null: the project
+    # sets none (for a code location that sets its executor elsewhere).
+    executor: Literal["in_process", "multiprocess"] | None = "in_process"
     # YYYY-MM-DD: where every partitioned rollup's partitions start, instead of each file's `start:`
     # (the example sets it to where its sample data starts, through a template variable).
     partitions_start: str | None = None
@@ -257,14 +265,14 @@ class LeafProject(dg.Component, dg.Resolvable):
             RAW_CHECKS_JOB,
             selection=dg.AssetSelection.checks(*raw_checks),
             description="The schema checks of the raw collections, written outside Dagster.",
-            executor_def=dg.in_process_executor,  # Great Expectations is imported once, not per check
+            executor_def=in_process_or_multiprocess_executor,  # Great Expectations imported once, not per check
         )
         observe_job = dg.define_asset_job(
             OBSERVE_JOB,
             selection=dg.AssetSelection.assets(*(s.spec.key for s in sources)).without_checks()
             | dg.AssetSelection.checks(*(c for f in freshness for c in f.check_keys)),
             description="Observe the raw collections (document count, newest event) and check their freshness.",
-            executor_def=dg.in_process_executor,
+            executor_def=in_process_or_multiprocess_executor,
         )
         jobs += [raw_job, observe_job]
         schedules.append(
@@ -290,6 +298,7 @@ class LeafProject(dg.Component, dg.Resolvable):
             jobs=jobs,
             schedules=schedules,
             resources={self.resource_key: self.mongo.resource()},
+            executor=self.default_executor(),
         )
         if not self.migrations:
             return project
@@ -301,6 +310,13 @@ class LeafProject(dg.Component, dg.Resolvable):
         return dg.Definitions.merge(project, migrations)
 
     # ---- helpers -------------------------------------------------------------------------------
+
+    def default_executor(self) -> dg.ExecutorDefinition | None:
+        if self.executor is None:
+            return None
+        if self.executor == "multiprocess":
+            return dg.multi_or_in_process_executor
+        return in_process_or_multiprocess_executor
 
     def _default_key(self, collection: str) -> dg.AssetKey:
         return dg.AssetKey([*self.key_prefix, collection])

@@ -42,6 +42,7 @@ from dagster._core.definitions.unresolved_asset_job_definition import Unresolved
 from pydantic import Field
 
 from leaf_dagster.connection import Document
+from leaf_dagster.dagster.executors import in_process_or_multiprocess_executor
 from leaf_dagster.dagster.partitions import late_event_schedule, partitions_for, window_of
 from leaf_dagster.dagster.resources import MongoResource
 from leaf_dagster.dagster.retries import TRANSIENT_RETRY_POLICY, fail_fast_unless_transient
@@ -386,7 +387,7 @@ def rollup_job_and_schedule(
         description=f"Materialize the {spec.name} rollup.",
         tags={MONGODB_TAG: resource_key},
         # one asset and its checks: steps in the run's own process, no process start and imports per step
-        executor_def=dg.in_process_executor,
+        executor_def=in_process_or_multiprocess_executor,
     )
     daily_cron = f"{daily_minute} {daily_hour} * * *"
     schedule: Schedule

@@ -268,8 +268,8 @@ def _run_bucket(
     )
     if on_pipeline is not None:
         on_pipeline(pipeline)
-    ensure_bucket_indexes(db, spec)
     check_shard_key(db, spec.target, ("_id",))
+    ensure_bucket_indexes(db, spec)
     held.verify()
     clock.lap("prepare")
     db.get_collection(compiled.collection, write_concern=DURABLE).aggregate(

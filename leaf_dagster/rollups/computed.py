@@ -313,6 +313,7 @@ def _run_computed(
         result.params = params
     if on_pipeline is not None:
         on_pipeline(pipeline)
+    check_shard_key(db, spec.target, spec.on)  # before the unique index a sharded target would refuse
     target = db.get_collection(spec.target, write_concern=DURABLE)
     ensure_merge_index(target, spec.on)
     # A partition run finds its documents (clean-up, counts) through the time column's index, any
@@ -333,7 +334,6 @@ def _run_computed(
                 f"{list(spec.on)}; if the rollup's `on:` changed, drop them (or the collection) and rerun",
                 source=spec.path,
             )
-    check_shard_key(db, spec.target, spec.on)
     held.verify()
     clock.lap("prepare")
     source.with_options(write_concern=DURABLE).aggregate(pipeline, allowDiskUse=True).close()

@@ -29,8 +29,9 @@ SIZE = datagen.SampleSize(users=6, days=1, events_per_user_day=48, products=2, r
 
 
 def buckets_and_quality_check_job() -> dg.JobDefinition:
-    """The example's bucket rollup and its server-side check, as a multiprocess job (reconstructed
-    in each step process from this function)."""
+    """The example's bucket rollup and its server-side check, as a job on the code location's default
+    executor (in-process unless the run's config says ``multiprocess``; reconstructed in each step
+    process from this function)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         location = dg.load_from_defs_folder(path_within_project=PIPELINES)
@@ -38,7 +39,6 @@ def buckets_and_quality_check_job() -> dg.JobDefinition:
             JOB,
             selection=dg.AssetSelection.assets(KEY).without_checks()
             | dg.AssetSelection.checks(dg.AssetCheckKey(KEY, QUALITY_CHECK)),
-            executor_def=dg.multiprocess_executor,
         )
         return dg.Definitions.merge(location, dg.Definitions(jobs=[job])).resolve_job_def(JOB)
 
@@ -54,7 +54,10 @@ def test_the_example_runs_under_the_multiprocess_executor(
             dg.reconstructable(buckets_and_quality_check_job),
             instance=instance,
             tags={"dagster/partition": HOUR},
-            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+            run_config={
+                "execution": {"config": {"multiprocess": {}}},  # the per-run switch, as in the launchpad
+                "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
+            },
         )
         assert result.success
         events = instance.all_logs(result.run_id)

@@ -15,11 +15,12 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pymongo import MongoClient, monitoring
 from pymongo.database import Database
 
 from leaf_dagster.connection import ENV_DB, ENV_URI, Document
-from leaf_dagster.rollups import TimeWindow, load_rollup_file, run_bucket_rollup
+from leaf_dagster.rollups import TimeWindow, load_rollup_file, run_bucket_rollup, run_computed_rollup
 from pipelines import datagen
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,26 +106,37 @@ class _Commands(monitoring.CommandListener):
         pass
 
 
-def test_a_rerun_builds_no_index(db: Database[Document], mongo_uri: str) -> None:
+@pytest.mark.parametrize("rollup", ["user_activity_buckets", "customer_daily_orders"])
+def test_a_rerun_builds_no_index(db: Database[Document], mongo_uri: str, rollup: str) -> None:
     """Each run asks the server which indexes exist (``listIndexes``: no per-process cache, so any
-    executor, any process) and sends ``createIndexes`` only for a missing one."""
+    executor, any process) and sends ``createIndexes`` only for a missing one: bucket and computed."""
     datagen.seed(db, SIZE)
-    spec = load_rollup_file(ROOT / "pipelines" / "rollups" / "user_activity_buckets.sql")
-    start = dt.datetime(2024, 9, 14, 5, tzinfo=dt.UTC)  # the partition HOUR
-    window = TimeWindow(start, start + dt.timedelta(hours=1))
+    spec = load_rollup_file(ROOT / "pipelines" / "rollups" / f"{rollup}.sql")
+    start = dt.datetime(2024, 9, 14, tzinfo=dt.UTC)
     runs: list[list[str]] = []
+    written: list[int] = []
     for _ in range(2):  # a fresh client each time: as a new process would connect
         listener = _Commands()
         client: MongoClient[Document] = MongoClient(mongo_uri, event_listeners=[listener])
         try:
-            result = run_bucket_rollup(client[db.name], spec, window)
+            if spec.pattern == "bucket":
+                hour = start + dt.timedelta(hours=5)  # the partition HOUR
+                result = run_bucket_rollup(
+                    client[db.name], spec, TimeWindow(hour, hour + dt.timedelta(hours=1))
+                )
+            else:
+                day = TimeWindow(start, start + dt.timedelta(days=1))
+                result = run_computed_rollup(client[db.name], spec, window=day)
         finally:
             client.close()
-        assert result.documents_written == len(_users_in_hour(db)) > 0
+        written.append(result.documents_written)
         runs.append(listener.names)
     first, second = runs
+    assert written[0] == written[1] > 0
+    if spec.pattern == "bucket":
+        assert written[0] == len(_users_in_hour(db))
     assert first.count("createIndexes") >= 1
     assert second.count("createIndexes") == 0
     assert second.count("listIndexes") >= 1
-    keys = [list(ix["key"]) for ix in db.user_activity_buckets.list_indexes()]
+    keys = [list(ix["key"]) for ix in db[spec.target].list_indexes()]
     assert len(keys) == len({tuple(k) for k in keys})  # no index twice under another name

@@ -51,6 +51,7 @@ def test_a_merge_key_without_the_shard_key_fails_before_writing(
     assert f"target {db.name}.customer_daily_orders is sharded on {{'region': 1, 'customerId': 1}}" in message
     assert "merges on ['customerId', 'day']" in message and "['region']" in message
     assert db.customer_daily_orders.count_documents({}) == 0
+    assert "customer_daily_orders" not in db.list_collection_names()  # not even an index built
 
     simulate_sharded("customer_daily_orders", {"customerId": "hashed"})  # the key is within `on`: runs
     assert run_computed_rollup(db, spec, window=DAY_WINDOW).documents_written == 20
@@ -68,3 +69,4 @@ def test_a_sharded_bucket_target_needs_the_shard_key_in_its_id(
     ):
         run_bucket_rollup(db, spec, HOUR_WINDOW)
     assert db.buckets.count_documents({}) == 0
+    assert "buckets" not in db.list_collection_names()  # not even an index built
