@@ -8,6 +8,7 @@ The anchor is dagster-dbt's ``DbtProjectComponent``: one ``defs.yaml`` and the p
       schemas: schemas            # *.ddl (CREATE DOCUMENT_SCHEMA): checks, column schemas
       migrations: migrations      # revision scripts: one job each, pending_migrations nightly
       mongo: {uri_env: LEAF_MONGODB_URI, database_env: LEAF_MONGODB_DB, database: leaf}
+      executor: in_process        # the location's default: a run's steps share its process
       translation:                # like DagsterDbtTranslator: per asset, template vars
         group_name: "{{ 'raw' if role == 'source' else spec.group_name }}"   # asset, name, role, …
 

@@ -18,10 +18,14 @@ The probe also reads each such literal as the probed type once, at the head: ``C
 on an integer field fails as in PostgreSQL even when no row is read.
 
 Probes are made only where a quoted literal in a value position (a CASE/COALESCE/GREATEST/LEAST/
-NULLIF result) meets a field of unknown type; a catalog type makes the field static (no probe). A
-field of the query's base collection or of a joined collection is probed; one computed by a CTE or
-subquery is not (its literal keeps the per-value reading, its own shape where the field is NULL),
-and neither is a query whose probes ``run_once`` could not place (``placeable``).
+NULLIF result, a set operation's column) meets a field of unknown type, or a field of unknown type
+meets a computed text value (``literals.as_text``); a catalog type makes the field static (no
+probe). Fields of the query's collection, of joined collections, array elements (``tags[0]``) and
+fields a CTE or subquery in FROM passes through are probed, also through CASE/COALESCE/NULLIF/
+GREATEST/LEAST; a UNION branch probes at the head of its own ``$unionWith`` pipeline. Not probed
+(the literal keeps its per-value reading, its own shape where the field is NULL): fields read in a
+subquery expression, arithmetic results, and a query whose probes ``run_once`` cannot place
+(``placeable``: it is compiled again without them).
 """
 
 from __future__ import annotations

@@ -236,3 +236,15 @@ def test_probes_of_joined_collections_and_union_branches_run_once_at_their_pipel
     ):
         outcome = run_one(pg, db, sql)
         assert outcome.status == "pass", (sql, outcome.kind, outcome.detail)
+
+
+def test_a_rollup_input_window_keeps_the_probe_once_at_the_head(
+    unknown_db: tuple[PgDatabase, Database[Any]],
+) -> None:
+    """``with_input`` (rollups' window ``$match``) runs the probe over the whole collection, once."""
+    _, db = unknown_db
+    compiled = compile_sql("SELECT _id, COALESCE(s, '30') AS a, COALESCE(i, '30') AS b FROM u")
+    stages = compiled.with_input([{"$match": {"_id": {"$in": [3, 4, 7]}}}])  # rows where s and i are NULL
+    assert stages[0] == {"$limit": 1} and sum("$lookup" in s for s in stages) == 3  # 2 probes + the body
+    rows = sorted(db[COLLECTION].aggregate(stages), key=lambda r: r["_id"])
+    assert [(r["a"], r["b"]) for r in rows] == [("30", 30)] * 3
