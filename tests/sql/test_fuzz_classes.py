@@ -157,6 +157,13 @@ def test_an_error_in_sqls_open_evaluation_order_is_both_raising(
     outcome = run_one(pg, db, sql)
     assert (outcome.status, outcome.kind) == ("pass", "both-error"), outcome.detail
     assert "another order" in outcome.detail
+    # PostgreSQL stops aggregating groups at the LIMIT (sorted groups); we aggregate them all
+    limited = (
+        "SELECT ABS(d - f) AS k, VAR_SAMP(NULLIF(-(1), CAST(f AS INT))) AS a0 FROM t WHERE b "
+        "GROUP BY ABS((d - f)) ORDER BY k LIMIT 5"
+    )
+    assert isinstance(_pg(pg, limited), Result)
+    assert run_one(pg, db, limited).kind == "both-error"
     guarded = "SELECT _id FROM t WHERE CASE WHEN i > 100 THEN FALSE ELSE i * 2 > 5 END"
     assert isinstance(_pg(pg, guarded), Result)
     assert not _error_in_open_order(pg, guarded, "integer out of range")
