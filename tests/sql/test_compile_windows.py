@@ -28,7 +28,7 @@ DOCUMENTED = {
     "$avg", "$min", "$max", "$first", "$last", "$divide", "$subtract", "$add", "$multiply", "$floor",
     "$mod", "$lte", "$toLong", "$literal", "$arrayElemAt", "$gt", "$expr",
     "$switch", "$let", "$type", "$toDecimal", "$toInt", "$concat", "$substrCP", "$in", "$and", "$or",
-    "$abs", "$log10", "$pow", "$trunc", "$lt", "$toDouble",
+    "$abs", "$log10", "$pow", "$trunc", "$lt", "$toDouble", "$isNumber",
 }  # fmt: skip
 
 
