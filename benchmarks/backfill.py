@@ -3,7 +3,8 @@
     python benchmarks/backfill.py             # a day of hourly buckets, a week of daily orders (minutes)
     python benchmarks/backfill.py --full      # a week of hourly buckets (168 partitions, ~100k events)
                                               # and a month of daily orders (long on the embedded server)
-    python benchmarks/backfill.py --repeat 3  # each measurement 3 times, side by side: min and median
+    python benchmarks/backfill.py --repeat 3  # each measurement 3 times, side by side, the order of
+                                              # backfill and hand-written pass alternated: min and median
 
 Uses ``LEAF_MONGODB_URI`` if set, else a temporary embedded server. The data follows the example's
 schemas (``pipelines/schemas``: ObjectId keys, the declared fields), and the rollups get the code
@@ -41,6 +42,7 @@ import argparse
 import contextlib
 import dataclasses
 import datetime as dt
+import os
 import random
 import statistics
 import tempfile
@@ -52,12 +54,12 @@ from typing import Any
 
 import dagster as dg
 from bson import Int64, ObjectId
-from pymongo import MongoClient
+from pymongo import MongoClient, monitoring
 from pymongo.database import Database
 
-from leaf_dagster.connection import Document
+from leaf_dagster.connection import ENV_URI, Document
 from leaf_dagster.dagster import MongoResource, rollup_assets
-from leaf_dagster.embedded import server_uri
+from leaf_dagster.embedded import EmbeddedServer
 from leaf_dagster.rollups import RollupSpec, load_rollup_file
 from leaf_dagster.rollups.runs import RUNS_COLLECTION
 from leaf_dagster.schema import load_ddl, sql_catalog
@@ -403,16 +405,65 @@ class Case:
     computed: bool
 
 
+class ServerClock(monitoring.CommandListener):
+    """The CPU time the embedded server's process spent while each command ran (``/proc``): unlike
+    wall time, it does not count the time other processes of a shared machine hold the cores.
+    Attributed per command (commands overlapping it, such as a lease's heartbeat, included)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.pending: dict[int, tuple[float, str | None]] = {}
+        self.spent: list[tuple[str | None, float]] = []  # ($merge target or None, CPU seconds)
+
+    def cpu(self) -> float:
+        with open(f"/proc/{self.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / self.tick
+
+    def reset(self) -> None:
+        self.spent = []
+
+    def total(self, into: str | None = None) -> float:
+        """CPU seconds of the commands merging into ``into`` (of all commands if None)."""
+        return sum(seconds for target, seconds in self.spent if into is None or target == into)
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        into = None
+        if event.command_name == "aggregate":
+            last = (event.command.get("pipeline") or [{}])[-1]
+            into = last.get("$merge", {}).get("into") if isinstance(last, dict) else None
+        self.pending[event.request_id] = (self.cpu(), into)
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        start, into = self.pending.pop(event.request_id, (None, None))
+        if start is not None:
+            self.spent.append((into, self.cpu() - start))
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        self.pending.pop(event.request_id, None)
+
+
 @dataclasses.dataclass(frozen=True)
 class Figures:
     dagster: float
     engine: float
     agg: float
     hand: float
+    # CPU seconds: the server's for the rollup's aggregation, its other commands, the hand-written
+    # pass; the benchmark process's during the backfill (Dagster and the engine's Python)
+    cpu_agg: float = float("nan")
+    cpu_engine: float = float("nan")
+    cpu_hand: float = float("nan")
+    cpu_client: float = float("nan")
 
     @property
     def total(self) -> float:
         return self.dagster + self.engine + self.agg
+
+    @property
+    def cpu_total(self) -> float:
+        return self.cpu_agg + self.cpu_engine + self.cpu_client
 
 
 def measure(
@@ -421,20 +472,54 @@ def measure(
     asset: dg.AssetsDefinition,
     resources: dict[str, Any],
     instance: dg.DagsterInstance,
+    *,
+    hand_first: bool,
+    clock: ServerClock | None,
 ) -> tuple[Figures, int, int]:
+    """One backfill and one hand-written pass, in the order asked (alternated over repetitions, so
+    that a change of the machine's load does not always fall on the same side)."""
     db.drop_collection(case.name)
     keys = [(START + case.period * i).strftime(case.key_format) for i in range(case.partitions)]
+    end = START + case.period * case.partitions
+    cpu: dict[str, float] = {}
+
+    def handwritten() -> float:
+        if clock:
+            clock.reset()
+        seconds = case.handwritten(db, end)
+        cpu["hand"] = clock.total() if clock else float("nan")
+        return seconds
+
+    hand = handwritten() if hand_first else 0.0
+    if clock:
+        clock.reset()
+    client_started = time.process_time()
     run = backfill(db, asset, keys, resources, instance)
-    hand = case.handwritten(db, START + case.period * case.partitions)
+    cpu["client"] = time.process_time() - client_started
+    if clock:
+        cpu["agg"] = clock.total(case.name)
+        cpu["engine"] = clock.total() - cpu["agg"]
+    hand = hand if hand_first else handwritten()
     documents = assert_same(db, case.name, case.hand, case.sort, case.computed)
-    figures = Figures(run.wall - run.engine, run.engine - run.aggregate, run.aggregate, hand)
+    figures = Figures(
+        run.wall - run.engine,
+        run.engine - run.aggregate,
+        run.aggregate,
+        hand,
+        cpu.get("agg", float("nan")),
+        cpu.get("engine", float("nan")),
+        cpu["hand"],
+        cpu["client"],
+    )
     return figures, run.runs, documents
 
 
 def _row(label: str, f: Figures) -> str:
     return (
         f"  {label:<14}{f.dagster:>9.2f}{f.engine:>9.2f}{f.agg:>9.2f}{f.hand:>9.2f}"
-        f"{f.agg / f.hand:>10.2f}{f.total / f.hand:>10.2f}"
+        f"{f.agg / f.hand:>10.2f}{f.total / f.hand:>10.2f}\n"
+        f"  {label + ' CPU':<14}{f.cpu_client:>9.2f}{f.cpu_engine:>9.2f}{f.cpu_agg:>9.2f}{f.cpu_hand:>9.2f}"
+        f"{f.cpu_agg / f.cpu_hand:>10.2f}{f.cpu_total / f.cpu_hand:>10.2f}"
     )
 
 
@@ -448,7 +533,15 @@ def main() -> None:
     args = parser.parse_args()
     hours, events, days, orders = (168, 100_000, 30, 30_000) if args.full else (24, 6_000, 7, 3_000)
     instances = contextlib.ExitStack()
-    with server_uri() as uri, instances:
+    with instances:
+        uri = os.environ.get(ENV_URI)
+        clock = None
+        if not uri:
+            server = instances.enter_context(EmbeddedServer())
+            uri = server.uri
+            assert server.process is not None
+            clock = ServerClock(server.process.pid)
+            monitoring.register(clock)
         if args.storage == "sqlite":
             home = instances.enter_context(tempfile.TemporaryDirectory(prefix="leaf-backfill-home-"))
             instance = instances.enter_context(dg.instance_for_test(temp_dir=home))
@@ -479,7 +572,9 @@ def main() -> None:
         results: dict[str, list[Figures]] = {case.name: [] for case in cases}
         for rep in range(args.repeat):
             for case in cases:
-                figures, runs, documents = measure(db, case, assets[case.name], resources, instance)
+                figures, runs, documents = measure(
+                    db, case, assets[case.name], resources, instance, hand_first=rep % 2 == 1, clock=clock
+                )
                 results[case.name].append(figures)
                 overflow = (
                     ""
