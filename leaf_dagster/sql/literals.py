@@ -48,6 +48,78 @@ class Unreadable(ValueError):
     """The literal does not spell a value of the type it meets."""
 
 
+class UnsupportedArray(ValueError):
+    """An array literal beyond the exact subset read here (nested arrays, dimension decorations)."""
+
+
+_DIMENSIONS = re.compile(r"^\s*\[")
+
+
+def parse_array(text: str) -> list[str | None]:
+    """The element texts of a one-dimensional array literal (``'{a,"b c",NULL}'``; NULL for a bare
+    NULL): PostgreSQL's array input for the subset of its syntax read exactly here. Raises
+    ``Unreadable`` for what PostgreSQL rejects and ``UnsupportedArray`` for what it would read but
+    this does not (nested braces, ``[1:2]=`` dimensions, backslashes outside quotes)."""
+    body = text.strip()
+    if _DIMENSIONS.match(body):
+        raise UnsupportedArray("an array literal with dimension decorations")
+    if not body.startswith("{") or not body.endswith("}") or len(body) < 2:
+        raise Unreadable(f'malformed array literal: "{text}"')
+    inner = body[1:-1]
+    if not inner.strip():
+        return []
+    items: list[str | None] = []
+    i, n = 0, len(inner)
+    while True:
+        while i < n and inner[i].isspace():
+            i += 1
+        if i < n and inner[i] == "{":
+            raise UnsupportedArray("a nested array literal")
+        if i < n and inner[i] == '"':
+            i += 1
+            chars: list[str] = []
+            while i < n and inner[i] != '"':
+                if inner[i] == "\\" and i + 1 < n:
+                    i += 1
+                chars.append(inner[i])
+                i += 1
+            if i >= n:
+                raise Unreadable(f'malformed array literal: "{text}"')
+            i += 1
+            while i < n and inner[i].isspace():
+                i += 1
+            items.append("".join(chars))
+        else:
+            start = i
+            while i < n and inner[i] not in ',"{}\\':
+                i += 1
+            if i < n and inner[i] == "\\":
+                raise UnsupportedArray("a backslash outside quotes in an array literal")
+            if i < n and inner[i] in '"{}':
+                if inner[i] == "{":
+                    raise UnsupportedArray("a nested array literal")
+                raise Unreadable(f'malformed array literal: "{text}"')
+            word = inner[start:i].strip()
+            if not word:
+                raise Unreadable(f'malformed array literal: "{text}"')
+            items.append(None if word.upper() == "NULL" else word)
+        if i >= n:
+            return items
+        if inner[i] != ",":
+            raise Unreadable(f'malformed array literal: "{text}"')
+        i += 1
+
+
+def check_array_syntax(text: str, fail: Callable[[str], Exception]) -> None:
+    """Refuses a literal that may meet an array but is an array literal not read exactly here."""
+    try:
+        parse_array(text)
+    except UnsupportedArray as exc:
+        raise fail(f"{exc} is not supported: '{text}'") from None
+    except Unreadable:
+        pass
+
+
 def parse_bool(text: str) -> bool:
     """PostgreSQL's boolean input: t/true/yes/on/1, f/false/no/off/0 and unique prefixes."""
     word = text.strip().lower()
@@ -184,6 +256,7 @@ def resolve(
     dynamic = [o for o in typed if o.type not in STATIC]
     if not dynamic:
         return const(text, SqlType.TEXT)  # beside other literals only: text, as in PostgreSQL
+    check_array_syntax(text, fail)
     subject = dynamic[0].expr if len(dynamic) == 1 else {"$ifNull": [*(o.expr for o in dynamic), None]}
     origins = [o.origin for o in dynamic]
     probes = active() if result and all(origins) else None
@@ -442,6 +515,9 @@ def _switch(text: str, subject: Any, kind_of: Any, default: Any) -> dict[str, An
         else:
             groups.append((types, v))
     branches = [{"case": {"$in": [kind_of, types]}, "then": _quoted(v)} for types, v in groups if types]
+    array = _array_reading(text, subject)
+    if array is not None:
+        branches.append({"case": {"$eq": [kind_of, "array"]}, "then": array})
     branches += _error_branches(text, subject, kind_of)
     return {"$switch": {"branches": branches, "default": _quoted(default)}}
 
@@ -449,10 +525,39 @@ def _switch(text: str, subject: Any, kind_of: Any, default: Any) -> dict[str, An
 def _error_branches(text: str, subject: Any, kind_of: Any = None) -> list[dict[str, Any]]:
     _, bad = readings_by_kind(text)
     kind_of = {"$type": subject} if kind_of is None else kind_of
-    return [
+    branches = [
         {"case": {"$in": [kind_of, list(kind.bson)]}, "then": runtime_error(message, subject)}
         for kind, message in bad
     ]
+    try:
+        parse_array(text)
+    except (Unreadable, UnsupportedArray) as exc:
+        branches.append({"case": {"$eq": [kind_of, "array"]}, "then": runtime_error(str(exc), subject)})
+    return branches
+
+
+def _array_reading(text: str, subject: Any) -> Any:
+    """The literal read as an array beside an array value (None where it is no array literal): its
+    elements take the type of the value's elements (the BSON type of its first non-NULL one), as a
+    quoted literal beside them would; text where the value has none."""
+    try:
+        items = parse_array(text)
+    except (Unreadable, UnsupportedArray):
+        return None
+    if not items:
+        return {"$literal": []}
+    words = [w for w in items if w is not None]
+    first = {"$first": {"$filter": {"input": subject, "cond": {"$ne": ["$$this", None]}}}}
+    branches = []
+    for kind in KINDS:
+        try:
+            read = {w: kind.read(w) for w in words}
+        except Unreadable as exc:
+            then: Any = runtime_error(str(exc), subject)
+        else:
+            then = {"$literal": [None if w is None else read[w] for w in items]}
+        branches.append({"case": {"$in": [{"$type": first}, list(kind.bson)]}, "then": then})
+    return {"$switch": {"branches": branches, "default": {"$literal": items}}}
 
 
 def match_guard(path: str, text: str) -> dict[str, Any] | None:

@@ -16,7 +16,7 @@ as 30. One exception keeps time ranges on an index: in a plain ``$match``, ``<``
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.literals import (
     STATIC,
     Unreadable,
+    check_array_syntax,
     comparable,
     is_unknown,
     match_guard,
@@ -410,15 +411,16 @@ class Conditions:
             return None
         if is_unknown(value) and match_guard(array.path, value.value) is not None:
             return None  # its guard would test the array's type, not its elements': keep $expr
-        return self._match_compare("$eq", array, value, True, node)
+        return self._match_compare("$eq", array, value, True, node, elements=True)
 
     def filter_expr(self, node: exp.Expr, want: bool) -> dict[str, Any]:
         truth = self.truth(node, want)
         return NEVER if truth is False else {} if truth is True else {"$expr": truth}
 
     def _match_compare(
-        self, op: str, a: Typed, b: Typed, want: bool, node: exp.Expr | None = None
+        self, op: str, a: Typed, b: Typed, want: bool, node: exp.Expr | None = None, elements: bool = False
     ) -> dict[str, Any] | None:
+        """``elements``: ``a`` is an array whose elements are compared (``b = ANY(a)``)."""
         if a.path is None:
             a, b, op = b, a, MIRROR[op]
         if a.path is None or not b.is_const:
@@ -426,7 +428,14 @@ class Conditions:
         if not want:
             op = NEGATE[op]
         if is_unknown(b) and a.type not in STATIC:
-            return self._match_unknown(op, a.path, b.value)
+            check_array_syntax(b.value, self.failure(node))
+            plain = self._match_unknown(op, a.path, b.value, not elements)
+            if elements:
+                return plain
+            # An array value reads the literal as an array (``tags = '{vip}'``): query operators
+            # would match its elements instead, so arrays take the $expr comparison.
+            arrays = {a.path: {"$type": "array"}, "$expr": self.compare(op, a, b, True, node)}
+            return {"$or": [*_spliced("$or", [plain]), arrays]}
         typed = b.untyped or a.type in STATIC
         b = resolve(b, [a], self.failure(node))
         if b.value is None:
@@ -443,7 +452,7 @@ class Conditions:
         ors = [{a.path: {op: v}} for v in values]
         return ors[0] if len(ors) == 1 else {"$or": ors}
 
-    def _match_unknown(self, op: str, path: str, text: str) -> dict[str, Any]:
+    def _match_unknown(self, op: str, path: str, text: str, scalars: bool = False) -> dict[str, Any]:
         """``field op 'text'`` for a field typed only per value: each BSON type with its reading.
 
         Query operators are type-bracketed, so ``{f: {$in: [30, '30']}}`` matches a number field as
@@ -452,21 +461,28 @@ class Conditions:
         the literal cannot be read as makes the server fail, as PostgreSQL does.
         """
         groups = reading_groups(text)
+        not_array = ["array"] if scalars else []
         if op == "$eq":
-            ors: list[dict[str, Any]] = [{path: {"$in": [v for _, v in groups]}}]
+            ors: list[dict[str, Any]] = [
+                {path: self._not_unreadable({"$in": [v for _, v in groups]}, also=not_array)}
+            ]
         elif op == "$ne":
-            ors = [{path: self._not_unreadable({"$nin": [*(v for _, v in groups), None]}, text)}]
+            ors = [
+                {path: self._not_unreadable({"$nin": [*(v for _, v in groups), None]}, text, also=not_array)}
+            ]
         else:
-            ors = [{path: {"$type": types, op: v}} for types, v in groups]
+            ors = [
+                {path: self._not_unreadable({"$type": types, op: v}, also=not_array)} for types, v in groups
+            ]
         guard = match_guard(path, text)
         ors += [guard] if guard is not None else []
         return ors[0] if len(ors) == 1 else {"$or": ors}
 
     @staticmethod
-    def _not_unreadable(condition: dict[str, Any], *texts: str) -> dict[str, Any]:
+    def _not_unreadable(condition: dict[str, Any], *texts: str, also: Sequence[str] = ()) -> dict[str, Any]:
         """``condition`` for values of the BSON types every literal can be read as: the others must
         reach the failing branch (a ``$ne`` would otherwise match them first)."""
-        bad = sorted({t for text in texts for t in unreadable_types(text)})
+        bad = sorted({*also, *(t for text in texts for t in unreadable_types(text))})
         return {**condition, "$not": {"$type": bad}} if bad else condition
 
     def _match_in(self, node: exp.In, want: bool) -> dict[str, Any] | None:

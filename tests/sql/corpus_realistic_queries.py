@@ -61,10 +61,6 @@ CROSS_CATEGORY = (
     "category (boolean = 1, timestamp > 20240101) matches nothing where PostgreSQL says 'operator "
     "does not exist'"
 )
-ARRAY_LITERAL = (
-    "sql-literals (#10 literal typing): a quoted literal compared with an array field is text, where "
-    "PostgreSQL reads it as an array ('{}', '{vip}'): tags = '{}' matches nothing"
-)
 SCHEMALESS = "no catalog: a field no document holds reads as NULL (PostgreSQL: column does not exist)"
 
 CATALOG = {
@@ -1774,8 +1770,10 @@ MORE2 = [
         "more2_week_date",
         "SELECT DATE_TRUNC('week', createdAt)::date AS wk, COUNT(*) FROM orders WHERE createdAt >= '2024-08-01' GROUP BY 1 ORDER BY 1",
     ),
-    C("more2_tags_empty_literal", "SELECT COUNT(*) FROM users WHERE tags = '{}'", xfail=ARRAY_LITERAL),
-    C("more2_tags_array_literal", "SELECT COUNT(*) FROM users WHERE tags = '{vip}'", xfail=ARRAY_LITERAL),
+    C("more2_tags_empty_literal", "SELECT COUNT(*) FROM users WHERE tags = '{}'"),
+    C("more2_tags_array_literal", "SELECT COUNT(*) FROM users WHERE tags = '{vip}'"),
+    C("more2_tags_not_empty_literal", "SELECT COUNT(*) FROM users WHERE tags <> '{}'"),
+    C("more2_tags_literal_left", "SELECT _id, '{vip}' = tags AS vip_only FROM users ORDER BY _id LIMIT 20"),
     C("more2_yesterday", "SELECT COUNT(*) FROM orders WHERE createdAt::date = CURRENT_DATE - 1"),
     C(
         "more2_interval_times",
