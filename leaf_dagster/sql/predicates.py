@@ -26,6 +26,7 @@ from leaf_dagster.sql import numeric
 from leaf_dagster.sql.arrays import is_quantified, quantified_truth, quantifier
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.literals import (
+    COMPARED_KINDS,
     STATIC,
     Unreadable,
     check_array_syntax,
@@ -409,7 +410,7 @@ class Conditions:
         array, value = self.tr.translate(found[1]), self.tr.translate(node.this)
         if array.path is None or not value.is_const or value.value is None:
             return None
-        if is_unknown(value) and match_guard(array.path, value.value) is not None:
+        if is_unknown(value) and match_guard(array.path, value.value, COMPARED_KINDS) is not None:
             return None  # its guard would test the array's type, not its elements': keep $expr
         return self._match_compare("$eq", array, value, True, node, elements=True)
 
@@ -460,7 +461,7 @@ class Conditions:
         to its BSON types (a double and a decimal reading of '0.1' differ). A field holding a type
         the literal cannot be read as makes the server fail, as PostgreSQL does.
         """
-        groups = reading_groups(text)
+        groups = reading_groups(text, COMPARED_KINDS)
         not_array = ["array"] if scalars else []
         if op == "$eq":
             ors: list[dict[str, Any]] = [
@@ -474,7 +475,7 @@ class Conditions:
             ors = [
                 {path: self._not_unreadable({"$type": types, op: v}, also=not_array)} for types, v in groups
             ]
-        guard = match_guard(path, text)
+        guard = match_guard(path, text, COMPARED_KINDS)
         ors += [guard] if guard is not None else []
         return ors[0] if len(ors) == 1 else {"$or": ors}
 
@@ -482,7 +483,7 @@ class Conditions:
     def _not_unreadable(condition: dict[str, Any], *texts: str, also: Sequence[str] = ()) -> dict[str, Any]:
         """``condition`` for values of the BSON types every literal can be read as: the others must
         reach the failing branch (a ``$ne`` would otherwise match them first)."""
-        bad = sorted({*also, *(t for text in texts for t in unreadable_types(text))})
+        bad = sorted({*also, *(t for text in texts for t in unreadable_types(text, COMPARED_KINDS))})
         return {**condition, "$not": {"$type": bad}} if bad else condition
 
     def _match_in(self, node: exp.In, want: bool) -> dict[str, Any] | None:
@@ -499,8 +500,8 @@ class Conditions:
         values: list[Any] = []
         for item in items:
             if is_unknown(item) and value.type not in STATIC:
-                values.extend(v for _, v in reading_groups(item.value))
-                guard = match_guard(value.path, item.value)
+                values.extend(v for _, v in reading_groups(item.value, COMPARED_KINDS))
+                guard = match_guard(value.path, item.value, COMPARED_KINDS)
                 if guard is not None and guard not in guards:
                     guards.append(guard)
             else:

@@ -51,11 +51,6 @@ INT32_DOUBLE = (
     "double precision is an integer here (the written type mapping), so / truncates; with a catalog "
     "the query agrees (num_total_over_qty_catalog)"
 )
-QUOTED_DECIMAL_INT32 = (
-    "sql-literals (#10 literal typing): total >= '19.99' reads the literal as an integer against an "
-    "int32-stored whole number and fails ('invalid input syntax for type integer'); PostgreSQL's "
-    "column is double precision"
-)
 CROSS_CATEGORY = (
     "sql-literals/predicates: a field of unknown type compared with a constant of another type "
     "category (boolean = 1, timestamp > 20240101) matches nothing where PostgreSQL says 'operator "
@@ -1108,8 +1103,9 @@ NUMBERS = [
     C(
         "num_quoted_decimal",
         "SELECT COUNT(*) FROM orders WHERE total >= '19.99' AND total <= '250.00'",
-        xfail=QUOTED_DECIMAL_INT32,
     ),
+    C("num_quoted_decimal_value", "SELECT _id, total < '100.5' AS under FROM orders ORDER BY _id LIMIT 40"),
+    C("num_quoted_decimal_in", "SELECT COUNT(*) FROM orders WHERE total IN ('100.0', '19.99', '250')"),
     C("num_equal_decimal_literal", "SELECT COUNT(*) FROM orders WHERE total = 0.1 OR total = 19.99"),
     C("num_in_quoted", "SELECT COUNT(*) FROM users WHERE age IN ('30', '31', '32')"),
     C(
