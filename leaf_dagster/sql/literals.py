@@ -541,7 +541,7 @@ def _switch(
         else:
             groups.append((types, v))
     branches = [{"case": {"$in": [kind_of, types]}, "then": _quoted(v)} for types, v in groups if types]
-    array = _array_reading(text, subject)
+    array = array_reading(text, subject)
     if array is not None:
         branches.append({"case": {"$eq": [kind_of, "array"]}, "then": array})
     branches += _error_branches(text, subject, kind_of, kinds)
@@ -564,7 +564,7 @@ def _error_branches(
     return branches
 
 
-def _array_reading(text: str, subject: Any) -> Any:
+def array_reading(text: str, subject: Any) -> Any:
     """The literal read as an array beside an array value (None where it is no array literal): its
     elements take the type of the value's elements (the BSON type of its first non-NULL one), as a
     quoted literal beside them would; text where the value has none."""

@@ -68,6 +68,10 @@ def cases() -> list[str]:
         out.append(f"SELECT _id FROM {COLLECTION} WHERE {f} {op} {lit} ORDER BY _id")  # $match
         out.append(f"SELECT _id, {lit} {op} {f} AS c FROM {COLLECTION} ORDER BY _id")  # $expr
         out.append(f"SELECT COUNT(*) AS c FROM {COLLECTION} WHERE NOT ({f} {op} {lit}) OR _id = 1")
+    for lit, f in itertools.product(LITERALS, ("t", "n")):
+        out.append(f"SELECT _id, {f} @> {lit} AS c FROM {COLLECTION} ORDER BY _id")
+        out.append(f"SELECT _id, {lit} <@ {f} AS c FROM {COLLECTION} ORDER BY _id")
+        out.append(f"SELECT _id FROM {COLLECTION} WHERE {lit} && {f} ORDER BY _id")
     return out
 
 
@@ -111,3 +115,8 @@ def test_array_literals_not_read_exactly_are_refused_with_their_position(literal
             compile_sql(sql)
     with pytest.raises(UnsupportedArray):
         parse_array(literal.strip("'"))
+
+
+def test_containment_of_two_quoted_literals_is_refused() -> None:
+    with pytest.raises(LeafSQLError, match="could not determine polymorphic type"):
+        compile_sql("SELECT '{a}' @> '{a}' AS c FROM users")
