@@ -422,10 +422,13 @@ class Conditions:
         self, op: str, a: Typed, b: Typed, want: bool, node: exp.Expr | None = None, elements: bool = False
     ) -> dict[str, Any] | None:
         """``elements``: ``a`` is an array whose elements are compared (``b = ANY(a)``)."""
+        written, symbol = (a, b), SYMBOLS[op]
         if a.path is None:
             a, b, op = b, a, MIRROR[op]
         if a.path is None or not b.is_const:
             return None
+        if a.type in STATIC and not elements and not b.untyped:  # no operator across categories
+            comparable(*written, self.failure(node), symbol)
         if not want:
             op = NEGATE[op]
         if is_unknown(b) and a.type not in STATIC:

@@ -52,9 +52,9 @@ INT32_DOUBLE = (
     "the query agrees (num_total_over_qty_catalog)"
 )
 CROSS_CATEGORY = (
-    "sql-literals/predicates: a field of unknown type compared with a constant of another type "
-    "category (boolean = 1, timestamp > 20240101) matches nothing where PostgreSQL says 'operator "
-    "does not exist'"
+    "sql-literals/predicates: without a catalog a field compared with a typed constant of another type "
+    "category (boolean = 1, timestamp > 20240101) stays a plain $match and matches nothing where "
+    "PostgreSQL says 'operator does not exist' (with the schemas as catalog it is refused)"
 )
 SCHEMALESS = "no catalog: a field no document holds reads as NULL (PostgreSQL: column does not exist)"
 
