@@ -126,10 +126,44 @@ def _array_operand(tr: Translator, node: exp.Expr, name: str) -> Typed:
     return value
 
 
+def _array_operands(tr: Translator, node: exp.Expr, name: str) -> tuple[Typed, Typed]:
+    """Both operands; a quoted literal is an array literal read as the other operand's type
+    (``tags @> '{vip}'``), as PostgreSQL resolves ``anyarray @> unknown``."""
+    from leaf_dagster.sql.literals import is_unknown
+
+    a, b = tr.translate(node.this), tr.translate(node.expression)
+    if is_unknown(a) and is_unknown(b):
+        raise tr.error(f"{name} of two quoted literals: could not determine polymorphic type", node)
+    if is_unknown(a):
+        a = _array_literal(tr, a, b, node.this)
+    if is_unknown(b):
+        b = _array_literal(tr, b, a, node.expression)
+    for value, operand in ((a, node.this), (b, node.expression)):
+        if value.type not in (SqlType.ARRAY, SqlType.ANY, SqlType.NULL):
+            raise tr.error(f"{name} needs arrays, not {value.type.value}", operand)
+    return a, b
+
+
+def _array_literal(tr: Translator, literal: Typed, other: Typed, node: exp.Expr) -> Typed:
+    from leaf_dagster.sql.literals import Unreadable, UnsupportedArray, array_reading, parse_array
+
+    text: str = literal.value
+    try:
+        parse_array(text)
+    except Unreadable as exc:
+        raise tr.error(str(exc), node) from None
+    except UnsupportedArray as exc:
+        raise tr.error(f"{exc} is not supported: '{text}'", node) from None
+    if other.type not in (SqlType.ARRAY, SqlType.ANY, SqlType.NULL):
+        return literal  # refused by the caller: no array beside it
+    reading = array_reading(text, other.expr)
+    return Typed(reading, SqlType.ARRAY, non_null=True)
+
+
 def _contains(tr: Translator, node: exp.Expr) -> Typed:
     """``a @> b`` (``b <@ a`` reversed): every element of ``b`` equals a non-NULL element of ``a``."""
     name = "@>" if isinstance(node, exp.ArrayContainsAll) else "<@"
-    a, b = _array_operand(tr, node.this, name), _array_operand(tr, node.expression, name)
+    a, b = _array_operands(tr, node, name)
     if isinstance(node, exp.ArrayContainedBy):
         a, b = b, a
     body = {
@@ -144,7 +178,7 @@ def _contains(tr: Translator, node: exp.Expr) -> Typed:
 def _overlaps(tr: Translator, node: exp.Expr) -> Typed:
     if node.args.get("null_safe"):
         raise tr.error("a NULL-safe && is not supported", node)
-    a, b = _array_operand(tr, node.this, "&&"), _array_operand(tr, node.expression, "&&")
+    a, b = _array_operands(tr, node, "&&")
     present = {"$filter": {"input": "$$a", "cond": {"$ne": ["$$this", None]}}}
     body = {"$gt": [{"$size": {"$setIntersection": [present, "$$b"]}}, 0]}
     return _binary(a, b, body)

@@ -63,9 +63,14 @@ class Context:
 
 
 def bind(value: Any) -> Typed:
-    """A parameter value as a BSON constant (dates become BSON dates)."""
+    """A parameter value as a BSON constant (dates become BSON dates).
+
+    A str is untyped, like a quoted literal: a driver (psycopg) sends it without a type and
+    PostgreSQL gives it the type of what it meets (``createdAt >= :since`` reads a timestamp)."""
     if isinstance(value, dt.datetime | dt.date):
         return const(to_bson_datetime(value), SqlType.DATE)
+    if isinstance(value, str):
+        return replace(const(value, SqlType.TEXT), untyped=True)
     if isinstance(value, tuple | set | frozenset):
         value = list(value)
     return const(value)

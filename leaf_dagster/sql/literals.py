@@ -48,6 +48,78 @@ class Unreadable(ValueError):
     """The literal does not spell a value of the type it meets."""
 
 
+class UnsupportedArray(ValueError):
+    """An array literal beyond the exact subset read here (nested arrays, dimension decorations)."""
+
+
+_DIMENSIONS = re.compile(r"^\s*\[")
+
+
+def parse_array(text: str) -> list[str | None]:
+    """The element texts of a one-dimensional array literal (``'{a,"b c",NULL}'``; NULL for a bare
+    NULL): PostgreSQL's array input for the subset of its syntax read exactly here. Raises
+    ``Unreadable`` for what PostgreSQL rejects and ``UnsupportedArray`` for what it would read but
+    this does not (nested braces, ``[1:2]=`` dimensions, backslashes outside quotes)."""
+    body = text.strip()
+    if _DIMENSIONS.match(body):
+        raise UnsupportedArray("an array literal with dimension decorations")
+    if not body.startswith("{") or not body.endswith("}") or len(body) < 2:
+        raise Unreadable(f'malformed array literal: "{text}"')
+    inner = body[1:-1]
+    if not inner.strip():
+        return []
+    items: list[str | None] = []
+    i, n = 0, len(inner)
+    while True:
+        while i < n and inner[i].isspace():
+            i += 1
+        if i < n and inner[i] == "{":
+            raise UnsupportedArray("a nested array literal")
+        if i < n and inner[i] == '"':
+            i += 1
+            chars: list[str] = []
+            while i < n and inner[i] != '"':
+                if inner[i] == "\\" and i + 1 < n:
+                    i += 1
+                chars.append(inner[i])
+                i += 1
+            if i >= n:
+                raise Unreadable(f'malformed array literal: "{text}"')
+            i += 1
+            while i < n and inner[i].isspace():
+                i += 1
+            items.append("".join(chars))
+        else:
+            start = i
+            while i < n and inner[i] not in ',"{}\\':
+                i += 1
+            if i < n and inner[i] == "\\":
+                raise UnsupportedArray("a backslash outside quotes in an array literal")
+            if i < n and inner[i] in '"{}':
+                if inner[i] == "{":
+                    raise UnsupportedArray("a nested array literal")
+                raise Unreadable(f'malformed array literal: "{text}"')
+            word = inner[start:i].strip()
+            if not word:
+                raise Unreadable(f'malformed array literal: "{text}"')
+            items.append(None if word.upper() == "NULL" else word)
+        if i >= n:
+            return items
+        if inner[i] != ",":
+            raise Unreadable(f'malformed array literal: "{text}"')
+        i += 1
+
+
+def check_array_syntax(text: str, fail: Callable[[str], Exception]) -> None:
+    """Refuses a literal that may meet an array but is an array literal not read exactly here."""
+    try:
+        parse_array(text)
+    except UnsupportedArray as exc:
+        raise fail(f"{exc} is not supported: '{text}'") from None
+    except Unreadable:
+        pass
+
+
 def parse_bool(text: str) -> bool:
     """PostgreSQL's boolean input: t/true/yes/on/1, f/false/no/off/0 and unique prefixes."""
     word = text.strip().lower()
@@ -150,6 +222,28 @@ KINDS = (
 )
 
 
+def _integral_or_numeric(name: str) -> Callable[[str], Any]:
+    def read(text: str) -> Any:
+        if NUMBER.match(text) and not INTEGER.match(text):
+            return parse_double(text)
+        return parse_integer(text, name)
+
+    return read
+
+
+# In a comparison, a quoted number that is not an integer ('19.99', '1e3') beside a whole number
+# stored as int32/int64 compares as double precision: drivers store a whole double as int32, so such
+# a field is a double precision column in PostgreSQL, the only reading under which the query is
+# valid (an integer column would reject the literal). Elsewhere (a COALESCE's value) the int32
+# value's type decides, and the literal fails as PostgreSQL's integer input does.
+COMPARED_KINDS = tuple(
+    replace(kind, read=_integral_or_numeric("integer" if kind.bson == ("int",) else "bigint"))
+    if kind.sql == SqlType.INT
+    else kind
+    for kind in KINDS
+)
+
+
 def shape(text: str) -> Any:
     """The literal read by its own shape: a number (an integer, else a double: MongoDB's usual
     number), else a timestamp, else the text itself."""
@@ -184,11 +278,12 @@ def resolve(
     dynamic = [o for o in typed if o.type not in STATIC]
     if not dynamic:
         return const(text, SqlType.TEXT)  # beside other literals only: text, as in PostgreSQL
+    check_array_syntax(text, fail)
     subject = dynamic[0].expr if len(dynamic) == 1 else {"$ifNull": [*(o.expr for o in dynamic), None]}
     origins = [o.origin for o in dynamic]
     probes = active() if result and all(origins) else None
     if probes is None:
-        return per_value(text, subject)
+        return per_value(text, subject, kinds=KINDS if result else COMPARED_KINDS)
     for origin in origins:  # PostgreSQL reads the literal when it types the query, rows or not
         probes.check(origin, lambda expr: _head_check(text, expr))
     probed = [probes.type_of(origin) for origin in origins]
@@ -350,9 +445,9 @@ def _failing(value: Typed, bson_types: list[str], text: str) -> Typed:
     return Typed(failing, value.type, non_null=value.non_null, origin=value.origin)
 
 
-def unreadable_types(text: str) -> list[str]:
+def unreadable_types(text: str, kinds: Sequence[BsonKind] = KINDS) -> list[str]:
     """The BSON types of values a literal cannot be read as (int and long for '30.5', ...)."""
-    _, bad = readings_by_kind(text)
+    _, bad = readings_by_kind(text, kinds)
     return [t for kind, _ in bad for t in kind.bson]
 
 
@@ -370,11 +465,13 @@ def _static(text: str, operand: Typed, fail: Callable[[str], Exception]) -> Type
         raise fail(str(exc)) from None
 
 
-def readings_by_kind(text: str) -> tuple[list[tuple[BsonKind, Any]], list[tuple[BsonKind, str]]]:
+def readings_by_kind(
+    text: str, kinds: Sequence[BsonKind] = KINDS
+) -> tuple[list[tuple[BsonKind, Any]], list[tuple[BsonKind, str]]]:
     """The literal's value per BSON kind it can be read as, and the error for the kinds it cannot."""
     good: list[tuple[BsonKind, Any]] = []
     bad: list[tuple[BsonKind, str]] = []
-    for kind in KINDS:
+    for kind in kinds:
         try:
             good.append((kind, kind.read(text)))
         except Unreadable as exc:
@@ -382,9 +479,9 @@ def readings_by_kind(text: str) -> tuple[list[tuple[BsonKind, Any]], list[tuple[
     return good, bad
 
 
-def reading_groups(text: str) -> list[tuple[list[str], Any]]:
+def reading_groups(text: str, kinds: Sequence[BsonKind] = KINDS) -> list[tuple[list[str], Any]]:
     """The literal's readings, each with the BSON types it is for (the text itself for strings)."""
-    good, _ = readings_by_kind(text)
+    good, _ = readings_by_kind(text, kinds)
     grouped: dict[str, tuple[list[str], Any]] = {"str": (["string"], text)}
     for kind, reading in good:
         key = f"{type(reading).__name__}:{reading!r}"
@@ -392,7 +489,7 @@ def reading_groups(text: str) -> list[tuple[list[str], Any]]:
     return list(grouped.values())
 
 
-def per_value(text: str, subject: Any, probed: Any = None) -> Typed:
+def per_value(text: str, subject: Any, probed: Any = None, kinds: Sequence[BsonKind] = KINDS) -> Typed:
     """The literal as the BSON type of ``subject`` in the current document wants it.
 
     ``probed``: the BSON type name of the field(s) ``subject`` reads, probed once per query
@@ -401,10 +498,10 @@ def per_value(text: str, subject: Any, probed: Any = None) -> Typed:
     if probed is not None:
         kind: Any = {"$type": subject}
         null = {"$in": [kind, ["null", "missing"]]}
-        body = _switch(text, subject, "$$leafkind", text)
+        body = _switch(text, subject, "$$leafkind", text, kinds)
         typed = {"$let": {"vars": {"leafkind": {"$cond": [null, probed, kind]}}, "in": body}}
         return Typed(typed, SqlType.ANY, non_null=True)
-    return Typed(_switch(text, subject, {"$type": subject}, shape(text)), SqlType.ANY, non_null=True)
+    return Typed(_switch(text, subject, {"$type": subject}, shape(text), kinds), SqlType.ANY, non_null=True)
 
 
 def column_reading(text: str, other: Typed, fail: Callable[[str], Exception]) -> Typed | None:
@@ -433,39 +530,75 @@ def _head_check(text: str, expr: Any) -> Any:
     return {"$switch": {"branches": branches, "default": None}} if branches else None
 
 
-def _switch(text: str, subject: Any, kind_of: Any, default: Any) -> dict[str, Any]:
+def _switch(
+    text: str, subject: Any, kind_of: Any, default: Any, kinds: Sequence[BsonKind] = KINDS
+) -> dict[str, Any]:
     groups: list[tuple[list[str], Any]] = []
-    for types, v in reading_groups(text):
+    for types, v in reading_groups(text, kinds):
         if "long" in types and isinstance(v, int) and not isinstance(v, bool):
             # Next to a bigint the literal is a bigint (an int32 times it is no integer overflow).
             groups += [([t for t in types if t != "long"], v), (["long"], Int64(v))]
         else:
             groups.append((types, v))
     branches = [{"case": {"$in": [kind_of, types]}, "then": _quoted(v)} for types, v in groups if types]
-    branches += _error_branches(text, subject, kind_of)
+    array = array_reading(text, subject)
+    if array is not None:
+        branches.append({"case": {"$eq": [kind_of, "array"]}, "then": array})
+    branches += _error_branches(text, subject, kind_of, kinds)
     return {"$switch": {"branches": branches, "default": _quoted(default)}}
 
 
-def _error_branches(text: str, subject: Any, kind_of: Any = None) -> list[dict[str, Any]]:
-    _, bad = readings_by_kind(text)
+def _error_branches(
+    text: str, subject: Any, kind_of: Any = None, kinds: Sequence[BsonKind] = KINDS
+) -> list[dict[str, Any]]:
+    _, bad = readings_by_kind(text, kinds)
     kind_of = {"$type": subject} if kind_of is None else kind_of
-    return [
+    branches = [
         {"case": {"$in": [kind_of, list(kind.bson)]}, "then": runtime_error(message, subject)}
         for kind, message in bad
     ]
+    try:
+        parse_array(text)
+    except (Unreadable, UnsupportedArray) as exc:
+        branches.append({"case": {"$eq": [kind_of, "array"]}, "then": runtime_error(str(exc), subject)})
+    return branches
 
 
-def match_guard(path: str, text: str) -> dict[str, Any] | None:
+def array_reading(text: str, subject: Any) -> Any:
+    """The literal read as an array beside an array value (None where it is no array literal): its
+    elements take the type of the value's elements (the BSON type of its first non-NULL one), as a
+    quoted literal beside them would; text where the value has none."""
+    try:
+        items = parse_array(text)
+    except (Unreadable, UnsupportedArray):
+        return None
+    if not items:
+        return {"$literal": []}
+    words = [w for w in items if w is not None]
+    first = {"$first": {"$filter": {"input": subject, "cond": {"$ne": ["$$this", None]}}}}
+    branches = []
+    for kind in KINDS:
+        try:
+            read = {w: kind.read(w) for w in words}
+        except Unreadable as exc:
+            then: Any = runtime_error(str(exc), subject)
+        else:
+            then = {"$literal": [None if w is None else read[w] for w in items]}
+        branches.append({"case": {"$in": [{"$type": first}, list(kind.bson)]}, "then": then})
+    return {"$switch": {"branches": branches, "default": {"$literal": items}}}
+
+
+def match_guard(path: str, text: str, kinds: Sequence[BsonKind] = KINDS) -> dict[str, Any] | None:
     """A filter that fails on the server for a document whose field the literal cannot be read as.
 
     PostgreSQL rejects ``age = 'abc'`` for an integer column; a ``$match`` on a field without a
     catalog type does the same for each document whose value is of such a type.
     """
-    _, bad = readings_by_kind(text)
+    _, bad = readings_by_kind(text, kinds)
     if not bad:
         return None
     types = [t for kind, _ in bad for t in kind.bson]
-    check = {"$switch": {"branches": _error_branches(text, f"${path}"), "default": False}}
+    check = {"$switch": {"branches": _error_branches(text, f"${path}", None, kinds), "default": False}}
     return {path: {"$type": types}, "$expr": check}
 
 

@@ -16,7 +16,7 @@ as 30. One exception keeps time ranges on an index: in a plain ``$match``, ``<``
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +26,10 @@ from leaf_dagster.sql import numeric
 from leaf_dagster.sql.arrays import is_quantified, quantified_truth, quantifier
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.literals import (
+    COMPARED_KINDS,
     STATIC,
     Unreadable,
+    check_array_syntax,
     comparable,
     is_unknown,
     match_guard,
@@ -408,25 +410,36 @@ class Conditions:
         array, value = self.tr.translate(found[1]), self.tr.translate(node.this)
         if array.path is None or not value.is_const or value.value is None:
             return None
-        if is_unknown(value) and match_guard(array.path, value.value) is not None:
+        if is_unknown(value) and match_guard(array.path, value.value, COMPARED_KINDS) is not None:
             return None  # its guard would test the array's type, not its elements': keep $expr
-        return self._match_compare("$eq", array, value, True, node)
+        return self._match_compare("$eq", array, value, True, node, elements=True)
 
     def filter_expr(self, node: exp.Expr, want: bool) -> dict[str, Any]:
         truth = self.truth(node, want)
         return NEVER if truth is False else {} if truth is True else {"$expr": truth}
 
     def _match_compare(
-        self, op: str, a: Typed, b: Typed, want: bool, node: exp.Expr | None = None
+        self, op: str, a: Typed, b: Typed, want: bool, node: exp.Expr | None = None, elements: bool = False
     ) -> dict[str, Any] | None:
+        """``elements``: ``a`` is an array whose elements are compared (``b = ANY(a)``)."""
+        written, symbol = (a, b), SYMBOLS[op]
         if a.path is None:
             a, b, op = b, a, MIRROR[op]
         if a.path is None or not b.is_const:
             return None
+        if a.type in STATIC and not elements and not b.untyped:  # no operator across categories
+            comparable(*written, self.failure(node), symbol)
         if not want:
             op = NEGATE[op]
         if is_unknown(b) and a.type not in STATIC:
-            return self._match_unknown(op, a.path, b.value)
+            check_array_syntax(b.value, self.failure(node))
+            plain = self._match_unknown(op, a.path, b.value, not elements)
+            if elements:
+                return plain
+            # An array value reads the literal as an array (``tags = '{vip}'``): query operators
+            # would match its elements instead, so arrays take the $expr comparison.
+            arrays = {a.path: {"$type": "array"}, "$expr": self.compare(op, a, b, True, node)}
+            return {"$or": [*_spliced("$or", [plain]), arrays]}
         typed = b.untyped or a.type in STATIC
         b = resolve(b, [a], self.failure(node))
         if b.value is None:
@@ -443,7 +456,7 @@ class Conditions:
         ors = [{a.path: {op: v}} for v in values]
         return ors[0] if len(ors) == 1 else {"$or": ors}
 
-    def _match_unknown(self, op: str, path: str, text: str) -> dict[str, Any]:
+    def _match_unknown(self, op: str, path: str, text: str, scalars: bool = False) -> dict[str, Any]:
         """``field op 'text'`` for a field typed only per value: each BSON type with its reading.
 
         Query operators are type-bracketed, so ``{f: {$in: [30, '30']}}`` matches a number field as
@@ -451,22 +464,29 @@ class Conditions:
         to its BSON types (a double and a decimal reading of '0.1' differ). A field holding a type
         the literal cannot be read as makes the server fail, as PostgreSQL does.
         """
-        groups = reading_groups(text)
+        groups = reading_groups(text, COMPARED_KINDS)
+        not_array = ["array"] if scalars else []
         if op == "$eq":
-            ors: list[dict[str, Any]] = [{path: {"$in": [v for _, v in groups]}}]
+            ors: list[dict[str, Any]] = [
+                {path: self._not_unreadable({"$in": [v for _, v in groups]}, also=not_array)}
+            ]
         elif op == "$ne":
-            ors = [{path: self._not_unreadable({"$nin": [*(v for _, v in groups), None]}, text)}]
+            ors = [
+                {path: self._not_unreadable({"$nin": [*(v for _, v in groups), None]}, text, also=not_array)}
+            ]
         else:
-            ors = [{path: {"$type": types, op: v}} for types, v in groups]
-        guard = match_guard(path, text)
+            ors = [
+                {path: self._not_unreadable({"$type": types, op: v}, also=not_array)} for types, v in groups
+            ]
+        guard = match_guard(path, text, COMPARED_KINDS)
         ors += [guard] if guard is not None else []
         return ors[0] if len(ors) == 1 else {"$or": ors}
 
     @staticmethod
-    def _not_unreadable(condition: dict[str, Any], *texts: str) -> dict[str, Any]:
+    def _not_unreadable(condition: dict[str, Any], *texts: str, also: Sequence[str] = ()) -> dict[str, Any]:
         """``condition`` for values of the BSON types every literal can be read as: the others must
         reach the failing branch (a ``$ne`` would otherwise match them first)."""
-        bad = sorted({t for text in texts for t in unreadable_types(text)})
+        bad = sorted({*also, *(t for text in texts for t in unreadable_types(text, COMPARED_KINDS))})
         return {**condition, "$not": {"$type": bad}} if bad else condition
 
     def _match_in(self, node: exp.In, want: bool) -> dict[str, Any] | None:
@@ -483,8 +503,8 @@ class Conditions:
         values: list[Any] = []
         for item in items:
             if is_unknown(item) and value.type not in STATIC:
-                values.extend(v for _, v in reading_groups(item.value))
-                guard = match_guard(value.path, item.value)
+                values.extend(v for _, v in reading_groups(item.value, COMPARED_KINDS))
+                guard = match_guard(value.path, item.value, COMPARED_KINDS)
                 if guard is not None and guard not in guards:
                     guards.append(guard)
             else:

@@ -7,12 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from pymongo.database import Database
 
 from leaf_dagster.cli import main
 from leaf_dagster.schema import load_ddl, parse_ddl, sql_catalog
-from leaf_dagster.sql import compile_sql, run_sql
+from leaf_dagster.sql import LeafSQLError, compile_sql, run_sql
 from leaf_dagster.sql.values import SqlType
 
 DDL = """
@@ -88,3 +89,27 @@ def test_the_cli_reads_schemas_from_a_directory(db: Database[Any], mongo_uri: st
     assert json.loads(result.output) == [{"_id": 1}, {"_id": 3}]
     empty = runner.invoke(main, ["sql", sql, "--schemas", str(tmp_path / "none"), "--explain"])
     assert empty.exit_code == 2 and "no *.ddl files" in empty.output
+
+
+CROSS = {"users": {"flag": "boolean", "ts": "timestamp", "age": "integer", "name": "text"}}
+
+
+@pytest.mark.parametrize(
+    ("where", "reason"),
+    [("flag = 1", "boolean = integer"), ("1 = flag", "integer = boolean"), ("ts > 20240101", "timestamp without time zone > integer"),
+     ("name = 1", "text = integer"), ("age <> TRUE", "integer <> boolean"), ("NOT (flag = 1)", "boolean = integer"),
+     ("age BETWEEN 1 AND DATE '2024-01-01'", "integer <= date")],
+)  # fmt: skip
+def test_a_catalog_refuses_a_typed_constant_of_another_category_in_a_match(where: str, reason: str) -> None:
+    """PostgreSQL has no operator across type categories: the $match form refuses it like $expr does."""
+    with pytest.raises(LeafSQLError, match=f"operator does not exist: {reason}"):
+        compile_sql(f"SELECT _id FROM users WHERE {where}", catalog=CROSS)
+    compile_sql(f"SELECT _id FROM users WHERE {where}")  # without a catalog: a plain filter
+
+
+def test_a_catalog_still_reads_quoted_literals_and_str_parameters_as_the_field() -> None:
+    sql = "SELECT _id FROM users WHERE ts > '2024-01-01' AND flag = 't' AND age > :n AND name = :s"
+    compiled = compile_sql(sql, catalog=CROSS, params={"n": "3", "s": "x"})
+    assert compiled.pipeline[0] == {
+        "$match": {"ts": {"$gt": dt.datetime(2024, 1, 1)}, "flag": True, "age": {"$gt": 3}, "name": "x"}
+    }
