@@ -22,7 +22,7 @@ from leaf_dagster.connection import Document
 from leaf_dagster.sql import LeafSQLError, compile_sql
 from leaf_dagster.sql.literals import Unreadable, UnsupportedArray, parse_array
 from tests.sql.duck import ColType
-from tests.sql.fuzz.oracle import run_one
+from tests.sql.fuzz.oracle import assert_all_agree
 from tests.sql.harness import load_mongo
 from tests.sql.pg import PostgresServer
 from tests.sql.pgsql import PgDatabase, loaded_pg
@@ -79,15 +79,7 @@ def test_a_quoted_literal_beside_an_array_is_an_array_literal(
     arrays_db: tuple[PgDatabase, Database[Any]],
 ) -> None:
     pg, db = arrays_db
-    failures = []
-    all_cases = cases()
-    for sql in all_cases:
-        outcome = run_one(pg, db, sql)
-        if outcome.status != "pass":
-            failures.append((sql, outcome.kind, outcome.detail[:160]))
-    assert not failures, f"{len(failures)} of {len(all_cases)} disagree with PostgreSQL:\n" + "\n".join(
-        map(str, failures[:15])
-    )
+    assert_all_agree(pg, db, cases())
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from pymongo.database import Database
 
 from leaf_dagster.connection import Document
 from tests.sql.duck import ColType
-from tests.sql.fuzz.oracle import run_one
+from tests.sql.fuzz.oracle import assert_all_agree
 from tests.sql.harness import load_mongo
 from tests.sql.pg import PostgresServer
 from tests.sql.pgsql import PgDatabase, loaded_pg
@@ -92,12 +92,4 @@ def test_a_quoted_decimal_compares_as_double_beside_an_int32_whole_number(
     mixed_db: tuple[PgDatabase, Database[Any]],
 ) -> None:
     pg, db = mixed_db
-    failures = []
-    all_cases = cases()
-    for sql in all_cases:
-        outcome = run_one(pg, db, sql)
-        if outcome.status != "pass":
-            failures.append((sql, outcome.kind, outcome.detail[:160]))
-    assert not failures, f"{len(failures)} of {len(all_cases)} disagree with PostgreSQL:\n" + "\n".join(
-        map(str, failures[:15])
-    )
+    assert_all_agree(pg, db, cases())

@@ -29,7 +29,7 @@ from pymongo.database import Database
 from leaf_dagster.connection import Document
 from leaf_dagster.sql import LeafSQLError, compile_sql
 from tests.sql.duck import ColType
-from tests.sql.fuzz.oracle import run_one
+from tests.sql.fuzz.oracle import assert_all_agree, run_one
 from tests.sql.harness import load_mongo
 from tests.sql.pg import PostgresServer
 from tests.sql.pgsql import PgDatabase, loaded_pg
@@ -124,15 +124,7 @@ def test_a_literal_takes_the_columns_type_in_every_value_position_and_null_patte
     unknown_db: tuple[PgDatabase, Database[Any]],
 ) -> None:
     pg, db = unknown_db
-    failures = []
-    cases = value_cases()
-    for sql in cases:
-        outcome = run_one(pg, db, sql)
-        if outcome.status != "pass":
-            failures.append((sql, outcome.kind, outcome.detail[:160]))
-    assert not failures, f"{len(failures)} of {len(cases)} disagree with PostgreSQL:\n" + "\n".join(
-        map(str, failures[:15])
-    )
+    assert_all_agree(pg, db, value_cases())
 
 
 def set_operation_cases() -> list[str]:
@@ -164,14 +156,7 @@ def test_quoted_only_constructs_are_text_and_set_operations_agree_with_postgres(
 ) -> None:
     pg, db = unknown_db
     cases = set_operation_cases() if family == "set-operations" else all_quoted_cases()
-    failures = []
-    for sql in cases:
-        outcome = run_one(pg, db, sql)
-        if outcome.status != "pass":
-            failures.append((sql, outcome.kind, outcome.detail[:160]))
-    assert not failures, f"{len(failures)} of {len(cases)} disagree with PostgreSQL:\n" + "\n".join(
-        map(str, failures[:15])
-    )
+    assert_all_agree(pg, db, cases)
 
 
 @pytest.mark.parametrize(

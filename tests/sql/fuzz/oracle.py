@@ -283,6 +283,18 @@ def run_one(pg: PgDatabase, db: Database[Any], sql: str, catalog: Catalog | None
 # ----------------------------------------------------------------------------------- shrinking
 
 
+def assert_all_agree(pg: PgDatabase, db: Database[Any], queries: list[str]) -> None:
+    """Every query of a generated family passes ``run_one``; a failure lists the first 15 that do not."""
+    failures = []
+    for sql in queries:
+        outcome = run_one(pg, db, sql)
+        if outcome.status != "pass":
+            failures.append((sql, outcome.kind, outcome.detail[:160]))
+    assert not failures, f"{len(failures)} of {len(queries)} disagree with PostgreSQL:\n" + "\n".join(
+        map(str, failures[:15])
+    )
+
+
 def _candidates(sql: str) -> Iterator[str]:
     """Smaller versions of a query: clauses dropped, projections dropped, a node by one of its children."""
     try:
