@@ -1,0 +1,122 @@
+"""What one corpus query did on PostgreSQL 15 and through ``leaf_dagster.sql`` (``outcome``), shared
+by the independent corpora (``test_corpus_realistic.py``, ``test_corpus_analyst.py``).
+
+The kinds:
+- ``agree``: the same rows as PostgreSQL (the differential harness's comparison);
+- ``refused``: PostgreSQL answers, we raise a ``LeafSQLError`` naming the construct and its position;
+- ``rejected``: PostgreSQL rejects the query and so do we, with a one-line error (``LeafSQLError`` at
+  compile time, ``SqlRuntimeError`` from the server);
+- ``wrong``: other rows, or an answer where PostgreSQL raises an error (the worst outcome);
+- ``crash``: any other exception (a traceback a user would see); ``server error``: a raw server error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+import sqlglot
+from pymongo.errors import OperationFailure
+from sqlglot import exp
+
+from leaf_dagster.sql import LeafSQLError, run_sql
+from leaf_dagster.sql.runner import SqlRuntimeError
+from tests.sql.corpus_realistic_queries import Case
+from tests.sql.harness import Env, Result, diff, norm, rows_same
+from tests.sql.pgsql import run_pg
+
+
+def _ordered_set_operation(sql: str) -> bool:
+    tree = sqlglot.parse_one(sql, read="postgres")
+    return isinstance(tree, exp.SetOperation) and bool(tree.args.get("order"))
+
+
+def _naive_utc(v: Any) -> Any:
+    """A timestamptz (``DATE_TRUNC(unit, ts, zone)``) as the naive UTC instant a BSON date reads as."""
+    if isinstance(v, datetime) and v.tzinfo is not None:
+        return v.astimezone(UTC).replace(tzinfo=None)
+    return v
+
+
+def outcome(env: Env, case: Case) -> tuple[str, str]:
+    """(kind, detail): see the module docstring for the kinds."""
+    q = case.query
+    assert env.pg is not None
+    expected: Result | None = None
+    pg_error = ""
+    try:
+        res = run_pg(env.pg.conn, q.sql, env.pg.documents, params=q.params, now=q.now)
+        rows = [[_naive_utc(v) for v in row] for row in res.rows]
+        # psycopg names numeric[] "numeric" too: its elements compare as numbers, not one Exact.
+        types = [
+            f"{t}[]" if any(isinstance(row[i], list) for row in rows) else t for i, t in enumerate(res.types)
+        ]
+        expected = Result(res.columns, types, rows, oracle="PostgreSQL")
+    except psycopg.Error as exc:
+        pg_error = str(exc).splitlines()[0]
+    got: list[dict[str, Any]] | None = None
+    ours: BaseException | None = None
+    try:
+        got = run_sql(env.db, q.sql, params=q.params, now=q.now, catalog=case.catalog)
+    except (LeafSQLError, SqlRuntimeError) as exc:
+        ours = exc
+    except Exception as exc:  # classified: every other exception is a crash
+        kind = "server error" if isinstance(exc, OperationFailure) else "crash"
+        return kind, f"{type(exc).__name__}: {str(exc)[:300]}"
+
+    if expected is None:
+        if ours is not None:
+            if "\n" in str(ours):
+                return "crash", f"a multi-line error: {ours!r}"
+            return "rejected", f"PostgreSQL: {pg_error} | ours: {ours}"
+        return "wrong", f"an answer where PostgreSQL fails: {pg_error}"
+    if isinstance(ours, SqlRuntimeError):
+        return "crash", f"SqlRuntimeError where PostgreSQL answers: {ours}"
+    if isinstance(ours, LeafSQLError):
+        if not ours.construct or "\n" in str(ours):
+            return "crash", f"a refusal without its construct: {ours}"
+        return "refused", str(ours)
+    assert got is not None
+    difference = diff(q, expected, got)
+    if difference is None and _ordered_set_operation(q.sql):
+        for k, (e, g) in enumerate(zip(expected.rows, got, strict=True)):
+            e_row, g_row = [norm(v) for v in e], [norm(v) for v in g.values()]
+            if not rows_same(e_row, g_row):
+                difference = f"order differs at row {k}: expected {e_row!r}, got {g_row!r}"
+                break
+    return ("wrong", difference) if difference else ("agree", "")
+
+
+def expected_kind(case: Case) -> str:
+    if case.error:
+        return "rejected"
+    return "refused" if case.refused else "agree"
+
+
+# A data set's schemas as a catalog (``compile_sql(catalog=…)``), as ``leaf-dagster sql --schemas``
+# gives one: every typed field compares and computes as its declared type.
+_CATALOG_TYPES = {
+    "INTEGER": "integer",
+    "BIGINT": "bigint",
+    "DOUBLE": "double precision",
+    "DECIMAL": "numeric",
+    "VARCHAR": "text",
+    "TIMESTAMP": "timestamp",
+    "BOOLEAN": "boolean",
+}
+
+
+def _fields(schema: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, kind in schema.items():
+        if isinstance(kind, str):
+            out[prefix + name] = _CATALOG_TYPES[kind]
+        elif isinstance(kind, Mapping):
+            out.update(_fields(kind, f"{prefix}{name}."))
+    return out
+
+
+def schema_catalog(schemas: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, str]]:
+    return {name: _fields(schema) for name, schema in schemas.items()}
