@@ -215,6 +215,10 @@ class Accumulators:
                 else {"$sum": {"$cond": [is_null(x), 0, 1]}}
             )
             return self._count(self.add(counted, 0))
+        if isinstance(node, exp.Sum | exp.Avg) and arg.type == SqlType.INTERVAL:
+            # An interval is held as milliseconds: their SUM/AVG is an interval again (never output).
+            total = self._sum(arg) if isinstance(node, exp.Sum) else self._avg(arg)
+            return Typed(total.expr, SqlType.INTERVAL)
         if isinstance(node, exp.Sum | exp.Avg) or type(node) in SPREAD:
             arg = _numbers_only(arg)
         if isinstance(node, exp.Sum):
@@ -372,7 +376,13 @@ class Accumulators:
         ordered = order.expressions[0]
         value = pre.translate(ordered.this)
         continuous = isinstance(func, exp.PercentileCont)
-        if continuous and value.type not in (SqlType.INT, SqlType.FLOAT, SqlType.NUMBER, SqlType.ANY):
+        if continuous and value.type not in (
+            SqlType.INT,
+            SqlType.FLOAT,
+            SqlType.DECIMAL,
+            SqlType.NUMBER,
+            SqlType.ANY,
+        ):
             raise pre.error("PERCENTILE_CONT needs numeric values", ordered)
         pushed = numeric.as_double_values(value) if continuous else value.expr
         pushed = pushed if condition is None else {"$cond": [condition, pushed, None]}

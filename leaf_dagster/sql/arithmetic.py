@@ -64,6 +64,10 @@ def _interval(tr: Translator, node: exp.Expr) -> dates.Interval:
 
 def _date_shift(tr: Translator, node: exp.Expr, sign: int) -> Typed | None:
     left, right = node.this, node.expression
+    while isinstance(right, exp.Paren):  # ts + (INTERVAL '-1 day'), as Metabase writes it
+        right = right.this
+    while isinstance(left, exp.Paren) and isinstance(left.unnest(), exp.Interval):
+        left = left.this
     if isinstance(left, exp.Interval) and sign > 0:
         left, right = right, left
     if not isinstance(right, exp.Interval):

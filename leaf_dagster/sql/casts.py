@@ -155,6 +155,8 @@ def _cast_value(tr: Translator, node: exp.Expr) -> Typed:
     value = tr.translate(node.this)
     kind = to.this
     params = [p.this.this for p in to.expressions if isinstance(p, exp.DataTypeParam)]
+    if value.type == SqlType.INTERVAL:  # held as milliseconds: no cast of it gives PostgreSQL's value
+        raise tr.error(f"CAST of an interval to {to.sql(dialect='postgres')} is not supported", node)
     try:
         if kind in INT_TYPES:
             return _to_int(value, "$toLong" if kind == DType.BIGINT else "$toInt")

@@ -260,6 +260,17 @@ CONSTRUCTS: tuple[Construct, ...] = (
         refused="SELECT d FROM generate_series(DATE '2024-01-01', DATE '2024-02-01', INTERVAL '1 day') AS g(d)",
     ),
     Construct(
+        "`DATE(x)`, `TO_TIMESTAMP(text, format)`, `TO_DATE(text, format)`",
+        "SELECT DATE(ts) FROM t WHERE ts >= TO_TIMESTAMP('2024-09-01 00:00:00.000000', "
+        "'YYYY-MM-DD HH24:MI:SS.US') AND ts < TO_DATE('2024-10-01', 'YYYY-MM-DD')",
+        "`DATE(x)` is `CAST(x AS DATE)`; TO_TIMESTAMP/TO_DATE are folded to a constant at compile time "
+        "(TO_TIMESTAMP's timestamptz read in UTC, as PostgreSQL with TimeZone UTC)",
+        "TO_TIMESTAMP/TO_DATE only of a quoted text and format that strptime reads exactly (sqlglot's "
+        "reading of the pattern); the others, and `TO_TIMESTAMP(epoch)`, are refused",
+        (exp.Date, exp.StrToTime, exp.StrToDate),
+        refused="SELECT TO_DATE(s, 'YYYY-MM-DD') FROM t",
+    ),
+    Construct(
         "`LOWER`, `UPPER`, `LENGTH`, `SUBSTRING`, `TRIM`, `REPLACE`, `POSITION`, `LEFT`, `RIGHT`",
         "SELECT LOWER(s), UPPER(s), LENGTH(s), SUBSTRING(s FROM 2 FOR 3), TRIM(s), REPLACE(s, 'a', 'b'), "
         "POSITION('a' IN s), LEFT(s, 2), RIGHT(s, 2) FROM t",

@@ -433,3 +433,30 @@ def date_bin(tr: Translator, node: exp.Expr) -> Typed:
 
 
 ANONYMOUS = {"AGE": age, "MAKE_DATE": make_date, "MAKE_TIMESTAMP": make_timestamp}
+
+
+def date_call(tr: Translator, node: exp.Expr) -> Typed:
+    """``DATE(x)`` (Looker writes it): PostgreSQL's function-style spelling of ``CAST(x AS DATE)``."""
+    if node.expressions or node.this is None:
+        raise tr.error("DATE takes one argument", node)
+    return tr.translate(exp.Cast(this=node.this.copy(), to=exp.DataType.build("date")))
+
+
+def to_timestamp_text(tr: Translator, node: exp.Expr) -> Typed:
+    """``TO_TIMESTAMP(text, format)`` and ``TO_DATE(text, format)`` of constants (BI tools write their
+    date filters so), folded at compile time. sqlglot gives the format as strftime directives; a text
+    that strptime does not read exactly with it is refused rather than guessed (PostgreSQL's reading
+    is more lenient), and so is a value computed per row."""
+    name = "TO_DATE" if isinstance(node, exp.StrToDate) else "TO_TIMESTAMP"
+    text, fmt = node.this, node.args.get("format")
+    if not (isinstance(text, exp.Literal) and text.is_string and isinstance(fmt, exp.Literal)):
+        raise tr.error(f"{name} of anything but a quoted text and format is not supported", node)
+    try:
+        moment = dt.datetime.strptime(text.this, fmt.this)
+    except ValueError:
+        raise tr.error(f"{name} with this text and format is not supported", node) from None
+    if name == "TO_DATE":
+        return const(dt.datetime(moment.year, moment.month, moment.day), SqlType.DAY)
+    if moment.microsecond % 1000:
+        raise tr.error("TO_TIMESTAMP beyond milliseconds: BSON dates hold milliseconds", node)
+    return const(moment, SqlType.DATE)  # timestamptz in PostgreSQL: the same instant in UTC

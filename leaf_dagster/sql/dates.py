@@ -54,7 +54,7 @@ for _names, _kind, _factor in [
     for _name in _names:
         _UNITS[_name] = (_kind, _factor)
 
-_PAIR = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*([a-z]+)")
+_PAIR = re.compile(r"([+-]?\s*\d+(?:\.\d+)?)\s*([a-z]+)")  # '1 month - 1 day' too
 _CLOCK = re.compile(r"([+-])?(\d+):(\d{2})(?::(\d{2}(?:\.\d+)?))?")
 
 
@@ -77,7 +77,7 @@ def parse_interval(text: str, unit: str | None = None) -> Interval | None:
         if name not in _UNITS:
             return None
         kind, factor = _UNITS[name]
-        value = float(amount) * factor
+        value = float(amount.replace(" ", "")) * factor
         if kind == "months":
             if value != int(value):
                 return None

@@ -396,4 +396,7 @@ HANDLERS: dict[type[exp.Expr], Callable[[Translator, exp.Expr], Typed]] = {
     exp.AtTimeZone: timezones.at_time_zone,
     exp.DateBin: date_functions.date_bin,
     exp.TimestampFromParts: date_functions.make_timestamp,
+    exp.Date: date_functions.date_call,
+    exp.StrToTime: date_functions.to_timestamp_text,
+    exp.StrToDate: date_functions.to_timestamp_text,
 }

@@ -83,8 +83,10 @@ def _integer(tr: Translator, node: exp.Expr) -> Typed:
 
 def _left_right(tr: Translator, node: exp.Expr) -> Typed:
     text, count = tr.translate(node.this), _integer(tr, node.expression)
-    if not count.is_const or not isinstance(count.value, int | type(None)):
-        raise tr.error(f"{node.key.upper()} needs a constant length", node)
+    if not count.is_const:
+        return _left_right_per_row(node, text, count)
+    if not isinstance(count.value, int | type(None)):
+        raise tr.error(f"{node.key.upper()} needs an integer length", node)
     if count.value is None:
         return const(None, SqlType.TEXT)
     n = count.value
@@ -97,6 +99,30 @@ def _left_right(tr: Translator, node: exp.Expr) -> Typed:
         start = {"$max": [{"$subtract": [size, n]}, 0]} if n >= 0 else min(-n, MAX_CHARS)
         body = {"$substrCP": ["$$s", start, MAX_CHARS]}
     return Typed(let({"s": text.expr}, {"$cond": [{"$eq": ["$$s", None]}, None, body]}), SqlType.TEXT)
+
+
+def _left_right_per_row(node: exp.Expr, text: Typed, count: Typed) -> Typed:
+    """LEFT/RIGHT with a length computed per row (``LEFT(email, POSITION('@' IN email) - 1)``): the
+    constant form's rules, chosen on the server by the length's sign."""
+    size = {"$strLenCP": "$$s"}
+    negative = {"$lt": ["$$n", 0]}
+    if isinstance(node, exp.Left):
+        length = {"$cond": [negative, {"$max": [{"$add": [size, "$$n"]}, 0]}, "$$n"]}
+        body: Any = {"$substrCP": ["$$s", 0, length]}
+    else:
+        start = {
+            "$cond": [
+                negative,
+                {"$min": [{"$multiply": [-1, "$$n"]}, size]},
+                {"$max": [{"$subtract": [size, "$$n"]}, 0]},
+            ]
+        }
+        body = {"$substrCP": ["$$s", start, MAX_CHARS]}
+    either_null = {"$or": [{"$eq": ["$$s", None]}, {"$eq": ["$$n", None]}]}
+    return Typed(
+        let({"s": text.expr, "n": {"$toLong": count.expr}}, {"$cond": [either_null, None, body]}),
+        SqlType.TEXT,
+    )
 
 
 def _length(tr: Translator, node: exp.Expr) -> Typed:
@@ -185,8 +211,16 @@ def output_text(value: Typed) -> Typed:
     return Typed(let({"o": value.expr}, body), SqlType.TEXT)
 
 
+def _no_interval(tr: Translator, node: exp.Expr, *values: Typed) -> None:
+    """An interval is held as milliseconds: its text is not PostgreSQL's (``1 day 02:00:00``)."""
+    if any(v.type == SqlType.INTERVAL for v in values):
+        raise tr.error("the text of an interval is not supported", node)
+
+
 def _concat(tr: Translator, node: exp.Expr) -> Typed:
-    parts = [output_text(tr.translate(a)) for a in node.expressions]
+    values = [tr.translate(a) for a in node.expressions]
+    _no_interval(tr, node, *values)
+    parts = [output_text(v) for v in values]
     exprs = [p.expr if p.is_const else {"$ifNull": [p.expr, ""]} for p in parts if not p.is_null_const]
     if all(p.is_const for p in parts):
         return const("".join(p.value for p in parts if p.value is not None), SqlType.TEXT)
@@ -197,6 +231,7 @@ def _dpipe(tr: Translator, node: exp.Expr) -> Typed:
     a, b = tr.translate(node.this), tr.translate(node.expression)
     if SqlType.ARRAY in (a.type, b.type):
         raise tr.error("array concatenation is not supported", node)
+    _no_interval(tr, node, a, b)
     ta, tb = to_text(a), to_text(b)
     if ta.is_null_const or tb.is_null_const:
         return const(None, SqlType.TEXT)
