@@ -291,7 +291,8 @@ def wants_interval(node: exp.Expr) -> bool:
     """Whether ``a - b`` stands where only an interval fits, so that it can only be ``timestamp -
     timestamp`` when ``a`` and ``b`` are fields of unknown type (PostgreSQL resolves it from their
     declared types): the argument of ``EXTRACT``/``date_part`` (which takes no number), or compared
-    with an interval (``shippedAt - createdAt <= INTERVAL '2 days'``)."""
+    with an interval (``shippedAt - createdAt <= INTERVAL '2 days'``), directly or through
+    SUM/AVG/MIN/MAX (``AVG(b - a) > INTERVAL '1 day'``)."""
     from sqlglot import exp
 
     child, parent = node, node.parent
@@ -299,6 +300,8 @@ def wants_interval(node: exp.Expr) -> bool:
         child, parent = parent, parent.parent
     if isinstance(parent, exp.Extract):
         return parent.expression is child
+    if isinstance(parent, exp.Sum | exp.Avg | exp.Min | exp.Max) and parent.this is child:
+        return wants_interval(parent)  # an aggregate of intervals is an interval where one fits
     if isinstance(parent, exp.EQ | exp.NEQ | exp.GT | exp.GTE | exp.LT | exp.LTE):
         other = parent.expression if parent.this is child else parent.this
         return _is_interval(other)

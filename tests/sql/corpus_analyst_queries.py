@@ -1849,6 +1849,98 @@ EDGE = [
     ),
 ]
 
+SEED_STYLE = [
+    C(
+        "x_seed_json_distribution",
+        """
+        SELECT account.type AS plan,
+               JSON_BUILD_OBJECT('min', MIN(score), 'p50', PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY score),
+                                 'max', MAX(score)) AS dist
+        FROM users GROUP BY 1 ORDER BY 1
+        """,
+    ),
+    C(
+        "x_seed_array_agg_filter",
+        """
+        SELECT account.type, ARRAY_AGG(profile.location.city ORDER BY _id) FILTER (WHERE profile.location.country = 'CH') AS swiss
+        FROM users GROUP BY 1 ORDER BY 1
+        """,
+    ),
+    C(
+        "x_grouping_sets",
+        """
+        SELECT account.type AS plan, "signupChannel" AS ch, COUNT(*) AS n, GROUPING(account.type, "signupChannel") AS g
+        FROM users GROUP BY GROUPING SETS ((account.type), ("signupChannel"), ()) ORDER BY g, plan NULLS LAST, ch NULLS LAST
+        """,
+    ),
+    C(
+        "x_cube_currency_gift",
+        'SELECT currency, "isGift", SUM(total) AS s FROM orders GROUP BY CUBE (currency, "isGift") ORDER BY 1 NULLS LAST, 2 NULLS LAST',
+    ),
+    C(
+        "x_week_dst_berlin",
+        """
+        SELECT DATE_TRUNC('week', ts AT TIME ZONE 'UTC' AT TIME ZONE 'Europe/Berlin') AS wk, COUNT(*) AS n
+        FROM events WHERE ts >= '2024-10-20' GROUP BY 1 ORDER BY 1
+        """,
+    ),
+    C(
+        "x_mb_case_in_quoted",
+        """
+        SELECT CASE WHEN "orders"."userId" IN ('1', '2', '3') THEN 'vip' ELSE 'other' END AS "seg", count(*) AS "count"
+        FROM "orders" GROUP BY 1 ORDER BY 1
+        """,
+    ),
+    C(
+        "x_quoted_numeric_having_avg",
+        "SELECT currency, AVG(total) AS a FROM orders GROUP BY 1 HAVING AVG(total) BETWEEN '100' AND '600.5' ORDER BY 1 NULLS LAST",
+    ),
+    C(
+        "x_exists_not_exists_mix",
+        """
+        SELECT COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM orders o WHERE o."userId" = u._id)) AS buyers,
+               COUNT(*) AS users
+        FROM users u
+        """,
+        refused="subquery",
+    ),
+    C(
+        "x_string_agg_order_desc",
+        "SELECT \"sessionId\", STRING_AGG(type, ' > ' ORDER BY ts, _id) AS path FROM events WHERE \"sessionId\" < 's0015' GROUP BY 1 ORDER BY 1",
+    ),
+    C(
+        "x_coalesce_nullif_trim",
+        "SELECT COALESCE(NULLIF(TRIM(\"couponCode\"), ''), '(none)') AS coupon, COUNT(*) AS n FROM orders GROUP BY 1 ORDER BY 1",
+    ),
+    C(
+        "x_epoch_ms_bucket",
+        "SELECT FLOOR(EXTRACT(EPOCH FROM ts) / 86400)::bigint AS day_no, COUNT(*) AS n FROM events WHERE ts >= '2024-11-01' GROUP BY 1 ORDER BY 1",
+    ),
+    C(
+        "x_interval_compare_avg",
+        "SELECT account.type, COUNT(*) AS n FROM users GROUP BY 1 HAVING AVG(account.lastLoginAt - \"createdAt\") > INTERVAL '100 days' ORDER BY 1",
+    ),
+    C(
+        "x_sum_interval_epoch",
+        'SELECT EXTRACT(EPOCH FROM SUM(account.lastLoginAt - "createdAt")) AS secs FROM users WHERE account.lastLoginAt > "createdAt"',
+    ),
+    C(
+        "x_round_score_div_count",
+        "SELECT ROUND(SUM(score)::numeric / COUNT(*), 3) AS r, ROUND((SUM(score) / COUNT(*))::numeric, 3) AS r2 FROM users",
+    ),
+    C(
+        "x_lower_in_list",
+        "SELECT COUNT(*) AS n FROM orders WHERE LOWER(status) IN ('completed', 'pending') AND UPPER(currency) = 'USD'",
+    ),
+    C(
+        "x_rank_partition_ties",
+        """
+        SELECT _id, account.type, score, RANK() OVER (PARTITION BY account.type ORDER BY score DESC) AS r
+        FROM users WHERE score IN (5, 20, 50) ORDER BY account.type, r, _id
+        """,
+    ),
+]
+
 ERRORS = [
     E("err_text_plus_int", "SELECT username + 1 FROM users"),
     E("err_bad_date_literal", "SELECT COUNT(*) FROM orders WHERE \"createdAt\" > '2024-13-45'"),
@@ -1874,6 +1966,7 @@ GROUPS: dict[str, list[Case]] = {
     "dates": DATES,
     "BI, more": BI_MORE,
     "edges": EDGE,
+    "seed style": SEED_STYLE,
     "user errors": ERRORS,
 }
 CASES: list[Case] = [case for cases in GROUPS.values() for case in cases]
