@@ -1,5 +1,6 @@
 """What a scheduled partition pays besides its aggregation: Great Expectations (and pandas) are
-imported only when a GX check runs, and a re-run builds no index again.
+imported only when a GX check runs, without SciPy's stats and Altair until something reads them,
+and a re-run builds no index again.
 
 The imports are checked in a fresh interpreter (``sys.modules`` of a subprocess): the test process
 itself has long imported both."""
@@ -63,6 +64,14 @@ PROBE = textwrap.dedent(
     seen["checks"] = {
         e.check_name: [e.passed, e.metadata["documents"].value] for e in both.get_asset_check_evaluations()
     }
+    # what GX imports only for expectations and charts no schema uses: still stand-ins after the
+    # check, the real module once something reads it
+    seen["deferred"] = {name: type(sys.modules[name]).__name__ for name in ("scipy.stats", "altair")}
+    seen["deferred_bodies_loaded"] = [m for m in ("scipy.stats._stats_py", "altair.vegalite") if m in sys.modules]
+    from scipy import stats
+    import altair
+    seen["on_use"] = [round(float(stats.entropy([0.5, 0.5], [0.9, 0.1])), 4), altair.Chart.__name__]
+    seen["after_use"] = {name: type(sys.modules[name]).__name__ for name in ("scipy.stats", "altair")}
     print(json.dumps(seen))
     """
 )
@@ -84,6 +93,10 @@ def test_gx_and_pandas_are_imported_only_when_a_gx_check_runs(db: Database[Docum
     # the control: the probe does see GX once a GX check ran
     assert seen["with_gx_check"] == {"great_expectations": True, "pandas": True}
     assert seen["checks"] == {"data_quality": [True, buckets], "schema_compliance": [True, buckets]}
+    assert seen["deferred"] == {"scipy.stats": "_Deferred", "altair": "_Deferred"}
+    assert seen["deferred_bodies_loaded"] == []
+    assert seen["on_use"] == [0.5108, "Chart"]  # KL(0.5,0.5 || 0.9,0.1) = ln(5/3)
+    assert seen["after_use"] == {"scipy.stats": "module", "altair": "module"}
 
 
 def _users_in_hour(db: Database[Document]) -> list[Any]:
