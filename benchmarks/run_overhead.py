@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -48,11 +49,17 @@ PARTITION = "2024-09-14-10:00"
 SAMPLE_START = "2024-09-14"
 ROLLUP = "user_activity_buckets"
 
+# name: (set-up not timed, the statement timed)
 IMPORTS = {
-    "interpreter": "pass",
-    "dagster": "import dagster",
-    "code location (imports + load)": "import pipelines.definitions",
-    "great_expectations": "import great_expectations",
+    "interpreter": ("", "pass"),
+    "dagster": ("", "import dagster"),
+    "code location (imports + load)": ("", "import pipelines.definitions"),
+    "great_expectations": ("", "import great_expectations"),
+    # what the schema_compliance check pays in a run's process, where dagster and pandas are loaded
+    "GX in a check (after dagster, pandas; + context)": (
+        "import dagster, pandas, sqlalchemy",
+        "from leaf_dagster.quality.gxcontext import ensure_context; ensure_context()",
+    ),
 }
 
 
@@ -66,6 +73,7 @@ class Breakdown:
     aggregation: float  # the rollup engine's duration_s (lease, aggregation, $merge, run log)
     checks: float  # the check steps, start to success
     steps: dict[str, float] = field(default_factory=dict)
+    cpu: float = 0.0  # user + system CPU of the run's processes (the server's apart): steady under load
 
     @property
     def bookkeeping(self) -> float:
@@ -92,12 +100,17 @@ def _environment(uri: str, database: str, home: str) -> dict[str, str]:
     return env
 
 
-def time_imports(env: Mapping[str, str], repeat: int) -> dict[str, float]:
-    """Median seconds of each import in a fresh process (the interpreter's own start apart)."""
-    out: dict[str, float] = {}
-    for name, statement in IMPORTS.items():
-        code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+def time_imports(env: Mapping[str, str], repeat: int) -> dict[str, tuple[float, float]]:
+    """Median seconds of each import in a fresh process (the interpreter's own start apart): wall
+    clock and the process's CPU time."""
+    out: dict[str, tuple[float, float]] = {}
+    for name, (setup, statement) in IMPORTS.items():
+        code = (
+            f"{setup}\nimport time; t, c = time.perf_counter(), time.process_time(); {statement}\n"
+            "print(time.perf_counter() - t, time.process_time() - c)"
+        )
         runs = []
+        cpus = []
         for _ in range(repeat):
             clock = time.perf_counter()
             done = subprocess.run(
@@ -109,8 +122,10 @@ def time_imports(env: Mapping[str, str], repeat: int) -> dict[str, float]:
                 check=True,
             )
             total = time.perf_counter() - clock
-            runs.append(total if name == "interpreter" else float(done.stdout.strip().splitlines()[-1]))
-        out[name] = statistics.median(runs)
+            wall, cpu = map(float, done.stdout.strip().splitlines()[-1].split())
+            runs.append(total if name == "interpreter" else wall)
+            cpus.append(cpu)
+        out[name] = (statistics.median(runs), statistics.median(cpus))
     return out
 
 
@@ -149,16 +164,21 @@ def command(mode: str) -> list[str]:
     )
 
 
-def launch(mode: str, env: Mapping[str, str]) -> tuple[float, float]:
-    """Run one partition; returns (launch wall clock, seconds to exit)."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def launch(mode: str, env: Mapping[str, str]) -> tuple[float, float, float]:
+    """Run one partition; returns (launch wall clock, seconds to exit, CPU seconds of its processes)."""
     argv = command(mode)
     started = time.time()
-    clock = time.perf_counter()
+    clock, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run(argv, env=dict(env), cwd=ROOT, capture_output=True, text=True)
-    elapsed = time.perf_counter() - clock
+    elapsed, cpu = time.perf_counter() - clock, _children_cpu() - cpu
     if done.returncode != 0:
         raise SystemExit(f"{mode} run failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    return started, elapsed
+    return started, elapsed, cpu
 
 
 def _measure(intervals: list[tuple[float, float]]) -> float:
@@ -171,7 +191,7 @@ def _measure(intervals: list[tuple[float, float]]) -> float:
     return total
 
 
-def breakdown(home: str, started: float, wall: float) -> Breakdown:
+def breakdown(home: str, started: float, wall: float, cpu: float = 0.0) -> Breakdown:
     """The newest run of the instance at ``home``, read from its event log.
 
     Steps can overlap (the multiprocess executor runs both checks at once), so each second of the
@@ -219,6 +239,7 @@ def breakdown(home: str, started: float, wall: float) -> Breakdown:
         # check steps while no rollup runs; the rollup step beyond its engine time is bookkeeping
         checks=in_steps - _measure([bodies[ROLLUP]]) if checks else 0.0,
         steps={step: end - start for step, (start, end) in bodies.items()},
+        cpu=cpu,
     )
 
 
@@ -240,6 +261,7 @@ def report(mode: str, b: Breakdown) -> None:
     for step, seconds in sorted(b.steps.items()):
         print(f"    step {step:<43} {seconds:6.2f} s")
     print(f"  overhead / aggregation: x{b.overhead:.1f}  ((launch to exit - aggregation) / aggregation)")
+    print(f"  CPU of the run's processes (user + system)         {b.cpu:6.2f} s")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -247,7 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--events-per-user-day", type=int, default=240)
+    parser.add_argument("--modes", default=",".join(MODES), help=f"comma-separated, of {', '.join(MODES)}")
     args = parser.parse_args(argv)
+    modes = [mode for mode in MODES if mode in args.modes.split(",")]
     with server() as uri, tempfile.TemporaryDirectory(prefix="leaf_overhead_") as home:
         Path(home, "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
         client: MongoClient[Document] = MongoClient(uri)
@@ -270,24 +294,30 @@ def main(argv: list[str] | None = None) -> int:
                 f" {counts['users']} users; repeat={args.repeat}"
             )
             imports = time_imports(env, args.repeat)
-            print("\nimports in a fresh process (median):")
-            for name, seconds in imports.items():
-                print(f"  {name:<48} {seconds:6.2f} s")
-            runs: dict[str, list[Breakdown]] = {mode: [] for mode in MODES}
+            print("\nimports in a fresh process (median wall; CPU):")
+            for name, (seconds, cpu) in imports.items():
+                print(f"  {name:<48} {seconds:6.2f} s; CPU {cpu:6.2f} s")
+            runs: dict[str, list[Breakdown]] = {mode: [] for mode in modes}
             for _ in range(args.repeat):  # the modes interleaved: the machine's load hits them alike
-                for mode in MODES:
-                    started, wall = launch(mode, env)
-                    runs[mode].append(breakdown(home, started, wall))
+                for mode in modes:
+                    started, wall, cpu = launch(mode, env)
+                    runs[mode].append(breakdown(home, started, wall, cpu))
             results = {mode: median_breakdown(found) for mode, found in runs.items()}
-            for mode in MODES:
+            for mode in modes:
                 report(mode, results[mode])
-            print("\nlaunch to exit, min / median of each mode:")
-            for mode in MODES:
+            print("\nlaunch to exit, min / median of each mode; CPU of its processes, min / median:")
+            for mode in modes:
                 walls = sorted(b.wall for b in runs[mode])
-                print(f"  {mode:<14} {walls[0]:6.2f} s / {statistics.median(walls):6.2f} s")
-            multi = results["multiprocess"]
+                cpus = sorted(b.cpu for b in runs[mode])
+                print(
+                    f"  {mode:<14} {walls[0]:6.2f} s / {statistics.median(walls):6.2f} s;"
+                    f" CPU {cpus[0]:6.2f} s / {statistics.median(cpus):6.2f} s"
+                )
+            multi = results.get("multiprocess")
             for mode in ("job", "materialize"):
-                b = results[mode]
+                b = results.get(mode)
+                if b is None or multi is None:
+                    continue
                 print(
                     f"{mode} / multiprocess: launch to exit x{b.wall / multi.wall:.2f}, "
                     f"overhead x{b.overhead:.1f} vs x{multi.overhead:.1f} the aggregation"

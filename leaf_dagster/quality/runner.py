@@ -150,7 +150,7 @@ def validate_collection(
     """
     plan = build_plan(schema, severity_overrides)
     coll = db[collection or schema.collection]
-    suites = gx_suites(plan)
+    suites: dict[Any, Any] | None = None  # built (and GX imported) on the first batch: none if no documents
     groups = plan.groups()
     results = {r.id: RuleResult(r) for r in plan.rules}
     result_format: dict[str, Any] = (
@@ -176,6 +176,7 @@ def validate_collection(
         coll, _specs_with_version(plan, sample), batch_size=batch_size, sample=sample, filter=filter
     ):
         _add_derived(plan, frames, lookups)
+        suites = gx_suites(plan) if suites is None else suites
         for (frame_path, conditions), suite in suites.items():
             rows = _rows(frames.frames.get(frame_path), conditions, groups[(frame_path, conditions)])
             if rows is None:

@@ -18,7 +18,7 @@ import pytest
 from pymongo.database import Database
 
 from leaf_dagster.connection import ENV_DB, ENV_URI, Document
-from leaf_dagster.dagster import QUALITY_CHECK, LeafProject, MongoResource
+from leaf_dagster.dagster import COMPLIANCE_CHECK, QUALITY_CHECK, LeafProject, MongoResource
 from pipelines import datagen
 
 PIPELINES = Path(__file__).resolve().parents[2] / "pipelines"
@@ -29,16 +29,15 @@ SIZE = datagen.SampleSize(users=6, days=1, events_per_user_day=48, products=2, r
 
 
 def buckets_and_quality_check_job() -> dg.JobDefinition:
-    """The example's bucket rollup and its server-side check, as a job on the code location's default
-    executor (in-process unless the run's config says ``multiprocess``; reconstructed in each step
-    process from this function)."""
+    """The example's bucket rollup and its two checks (the server-side report and the Great
+    Expectations suite), as a job on the code location's default executor (in-process unless the
+    run's config says ``multiprocess``; reconstructed in each step process from this function)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         location = dg.load_from_defs_folder(path_within_project=PIPELINES)
         job = dg.define_asset_job(
             JOB,
-            selection=dg.AssetSelection.assets(KEY).without_checks()
-            | dg.AssetSelection.checks(dg.AssetCheckKey(KEY, QUALITY_CHECK)),
+            selection=dg.AssetSelection.assets(KEY),  # with its checks
         )
         return dg.Definitions.merge(location, dg.Definitions(jobs=[job])).resolve_job_def(JOB)
 
@@ -67,13 +66,17 @@ def test_the_example_runs_under_the_multiprocess_executor(
         for e in events
         if e.dagster_event and e.dagster_event.event_type_value == "STEP_WORKER_STARTED"
     }
-    assert workers == {"user_activity_buckets", "user_activity_buckets_data_quality"}
+    assert workers == {
+        "user_activity_buckets",
+        "user_activity_buckets_data_quality",
+        "user_activity_buckets_schema_compliance",
+    }
     step_pids = {
         e.step_key: e.dagster_event.pid
         for e in events
         if e.dagster_event and e.dagster_event.event_type_value == "STEP_START"
     }
-    assert len(set(step_pids.values())) == 2 and all(pid != os.getpid() for pid in step_pids.values())
+    assert len(set(step_pids.values())) == 3 and all(pid != os.getpid() for pid in step_pids.values())
 
     start = dt.datetime(2024, 9, 14, 7)
     window = {"$gte": start, "$lt": start + dt.timedelta(hours=1)}
@@ -82,9 +85,12 @@ def test_the_example_runs_under_the_multiprocess_executor(
     assert sorted(b["userId"] for b in buckets) == sorted(users) and users
     assert {b["bucketDate"] for b in buckets} == {start}
     assert sum(b["eventCount"] for b in buckets) == db.activity_events.count_documents({"timestamp": window})
-    (evaluation,) = result.get_asset_check_evaluations()
-    assert (evaluation.check_name, evaluation.partition, evaluation.passed) == (QUALITY_CHECK, HOUR, True)
-    assert evaluation.metadata["documents"].value == len(buckets)
+    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    assert set(evaluations) == {QUALITY_CHECK, COMPLIANCE_CHECK}
+    for evaluation in evaluations.values():
+        assert (evaluation.partition, evaluation.passed) == (HOUR, True)
+        assert evaluation.metadata["documents"].value == len(buckets)
+    assert evaluations[COMPLIANCE_CHECK].metadata["failed_expectations"].value == 0
     (materialization,) = result.get_asset_materialization_events()
     assert materialization.materialization.metadata["documents_written"].value == len(buckets)
 

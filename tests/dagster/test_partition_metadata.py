@@ -1,5 +1,6 @@
 """In a ranged run each partition's materialization carries its own figures: read back from the
-Dagster instance (what the asset's partition page shows), equal to those of one-partition runs."""
+Dagster instance (what the asset's partition page shows), equal to those of one-partition runs; and
+the range is one pass: as many aggregations writing the target as a one-partition run sends."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 import dagster as dg
 import pytest
+from pymongo import MongoClient, monitoring
 from pymongo.database import Database
 
 from leaf_dagster.connection import Document
@@ -19,6 +21,39 @@ from leaf_dagster.rollups import load_rollup_file
 ROLLUPS = Path(__file__).resolve().parents[2] / "pipelines" / "rollups"
 DAY = dt.datetime(2024, 9, 14, tzinfo=dt.UTC)
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+
+
+class _Merges(monitoring.CommandListener):
+    """The aggregations that write (end in ``$merge``), by target collection."""
+
+    def __init__(self) -> None:
+        self.targets: list[str] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command_name == "aggregate":
+            last = (event.command.get("pipeline") or [{}])[-1]
+            if "$merge" in last:
+                into = last["$merge"]["into"]
+                self.targets.append(into if isinstance(into, str) else into["coll"])
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+MERGES = _Merges()
+_counting_clients: dict[str, MongoClient[Document]] = {}
+
+
+class CountingMongo(MongoResource):
+    """The resource, its client reporting every command to :data:`MERGES` (in-process runs only)."""
+
+    def get_client(self) -> MongoClient[Document]:
+        if self.uri not in _counting_clients:
+            _counting_clients[self.uri] = MongoClient(self.uri, event_listeners=[MERGES])
+        return _counting_clients[self.uri]
 
 
 def _seed(db: Database[Document]) -> None:
@@ -74,15 +109,19 @@ def test_each_partition_of_a_ranged_run_has_its_own_figures(
 ) -> None:
     _seed(db)
     assets = rollup_assets([load_rollup_file(ROLLUPS / f"{rollup}.sql")])
-    resources = {"mongo": MongoResource(uri=mongo_uri, database=db.name)}
+    resources = {"mongo": CountingMongo(uri=mongo_uri, database=db.name)}
     with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
         single = {}
+        merges_per_partition = []
         for partition in partitions:
+            MERGES.targets.clear()
             result = dg.materialize(
                 assets, partition_key=partition, resources=resources, instance=instance, run_config=QUIET
             )
             assert result.success
             single[partition] = _figures(instance, rollup, partition)
+            merges_per_partition.append(MERGES.targets.count(rollup))
+        assert merges_per_partition[0] == merges_per_partition[1] > 0
 
         def documents() -> dict[Any, Any]:  # each document's fields, but for which run wrote it
             # (watermark: the source's newest time the run read, its range's in a ranged run)
@@ -103,6 +142,7 @@ def test_each_partition_of_a_ranged_run_has_its_own_figures(
             }
 
         written_one_by_one = documents()
+        MERGES.targets.clear()
         ranged = dg.materialize(
             assets,
             resources=resources,
@@ -114,6 +154,7 @@ def test_each_partition_of_a_ranged_run_has_its_own_figures(
             },
         )
         assert ranged.success
+        assert MERGES.targets.count(rollup) == merges_per_partition[0]  # one pass over both partitions
         run_id = ranged.run_id
         # the documents are those of one-partition runs, each stamped with its own partition's window
         assert documents() == written_one_by_one

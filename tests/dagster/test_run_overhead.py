@@ -1,5 +1,6 @@
 """What a scheduled partition pays besides its aggregation: Great Expectations (and pandas) are
-imported only when a GX check runs, and a re-run builds no index again.
+imported only when a GX check runs, without SciPy's stats and Altair until something reads them,
+and a re-run builds no index again.
 
 The imports are checked in a fresh interpreter (``sys.modules`` of a subprocess): the test process
 itself has long imported both."""
@@ -26,9 +27,11 @@ from pipelines import datagen
 ROOT = Path(__file__).resolve().parents[2]
 SIZE = datagen.SampleSize(users=5, days=1, events_per_user_day=48, products=2, reviews_per_product=1)
 HOUR = "2024-09-14-05:00"
+EMPTY_HOUR = "2024-09-15-05:00"  # after the sample's one day
 
 # Loads the code location, then runs the bucket rollup with its server-side check (data_quality:
-# aggregations only), then its GX check (schema_compliance); prints which modules were loaded when.
+# aggregations only), then the job (both checks) on an hour without events, then the job on an hour
+# with events (the GX check validates documents); prints which modules were loaded when.
 PROBE = textwrap.dedent(
     """
     import json, sys, warnings
@@ -55,6 +58,12 @@ PROBE = textwrap.dedent(
         run_config=quiet,
     )
     seen["server_side"] = loaded()
+    # a partition without documents: both checks pass on nothing, and no GX is needed for that
+    empty = job.execute_in_process(partition_key=sys.argv[2], instance=instance, run_config=quiet)
+    seen["empty_partition"] = loaded()
+    seen["empty_checks"] = {
+        e.check_name: [e.passed, e.metadata["documents"].value] for e in empty.get_asset_check_evaluations()
+    }
     seen["server_side_checks"] = {
         e.check_name: [e.passed, e.metadata["documents"].value] for e in server_side.get_asset_check_evaluations()
     }
@@ -63,6 +72,14 @@ PROBE = textwrap.dedent(
     seen["checks"] = {
         e.check_name: [e.passed, e.metadata["documents"].value] for e in both.get_asset_check_evaluations()
     }
+    # what GX imports only for expectations and charts no schema uses: still stand-ins after the
+    # check, the real module once something reads it
+    seen["deferred"] = {name: type(sys.modules[name]).__name__ for name in ("scipy.stats", "altair")}
+    seen["deferred_bodies_loaded"] = [m for m in ("scipy.stats._stats_py", "altair.vegalite") if m in sys.modules]
+    from scipy import stats
+    import altair
+    seen["on_use"] = [round(float(stats.entropy([0.5, 0.5], [0.9, 0.1])), 4), altair.Chart.__name__]
+    seen["after_use"] = {name: type(sys.modules[name]).__name__ for name in ("scipy.stats", "altair")}
     print(json.dumps(seen))
     """
 )
@@ -72,7 +89,12 @@ def test_gx_and_pandas_are_imported_only_when_a_gx_check_runs(db: Database[Docum
     datagen.seed(db, SIZE)
     env = {**os.environ, ENV_URI: mongo_uri, ENV_DB: db.name, "PYTHONWARNINGS": "ignore"}
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, HOUR], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", PROBE, HOUR, EMPTY_HOUR],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     seen: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -81,9 +103,15 @@ def test_gx_and_pandas_are_imported_only_when_a_gx_check_runs(db: Database[Docum
     buckets = db.user_activity_buckets.count_documents({})
     assert buckets == len(_users_in_hour(db)) > 0  # one bucket per user with events in the hour
     assert seen["server_side_checks"] == {"data_quality": [True, buckets]}
+    assert seen["empty_partition"] == {"great_expectations": False, "pandas": True}
+    assert seen["empty_checks"] == {"data_quality": [True, 0], "schema_compliance": [True, 0]}
     # the control: the probe does see GX once a GX check ran
     assert seen["with_gx_check"] == {"great_expectations": True, "pandas": True}
     assert seen["checks"] == {"data_quality": [True, buckets], "schema_compliance": [True, buckets]}
+    assert seen["deferred"] == {"scipy.stats": "_Deferred", "altair": "_Deferred"}
+    assert seen["deferred_bodies_loaded"] == []
+    assert seen["on_use"] == [0.5108, "Chart"]  # KL(0.5,0.5 || 0.9,0.1) = ln(5/3)
+    assert seen["after_use"] == {"scipy.stats": "module", "altair": "module"}
 
 
 def _users_in_hour(db: Database[Document]) -> list[Any]:
