@@ -104,9 +104,9 @@ class LeafProject(dg.Component, dg.Resolvable):
     source_group: str = "sources"
     mongo: MongoConnection = field(default_factory=MongoConnection)
     resource_key: str = "mongo"
-    # The rollups' Dagster concurrency pool: one per target (mongodb/<resource key>/<target>), or one
-    # per MongoDB resource ("resource": mongodb/<resource key>); the limit is set in dagster.yaml.
-    pool_by: PoolBy = "target"
+    # The rollups' Dagster concurrency pool: one per MongoDB resource (mongodb/<resource key>), or one
+    # per target ("target": mongodb/<resource key>/<target>); the limit is set in dagster.yaml.
+    pool_by: PoolBy = "resource"
     # The code location's default executor, for the jobs that set none: the UI's "Materialize", its
     # backfills and `dagster asset materialize` (Dagster's implicit asset job), and the migrations.
     # "in_process": a run's steps share its process (a rollup and its checks: one process start and

@@ -16,9 +16,9 @@ a re-run upstream partition as stale, and a backfill of both assets runs the ups
 Upstream partitions before the upstream's start date are allowed (and simply absent).
 
 Concurrency: each rollup asset is in the Dagster concurrency pool :func:`rollup_pool` names, one per
-target by default (``mongodb/<resource key>/<target>``) or one per MongoDB resource
-(``pool_by="resource"``: ``mongodb/<resource key>``). With a pool limit (``concurrency: pools:
-default_limit: 1`` in ``dagster.yaml``, or ``dagster instance concurrency set <pool> <n>``), backfills
+MongoDB resource by default (``mongodb/<resource key>``: a limit caps the aggregations open on that
+server) or one per target (``pool_by="target"``: ``mongodb/<resource key>/<target>``). With a pool
+limit (``concurrency: pools: default_limit: 1`` in ``dagster.yaml``, or ``dagster instance concurrency set <pool> <n>``), backfills
 and schedules queue in Dagster instead of waiting on the target's lease in the engine (which still
 serializes them if no limit is set, see :mod:`leaf_dagster.rollups.fencing`). The rollup jobs also
 carry the run tag ``leaf/mongodb: <resource key>``, for a run-level cap per server
@@ -69,7 +69,7 @@ PoolBy = Literal["target", "resource"]
 MONGODB_TAG = "leaf/mongodb"
 
 
-def rollup_pool(spec: RollupSpec, resource_key: str = "mongo", pool_by: PoolBy = "target") -> str:
+def rollup_pool(spec: RollupSpec, resource_key: str = "mongo", pool_by: PoolBy = "resource") -> str:
     """The Dagster concurrency pool of a rollup asset: per target, or per MongoDB resource."""
     if pool_by == "resource":
         return f"mongodb/{resource_key}"
@@ -220,7 +220,7 @@ def rollup_asset(
     group_name: str | None = "rollups",
     upstream: Mapping[str, dg.AssetKey] | None = None,
     partitioned_upstream: Collection[str] = (),
-    pool_by: PoolBy = "target",
+    pool_by: PoolBy = "resource",
 ) -> dg.AssetsDefinition:
     """One rollup as an asset. ``upstream`` maps a source collection to the asset producing it;
     ``partitioned_upstream`` names the source collections whose asset is time-partitioned (they
@@ -323,7 +323,7 @@ def rollup_assets(
     resource_key: str = "mongo",
     key_prefix: Sequence[str] = (),
     group_name: str | None = "rollups",
-    pool_by: PoolBy = "target",
+    pool_by: PoolBy = "resource",
 ) -> list[dg.AssetsDefinition]:
     """Every rollup file in a folder as an asset, wired to the rollups and collections it reads."""
     specs = _specs(path)
@@ -423,7 +423,7 @@ def rollup_definitions(
     daily_minute: int = 0,
     hourly_minute: int = 10,
     source_assets: bool = True,
-    pool_by: PoolBy = "target",
+    pool_by: PoolBy = "resource",
 ) -> dg.Definitions:
     """Assets, external source assets, one job and one schedule per rollup (no resources).
 

@@ -120,14 +120,15 @@ def test_every_resource_pickles_without_its_secret(monkeypatch: pytest.MonkeyPat
 
 
 def test_the_project_puts_its_rollups_in_one_pool_per_mongodb_resource() -> None:
-    """``pool_by: resource``: every rollup of the project in ``mongodb/<resource key>``, so a pool
-    limit caps the aggregations open on that server, whatever the number of partitions queued."""
+    """By default (``pool_by: resource``) every rollup of the project is in ``mongodb/<resource key>``,
+    so a pool limit caps the aggregations open on that server, whatever the number of partitions
+    queued; ``pool_by: target`` gives one pool per target."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        per_target = LeafProject(rollups=str(PIPELINES / "rollups"), schemas=None, migrations=None)
-        per_resource = LeafProject(
-            rollups=str(PIPELINES / "rollups"), schemas=None, migrations=None, pool_by="resource"
+        per_target = LeafProject(
+            rollups=str(PIPELINES / "rollups"), schemas=None, migrations=None, pool_by="target"
         )
+        per_resource = LeafProject(rollups=str(PIPELINES / "rollups"), schemas=None, migrations=None)
         pools = {
             name: {
                 a.key.to_user_string(): a.op.pool

@@ -233,11 +233,14 @@ def test_transient_errors_are_retried(rollups_dir: Path, db: Database[Document],
     assert "STEP_UP_FOR_RETRY" in [event.event_type_value for event in result.all_events]
 
 
-def test_rollups_declare_a_concurrency_pool_per_target_or_per_resource(rollups_dir: Path) -> None:
-    pools = {a.key.to_user_string(): a.op.pool for a in rollup_assets(rollups_dir, resource_key="warehouse")}
+def test_rollups_declare_a_concurrency_pool_per_resource_or_per_target(rollups_dir: Path) -> None:
+    per_server = {a.op.pool for a in rollup_assets(rollups_dir, resource_key="warehouse")}
+    assert per_server == {"mongodb/warehouse"}
+    pools = {
+        a.key.to_user_string(): a.op.pool
+        for a in rollup_assets(rollups_dir, resource_key="warehouse", pool_by="target")
+    }
     assert pools == {"buckets": "mongodb/warehouse/buckets", "engagement": "mongodb/warehouse/engagement"}
-    per_server = {a.op.pool for a in rollup_assets(rollups_dir, pool_by="resource")}
-    assert per_server == {"mongodb/mongo"}
     defs = dg.Definitions.merge(
         rollup_definitions(rollups_dir),
         dg.Definitions(resources={"mongo": MongoResource(uri="mongodb://127.0.0.1:1", database="x")}),
