@@ -199,6 +199,8 @@ def _int_result(op: str, value: Typed) -> Typed:
     """CAST(… AS INT) is int4, CAST(… AS BIGINT) int8: literals and overflow checks meet that type."""
     if value.is_const and isinstance(value.value, int) and not isinstance(value.value, bool):
         return numeric.integer_const(value.value, op == "$toInt")
+    if op == "$toLong" and value.type == SqlType.INT:  # an int64 on every row (a NULL types a CASE)
+        return replace(value, int64=True)
     return replace(value, int32=True) if op == "$toInt" and value.type == SqlType.INT else value
 
 
