@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
@@ -199,8 +200,8 @@ def _nullif_constants(a: Typed, b: Typed) -> Typed | None:
     x, y = a.value, b.value
     if x is None or y is None:
         return a
-    kinds = {type(v) if isinstance(v, bool | str) else "number" for v in (x, y)}
-    if len(kinds) != 1 or not isinstance(x, bool | str | int | float | Decimal):
+    kinds = {type(v) if isinstance(v, bool | str | dt.datetime) else "number" for v in (x, y)}
+    if len(kinds) != 1 or not isinstance(x, bool | str | int | float | Decimal | dt.datetime):
         return None
     return const(None, a.type) if x == y else a
 

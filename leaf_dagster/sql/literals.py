@@ -427,10 +427,8 @@ def _text_members(values: Sequence[Typed], what: str) -> list[Typed]:
             pair = f"{name} and text" if before else f"text and {name}"
             return f"{what} types {pair} cannot be matched"
 
-        probes = active()
-        if folded and probes is not None:  # NULL on every row, but its fields type it
-            probes.check(v.origin, lambda expr, message=message: _not_text(expr, message, None))
-        out.append(v if folded else as_text(v, message))
+        checked = as_text(v, message)  # a folded CASE is NULL on every row, but its fields type it
+        out.append(v if folded else checked)
     return out
 
 
