@@ -39,8 +39,6 @@ def common(values: list[Typed]) -> tuple[list[Typed], SqlType, bool]:
     AS BIGINT)``, ``COUNT(*)``) every integer member becomes an int64, so ``i + CASE … END`` is bigint
     arithmetic. Returns the members, the type, and whether the integers are bigint."""
     type_ = _merge_types(values)
-    if type_ == SqlType.NULL:  # NULLs only: unknown, resolved as text (COALESCE(NULL, NULL) + 1 fails)
-        return list(values), SqlType.TEXT, False
     wide = type_ == SqlType.INT and any(_bigint(v) for v in values)
     if type_ == SqlType.ANY:
         # A field of a type known per value beside typed numbers: where the field is a number its
@@ -175,8 +173,7 @@ def _nullif(tr: Translator, node: exp.Expr) -> Typed:
     first = resolve(first, [second], tr.conditions.failure(node), True)  # NULLIF('30', s) can be '30'
     a, b = tr.conditions.typed_pair(first, second, node)
     if a.is_null_const:  # NULLIF(NULL, x) is NULL: PostgreSQL folds it, and strict operators over it
-        type_ = a.type if a.type != SqlType.NULL else b.type
-        return const(None, SqlType.TEXT if type_ == SqlType.NULL else type_)  # NULLs only: text
+        return const(None, a.type if a.type != SqlType.NULL else b.type)
     if a.type in NUMERIC and b.type in NUMERIC:
         # Its "=" compares in the common type, and returns its first operand in it (numeric for
         # NULLIF(1, d)); integers of two widths have their own "=" and keep the first one's.

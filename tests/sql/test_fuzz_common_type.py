@@ -9,7 +9,8 @@ The classes this closes (``functions.common``):
   members still type it), ``CAST(COALESCE(2.5, CAST(NULL AS DOUBLE PRECISION)) AS INT)`` rounds a
   double;
 - ``NULLIF(i, 0.5) / 2`` is numeric: a field's number is converted per value to the common type;
-- ``x >= NULLIF(NULL, f)`` is NULL without evaluating ``x``, as PostgreSQL folds it;
+- ``x >= NULLIF(NULL, f)`` is NULL without evaluating ``x``, as PostgreSQL folds it (NULLs only,
+  ``COALESCE(NULL, NULL) + 1``, stay untyped: PostgreSQL's text there is not refused);
 - a CASE of a field folded to NULL (``CASE WHEN FALSE THEN ts END``) still types the CASE around it
   (``CASE types text and timestamp without time zone cannot be matched``).
 
@@ -71,7 +72,9 @@ def _query(chooser: str, a: str, b: str, consumer: str) -> str:
 
 def static_family(count: int, seed: int) -> list[str]:
     """Typed members only: the common type is known at compile time, with or without a catalog."""
-    space = list(itertools.product(CHOOSERS, STATIC, STATIC, CONSUMERS))
+    # NULLs only (COALESCE(NULL, NULL)) are text in PostgreSQL; a NULL that lost its type upstream
+    # (ROUND(CAST(NULL AS DOUBLE PRECISION))) cannot be told from them here, so they stay untyped.
+    space = [c for c in itertools.product(CHOOSERS, STATIC, STATIC, CONSUMERS) if c[1:3] != ("NULL", "NULL")]
     return [_query(*case) for case in random.Random(seed).sample(space, count)]
 
 
