@@ -110,16 +110,90 @@ def to_text(value: Typed) -> Typed:
         return Typed(timestamp_text(value.expr), SqlType.TEXT)
     if value.type == SqlType.DAY:
         return Typed({"$dateToString": {"format": DATE_FORMAT, "date": value.expr}}, SqlType.TEXT)
-    if value.type == SqlType.BOOL or (value.type in NUMERIC and numeric.DECIMAL not in numeric.kinds(value)):
+    if value.type == SqlType.BOOL or (
+        value.type in NUMERIC and not {numeric.DECIMAL, numeric.DOUBLE} & numeric.kinds(value)
+    ):
         return Typed({"$toString": value.expr}, SqlType.TEXT)
     if value.type in NUMERIC:
-        return Typed(
-            {"$toString": numeric.per_kind(value, {numeric.DECIMAL: _no_negative_zero})}, SqlType.TEXT
-        )
-    decimal_text = {"$toString": _no_negative_zero("$$v")}
-    text = {"$cond": [{"$eq": [{"$type": "$$v"}, numeric.DECIMAL]}, decimal_text, {"$toString": "$$v"}]}
+        cases: dict[str, Callable[[Any], Any]] = {numeric.DECIMAL: decimal_text, numeric.DOUBLE: double_text}
+        return Typed(numeric.per_kind(value, cases, lambda x: {"$toString": x}), SqlType.TEXT)
+    number_text = {
+        "$cond": [{"$eq": [{"$type": "$$v"}, numeric.DOUBLE]}, double_text("$$v"), {"$toString": "$$v"}]
+    }
+    text = {"$cond": [{"$eq": [{"$type": "$$v"}, numeric.DECIMAL]}, decimal_text("$$v"), number_text]}
     body = {"$cond": [{"$eq": [{"$type": "$$v"}, "date"]}, timestamp_text("$$v"), text]}
     return Typed(let({"v": value.expr}, body), SqlType.TEXT)
+
+
+def decimal_text(x: Any) -> Any:
+    """A Decimal128 as PostgreSQL prints a numeric: always positional (``0.00000007``, ``0E-20`` as
+    ``0.00000000000000000000``), where ``$toString`` writes an exponent below 1e-6 or above its
+    digits; no negative zero."""
+    text = {"$toString": _no_negative_zero(x)}
+    unsigned = {"$ltrim": {"input": {"$arrayElemAt": ["$$parts", 0]}, "chars": "-"}}
+    exponent = {"$toInt": {"$ltrim": {"input": {"$arrayElemAt": ["$$parts", 1]}, "chars": "+"}}}
+    dot = {"$indexOfCP": ["$$u", "."]}
+    before = {"$add": [{"$cond": [{"$eq": [dot, -1]}, {"$strLenCP": "$$u"}, dot]}, exponent]}
+    digits = {"$replaceAll": {"input": "$$u", "find": ".", "replacement": ""}}
+    length = {"$strLenCP": "$$d"}
+    positional = {"$cond": [
+        {"$lte": ["$$p", 0]},
+        {"$concat": ["0.", _zeros({"$subtract": [0, "$$p"]}), "$$d"]},
+        {"$cond": [
+            {"$gte": ["$$p", length]},
+            {"$concat": ["$$d", _zeros({"$subtract": ["$$p", length]})]},
+            {"$concat": [{"$substrCP": ["$$d", 0, "$$p"]}, ".", {"$substrCP": ["$$d", "$$p", length]}]},
+        ]},
+    ]}  # fmt: skip
+    sign = {"$cond": [{"$eq": [{"$substrCP": ["$$t", 0, 1]}, "-"]}, "-", ""]}
+    shifted = {"$let": {"vars": {"u": unsigned}, "in": {"$let": {
+        "vars": {"d": digits, "p": before}, "in": {"$concat": [sign, positional]}}}}}  # fmt: skip
+    body = {"$cond": [{"$eq": [{"$size": "$$parts"}, 1]}, "$$t", shifted]}
+    split = {"$let": {"vars": {"parts": {"$split": ["$$t", "E"]}}, "in": body}}
+    return {"$let": {"vars": {"t": text}, "in": {"$cond": [{"$eq": ["$$t", None]}, None, split]}}}
+
+
+def _zeros(count: Any) -> Any:
+    return {
+        "$reduce": {"input": {"$range": [0, count]}, "initialValue": "", "in": {"$concat": ["$$value", "0"]}}
+    }
+
+
+def double_text(x: Any) -> Any:
+    """A double as PostgreSQL prints it: the shortest digits that read back, in scientific notation
+    from 1e15 on (``3.602879701896397e+15``); ``$toString`` switches only at 1e16 and agrees below."""
+    digits = {
+        "$rtrim": {
+            "input": {
+                "$replaceAll": {"input": {"$toString": {"$abs": "$$x"}}, "find": ".", "replacement": ""}
+            },
+            "chars": "0",
+        }
+    }
+    rest = {"$substrCP": ["$$m", 1, {"$subtract": [{"$strLenCP": "$$m"}, 1]}]}
+    sign = {"$cond": [{"$lt": ["$$x", 0]}, "-", ""]}
+    scientific = {"$let": {"vars": {"m": digits}, "in": {"$concat": [
+        sign, {"$substrCP": ["$$m", 0, 1]}, {"$cond": [{"$gt": [{"$strLenCP": "$$m"}, 1]}, {"$concat": [".", rest]}, ""]}, "e+15"]}}}  # fmt: skip
+    at_15 = {"$and": [{"$gte": [{"$abs": "$$x"}, 1e15]}, {"$lt": [{"$abs": "$$x"}, 1e16]}]}
+    return {"$let": {"vars": {"x": x}, "in": {"$cond": [at_15, scientific, {"$toString": "$$x"}]}}}
+
+
+def pg_double_text(value: float) -> str:
+    """``float8out``: the shortest digits that read back; scientific below 1e-4 and from 1e15 on."""
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "-0" if str(value).startswith("-") else "0"
+    sign, digits, exponent = decimal.Decimal(repr(value)).normalize().as_tuple()
+    text = "".join(map(str, digits))
+    point = len(text) + int(exponent) - 1  # the leading digit's power of ten
+    prefix = "-" if sign else ""
+    if point < -4 or point >= 15:
+        mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
+        return f"{prefix}{mantissa}e{'+' if point >= 0 else '-'}{abs(point):02d}"
+    return prefix + format(decimal.Decimal(repr(abs(value))).normalize(), "f")
 
 
 def _no_negative_zero(decimal: Any) -> Any:
@@ -138,6 +212,10 @@ def _text_constant(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float):
+        return pg_double_text(value)
+    if isinstance(value, decimal.Decimal):
+        return format(value + 0, "f")  # positional, as PostgreSQL prints a numeric; no -0
     if isinstance(value, dt.datetime):
         text = value.strftime(TEXT_FORMAT)
         return f"{text}.{value.microsecond // 1000:03d}".rstrip("0") if value.microsecond >= 1000 else text
@@ -201,6 +279,8 @@ def _int_result(op: str, value: Typed) -> Typed:
     """CAST(… AS INT) is int4, CAST(… AS BIGINT) int8: literals and overflow checks meet that type."""
     if value.is_const and isinstance(value.value, int) and not isinstance(value.value, bool):
         return numeric.integer_const(value.value, op == "$toInt")
+    if op == "$toLong" and value.type == SqlType.INT:  # an int64 on every row (a NULL types a CASE)
+        return replace(value, int64=True)
     return replace(value, int32=True) if op == "$toInt" and value.type == SqlType.INT else value
 
 

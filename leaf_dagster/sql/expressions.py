@@ -222,6 +222,9 @@ def _literal(tr: Translator, node: exp.Expr) -> Typed:
     if value is not None and -(2**63) <= value < 2**63:
         return const(value, SqlType.INT)
     number = Decimal(text)
+    shape = number.as_tuple()
+    if 0 < int(shape.exponent) <= numeric.DECIMAL_DIGITS - len(shape.digits):
+        number = number.quantize(Decimal(1))  # 1e7 is 10000000, of scale 0, as in PostgreSQL
     if len(number.as_tuple().digits) > numeric.DECIMAL_DIGITS:
         raise tr.error("numeric literal with more than the 34 digits of Decimal128", node)
     return const(number, SqlType.DECIMAL)

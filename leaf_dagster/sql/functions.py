@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +32,71 @@ def _merge_types(values: list[Typed]) -> SqlType:
     return SqlType.ANY if types else SqlType.NULL
 
 
+def common(values: list[Typed]) -> tuple[list[Typed], SqlType, bool]:
+    """The members of a CASE/COALESCE/GREATEST/LEAST as PostgreSQL types them: all of them, dead or
+    folded ones included, give the common type, and each member takes it. A constant becomes a value
+    of that type (``COALESCE(1, 0.5) / 2`` is numeric division), and with a bigint member (``CAST(NULL
+    AS BIGINT)``, ``COUNT(*)``) every integer member becomes an int64, so ``i + CASE … END`` is bigint
+    arithmetic. Returns the members, the type, and whether the integers are bigint."""
+    type_ = _merge_types(values)
+    wide = type_ == SqlType.INT and any(_bigint(v) for v in values)
+    if type_ == SqlType.ANY:
+        # A field of a type known per value beside typed numbers: where the field is a number its
+        # value is converted to the common type of its own and theirs (``NULLIF(i, 0.5)`` is numeric).
+        static = [v for v in values if v.type in NUMERIC]
+        target = _merge_types(static) if static and len(static) < len(values) else None
+        wide = target == SqlType.INT and any(_bigint(v) for v in static)
+        if target in (SqlType.DECIMAL, SqlType.FLOAT) or wide:
+            return [_per_value(v, target, wide) if v.type == SqlType.ANY else v for v in values], type_, False
+        return list(values), type_, False
+    return [_coerce(v, type_, wide) for v in values], type_, wide
+
+
+def _per_value(value: Typed, target: SqlType | None, wide: bool) -> Typed:
+    """A member of a type known per value, converted where it is a number of a narrower type."""
+    if value.is_const:
+        return value
+    if wide:
+        narrower, op = ["int"], "$toLong"
+    elif target == SqlType.DECIMAL:
+        narrower, op = ["int", "long"], "$toDecimal"
+    else:
+        narrower, op = ["int", "long", "decimal"], "$toDouble"
+    expr = let({"v": value.expr}, {"$cond": [{"$in": [{"$type": "$$v"}, narrower]}, {op: "$$v"}, "$$v"]})
+    return Typed(expr, SqlType.ANY, non_null=value.non_null, origin=value.origin)
+
+
+def _bigint(value: Typed) -> bool:
+    if value.type != SqlType.INT:
+        return False
+    return value.int64 if value.is_null_const else numeric.kinds(value) == frozenset({numeric.INT64})
+
+
+def _coerce(value: Typed, type_: SqlType, wide: bool) -> Typed:
+    """``value`` as a member of a list of common type ``type_`` (bigint integers when ``wide``)."""
+    v = value.value if value.is_const else None
+    if isinstance(v, bool) or value.untyped:
+        return value
+    if isinstance(v, int) and type_ == SqlType.DECIMAL:
+        return const(Decimal(v), SqlType.DECIMAL)
+    if isinstance(v, int | Decimal) and type_ == SqlType.FLOAT:
+        return const(float(v), SqlType.FLOAT)
+    if not wide or value.type != SqlType.INT or _bigint(value):
+        return value
+    if isinstance(v, int):
+        return numeric.integer_const(v, False)
+    if value.is_null_const:
+        return replace(value, int64=True)
+    return Typed({"$toLong": value.expr}, SqlType.INT, non_null=value.non_null, int64=True)
+
+
+def _typed_as(value: Typed, type_: SqlType, wide: bool) -> Typed:
+    """A list's one remaining member (COALESCE's others dropped) with the list's type."""
+    if value.type == type_ or type_ not in NUMERIC or value.type not in NUMERIC:
+        return replace(value, int64=True) if wide and value.type == SqlType.INT else value
+    return Typed(value.expr, type_, non_null=value.non_null, origin=value.origin)
+
+
 def _case(tr: Translator, node: exp.Expr) -> Typed:
     subject = tr.translate(node.this) if node.this is not None else None
     tests = []
@@ -44,14 +111,16 @@ def _case(tr: Translator, node: exp.Expr) -> Typed:
     default = node.args.get("default")
     values.append(tr.translate(default) if default is not None else const(None))
     values = resolve_all(values, tr.conditions.failure(node), tr.context_types.get(id(node)))
+    values, type_, wide = common(values)
     chosen = _constant_choice(tests, values)
     if chosen is not None and chosen.is_null_const:
         # Constant conditions choose a NULL: PostgreSQL folds the CASE to a NULL at plan time, so
-        # strict operators over it are NULL without evaluating their other operand.
-        return const(None, _merge_types(values))
+        # strict operators over it are NULL without evaluating their other operand. Its members
+        # still type it (a CASE of a field and text fails, as PostgreSQL types before it folds).
+        return replace(const(None, type_), int64=wide, origin=origin_of(values))
     branches = [{"case": test, "then": then.expr} for test, then in zip(tests, values, strict=False)]
     switch = {"$switch": {"branches": branches, "default": values[-1].expr}}
-    return Typed(switch, _merge_types(values), origin=origin_of(values))
+    return Typed(switch, type_, origin=origin_of(values), int64=wide)
 
 
 def _constant_choice(tests: list[Any], values: list[Typed]) -> Typed | None:
@@ -73,13 +142,14 @@ def _if(tr: Translator, node: exp.Expr) -> Typed:
         [then, otherwise], tr.conditions.failure(node), tr.context_types.get(id(node))
     )
     test = tr.conditions.truth(node.this, True)
-    both = [then, otherwise]
-    return Typed({"$cond": [test, then.expr, otherwise.expr]}, _merge_types(both), origin=origin_of(both))
+    both, type_, _ = common([then, otherwise])
+    return Typed({"$cond": [test, both[0].expr, both[1].expr]}, type_, origin=origin_of(both))
 
 
 def _coalesce(tr: Translator, node: exp.Expr) -> Typed:
     args = [tr.translate(a) for a in [node.this, *node.expressions]]
     args = resolve_all(args, tr.conditions.failure(node), tr.context_types.get(id(node)), "COALESCE")
+    args, type_, wide = common(args)
     kept: list[Typed] = []
     for arg in args:
         if arg.is_null_const:
@@ -88,10 +158,10 @@ def _coalesce(tr: Translator, node: exp.Expr) -> Typed:
         if arg.is_const:
             break
     if not kept:
-        return const(None)
+        return replace(const(None, type_), int64=wide)
     if len(kept) == 1:
-        return kept[0]
-    return Typed({"$ifNull": [a.expr for a in kept]}, _merge_types(kept), origin=origin_of(kept))
+        return _typed_as(kept[0], type_, wide)
+    return Typed({"$ifNull": [a.expr for a in kept]}, type_, origin=origin_of(kept), int64=wide)
 
 
 def _nullif(tr: Translator, node: exp.Expr) -> Typed:
@@ -102,6 +172,15 @@ def _nullif(tr: Translator, node: exp.Expr) -> Typed:
     second = tr.translate(node.expression)
     first = resolve(first, [second], tr.conditions.failure(node), True)  # NULLIF('30', s) can be '30'
     a, b = tr.conditions.typed_pair(first, second, node)
+    if a.is_null_const:  # NULLIF(NULL, x) is NULL: PostgreSQL folds it, and strict operators over it
+        return const(None, a.type if a.type != SqlType.NULL else b.type)
+    if a.type in NUMERIC and b.type in NUMERIC:
+        # Its "=" compares in the common type, and returns its first operand in it (numeric for
+        # NULLIF(1, d)); integers of two widths have their own "=" and keep the first one's.
+        a = _coerce(a, _merge_types([a, b]), False)
+        a = _typed_as(a, _merge_types([a, b]), False)
+    elif a.type == SqlType.ANY and b.type in (SqlType.DECIMAL, SqlType.FLOAT):
+        a = _per_value(a, b.type, False)
     folded = _nullif_constants(a, b)
     if folded is not None:
         return folded
@@ -118,8 +197,8 @@ def _nullif_constants(a: Typed, b: Typed) -> Typed | None:
     x, y = a.value, b.value
     if x is None or y is None:
         return a
-    kinds = {type(v) if isinstance(v, bool | str) else "number" for v in (x, y)}
-    if len(kinds) != 1 or not isinstance(x, bool | str | int | float | Decimal):
+    kinds = {type(v) if isinstance(v, bool | str | dt.datetime) else "number" for v in (x, y)}
+    if len(kinds) != 1 or not isinstance(x, bool | str | int | float | Decimal | dt.datetime):
         return None
     return const(None, a.type) if x == y else a
 
@@ -162,7 +241,8 @@ def _extremum(op: str) -> Callable[[Translator, exp.Expr], Typed]:
         args = [tr.translate(a) for a in [node.this, *node.expressions]]
         what = "GREATEST" if op == "$max" else "LEAST"
         args = resolve_all(args, tr.conditions.failure(node), tr.context_types.get(id(node)), what)
-        return Typed({op: [a.expr for a in args]}, _merge_types(args), origin=origin_of(args))
+        args, type_, wide = common(args)
+        return Typed({op: [a.expr for a in args]}, type_, origin=origin_of(args), int64=wide)
 
     return handle
 

@@ -417,7 +417,8 @@ def _text_members(values: Sequence[Typed], what: str) -> list[Typed]:
         return list(values)
     out = []
     for i, v in enumerate(values):
-        if v.type != SqlType.ANY or v.is_const or is_unknown(v):
+        folded = v.is_null_const and v.origin is not None  # a CASE of fields folded to NULL
+        if v.type != SqlType.ANY or (v.is_const and not folded) or is_unknown(v):
             out.append(v)
             continue
         before = i < texts[0]
@@ -426,7 +427,8 @@ def _text_members(values: Sequence[Typed], what: str) -> list[Typed]:
             pair = f"{name} and text" if before else f"text and {name}"
             return f"{what} types {pair} cannot be matched"
 
-        out.append(as_text(v, message))
+        checked = as_text(v, message)  # a folded CASE is NULL on every row, but its fields type it
+        out.append(v if folded else checked)
     return out
 
 
@@ -455,10 +457,12 @@ def _static(text: str, operand: Typed, fail: Callable[[str], Exception]) -> Type
     type_ = operand.type
     try:
         if type_ == SqlType.INT:  # integer or bigint: PostgreSQL names integer when the syntax is wrong
-            from leaf_dagster.sql.numeric import is_int4
+            from leaf_dagster.sql.numeric import INT64, integer_const, is_int4, kinds
 
             width = "integer" if is_int4(operand) or not INTEGER.match(text) else "bigint"
             value = parse_integer(text, width)
+            if kinds(operand) == frozenset({INT64}) or operand.int64:  # beside a bigint: an int64
+                return integer_const(value, False)
             return replace(const(value, SqlType.INT), int32=width == "integer")
         return const(STATIC[type_](text), type_)
     except Unreadable as exc:

@@ -69,6 +69,8 @@ def kinds(value: Typed) -> frozenset[str]:
         return frozenset({"other"})
     if value.int32 and value.type == SqlType.INT:
         return frozenset({INT32})
+    if value.int64 and value.type == SqlType.INT:  # CAST(… AS BIGINT)
+        return frozenset({INT64})
     return STATIC_KINDS.get(value.type, ANYTHING)
 
 

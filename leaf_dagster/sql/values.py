@@ -63,6 +63,7 @@ class Typed:
     untyped: bool = False  # a quoted SQL literal: PostgreSQL gives it the type of what it meets
     scale: int | None = None  # a numeric's display scale (digits after the point), when known
     int32: bool = False  # an INT known to be PostgreSQL's integer (int4), not bigint: CAST(… AS INT)
+    int64: bool = False  # an INT known to be bigint (int64 on every row): CAST(… AS BIGINT), even of NULL
     origin: Any = None  # a plain field of a collection (``probes.Origin``): its type can be probed
 
     @property
