@@ -29,7 +29,7 @@ from typing import Any
 from bson.int64 import Int64
 
 from leaf_dagster.sql.errors import runtime_error
-from leaf_dagster.sql.values import SqlType, Typed, let
+from leaf_dagster.sql.values import SqlType, Typed, is_null, let
 
 INT32, INT64, DOUBLE, DECIMAL = "int", "long", "double", "decimal"
 INTEGERS = frozenset({INT32, INT64})
@@ -511,6 +511,53 @@ def sum_input(value: Typed) -> Any:
     ``bigint`` gives the result its width when it still fits int32.
     """
     return _typed_switch(value, {INT64: lambda x: {"$toDecimal": x}})
+
+
+def sum_may_fill_digits(value: Typed) -> bool:
+    """Whether SUM/AVG of ``value`` may add in Decimal128 (numerics, or bigints as numeric)."""
+    return bool(kinds(value) & {DECIMAL, INT64})
+
+
+def sum_needs_double_marks(value: Typed) -> bool:
+    """Whether a Decimal128 sum of ``value`` may also hold doubles: then a per-group mark tells the
+    groups that do (their digits come from binary fractions, PostgreSQL's column is a double)."""
+    possible = kinds(value)
+    return DOUBLE in possible and bool(possible & {DECIMAL, INT64})
+
+
+def double_mark(value: Typed) -> Any:
+    """Per row, for a ``$max``: ``true`` for a double, else the value. Booleans sort above numbers,
+    so the group's mark is true when a double was seen, and NULL exactly when no value was (it
+    stands for SUM's NULL check too)."""
+    (x,), variables = _bound([value], ["v"])
+    return _with(variables, {"$cond": [type_is(x, DOUBLE), True, x]})
+
+
+def double_counted(value: Typed) -> Any:
+    """Per row, for a ``$sum``: 0 for NULL, 1.0 for a double, else 1. The count of non-NULL values
+    (AVG's), which is a double exactly when a double was counted: the mark and the count in one."""
+    (x,), variables = _bound([value], ["v"])
+    return _with(
+        variables,
+        {
+            "$switch": {
+                "branches": [{"case": type_is(x, DOUBLE), "then": 1.0}, {"case": is_null(x), "then": 0}],
+                "default": 1,
+            }
+        },
+    )
+
+
+def sum_checked(total: Any, value: Typed, doubles: Any) -> Any:
+    """``total`` (a ``$sum`` of ``sum_input``), or a failure where it is a Decimal128 with all 34
+    digits and no double went in: the server may have rounded it, where PostgreSQL's numeric sum is
+    exact. ``doubles`` tests whether a double went in (None where none can)."""
+    if not sum_may_fill_digits(value):
+        return total
+    is_decimal = type_is(total, DECIMAL)
+    if doubles is not None:
+        is_decimal = _all([is_decimal, {"$not": [doubles]}])
+    return _digits_checked(total, is_decimal)
 
 
 def sum_type(value: Typed) -> SqlType:
