@@ -78,8 +78,11 @@ class Accumulators:
     pending_checks: list[Any] = field(default_factory=list)
 
     def _sum(self, arg: Typed) -> Typed:
-        total = f"${self.add({'$sum': numeric.sum_input(arg)}, None)}"
         type_, scale = numeric.sum_type(arg), numeric.scale_of(arg)
+        if arg.type == SqlType.ANY:
+            total, seen = self._summed_any(arg)
+            return Typed(numeric.sum_of_any(total, seen, _not_a_number), type_, scale=scale)
+        total = f"${self.add({'$sum': numeric.sum_input(arg)}, None)}"
         doubles = self._doubles(arg)
         if doubles is False:
             self.pending_checks.append(arg)
@@ -131,9 +134,23 @@ class Accumulators:
     def _key(spec: Any) -> str:
         return json.dumps(spec, sort_keys=True, default=str)
 
+    def _summed_any(self, arg: Typed) -> tuple[str, str]:
+        """A field of unknown type: its ``$sum`` and the set of its values' BSON types, read once
+        per group (``numeric.sum_of_any``) instead of a number test and a NULL check per row."""
+        # int64 values still become Decimal128 per row: the embedded server fails on an int64 sum
+        # that overflows (MongoDB gives a double), and SUM(bigint) is numeric anyway.
+        total = f"${self.add({'$sum': numeric.sum_input(arg)}, None)}"
+        seen = f"${self.add({'$addToSet': {'$type': arg.expr}}, [])}"
+        return total, seen
+
     def _avg(self, arg: Typed) -> Typed:
         if arg.type == SqlType.FLOAT:
             return self._ref(self.add({"$avg": arg.expr}, None), SqlType.FLOAT)
+        if arg.type == SqlType.ANY:
+            total, seen = self._summed_any(arg)
+            counted = f"${self.add(self._count_spec(arg.expr), 0)}"
+            checked = numeric.sum_of_any(total, seen, _not_a_number, avg=True)
+            return Typed(numeric.avg_result(checked, counted, arg), numeric.avg_type(arg))
         # The same accumulators as SUM and COUNT of the argument, shared when the query has them.
         total = f"${self.add({'$sum': numeric.sum_input(arg)}, None)}"
         if numeric.sum_needs_double_marks(arg):
@@ -246,7 +263,7 @@ class Accumulators:
                 else {"$sum": {"$cond": [is_null(x), 0, 1]}}
             )
             return self._count(self.add(counted, 0))
-        if isinstance(node, exp.Sum | exp.Avg) or type(node) in SPREAD:
+        if type(node) in SPREAD:  # SUM/AVG test the types once per group (``_summed_any``)
             arg = _numbers_only(arg)
         if isinstance(node, exp.Sum):
             return self._sum(arg)
@@ -465,6 +482,26 @@ def _not_constant(spec: Any) -> Any:
 
 
 SQL_NAMES = {"string": "text", "bool": "boolean", "date": "timestamp", "object": "a document"}
+
+
+def _sql_type_name(kind: Any) -> Any:
+    return {
+        "$switch": {
+            "branches": [{"case": {"$eq": [kind, b]}, "then": t} for b, t in SQL_NAMES.items()],
+            "default": kind,
+        }
+    }
+
+
+def _not_a_number(kind: Any) -> Any:
+    """The failure of SUM/AVG of a value of BSON type ``kind`` (an expression), as ``_numbers_only``."""
+    message = {
+        "$concat": [
+            f"{PLANTED_MARK}function does not exist: SUM/AVG/STDDEV/VARIANCE of ",
+            _sql_type_name(kind),
+        ]
+    }
+    return {"$toDouble": message}
 
 
 def _numbers_only(arg: Typed) -> Typed:

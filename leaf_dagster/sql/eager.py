@@ -135,7 +135,11 @@ def _two_phases(group: dict[str, Any]) -> Stages | None:
     sets = {
         name: spec["$addToSet"]
         for name, spec in group.items()
-        if name != "_id" and isinstance(spec, dict) and list(spec) == ["$addToSet"]
+        if name != "_id"
+        and isinstance(spec, dict)
+        and list(spec) == ["$addToSet"]
+        # SUM/AVG's set of BSON types (``numeric.sum_of_any``) holds a handful: left as it is
+        and not (isinstance(spec["$addToSet"], dict) and list(spec["$addToSet"]) == ["$type"])
     }
     values = {json.dumps(arg, sort_keys=True, default=str) for arg in sets.values()}
     if len(values) != 1:

@@ -560,6 +560,47 @@ def sum_checked(total: Any, value: Typed, doubles: Any) -> Any:
     return _digits_checked(total, is_decimal)
 
 
+# BSON types a SUM/AVG argument of unknown type may hold: numbers, and NULL as null or missing.
+SUMMABLE = ["decimal", "double", "int", "long", "missing", "null"]
+
+
+def sum_of_any(total: Any, seen: Any, not_a_number: Callable[[Any], Any], *, avg: bool = False) -> Any:
+    """SUM (or AVG's total) of a field of unknown type from the ``$sum`` of ``sum_input`` and the
+    set of the values' BSON types (``$addToSet`` of ``$type``), read once per group:
+
+    - a value that is not a number fails (``not_a_number`` of its type), as PostgreSQL refuses
+      ``SUM(text)``; ``$sum`` would skip it;
+    - no number: NULL (SUM; AVG's count says so);
+    - a sum of integers that left int64 became a double, and fails (PostgreSQL's numeric holds it);
+    - a Decimal128 total that fills 34 digits fails unless a double went in (see ``sum_checked``).
+    """
+    others = {"$setDifference": ["$$k", SUMMABLE]}
+    has_double = {"$in": ["double", "$$k"]}
+    value: Any = {
+        "$cond": [
+            {"$and": [type_is("$$t", INT64), {"$in": ["long", "$$k"]}]},
+            {"$toDecimal": "$$t"},
+            "$$t" if avg else bigint("$$t"),
+        ]
+    }
+    branches = [
+        {"case": {"$gt": [{"$size": others}, 0]}, "then": not_a_number({"$arrayElemAt": [others, 0]})},
+        {
+            "case": {"$and": [type_is("$$t", DOUBLE), {"$not": [has_double]}]},
+            "then": runtime_error(
+                "numeric SUM of bigint values beyond the int64 range is not supported", "$$t"
+            ),
+        },
+    ]
+    if not avg:
+        no_number = {"$eq": [{"$size": {"$setDifference": ["$$k", ["missing", "null"]]}}, 0]}
+        branches.insert(1, {"case": no_number, "then": None})
+    checked = let(
+        {"v": value}, _digits_checked("$$v", {"$and": [type_is("$$v", DECIMAL), {"$not": [has_double]}]})
+    )
+    return let({"t": total, "k": seen}, {"$switch": {"branches": branches, "default": checked}})
+
+
 def sum_type(value: Typed) -> SqlType:
     if is_int4(value):
         return SqlType.INT  # SUM(integer) is bigint
