@@ -221,3 +221,45 @@ HANDLERS: dict[type[exp.Expr], Callable[[Translator, exp.Expr], Typed]] = {
     exp.ArrayOverlaps: _overlaps,
     exp.ArrayPosition: _position,
 }
+
+
+def cast_constant(tr: Translator, value: Typed, to: exp.DataType, node: exp.Expr) -> Typed | None:
+    """``'{a,b}'::text[]`` (a constant text cast to a one-dimensional array of text, integer,
+    bigint, numeric, double precision or boolean): PostgreSQL's array input, each element read as
+    the element type. None for anything else (the caller refuses it)."""
+    from bson import Int64
+
+    from leaf_dagster.sql.casts import FLOAT_TYPES, INT_TYPES, NUMERIC_TYPES, TEXT_TYPES
+    from leaf_dagster.sql.literals import (
+        Unreadable,
+        UnsupportedArray,
+        parse_array,
+        parse_bool,
+        parse_double,
+        parse_integer,
+        parse_numeric,
+    )
+
+    if not (value.is_const and isinstance(value.value, str)) or len(to.expressions) != 1:
+        return None
+    element = to.expressions[0]
+    kind = element.this if isinstance(element, exp.DataType) else None
+    DType = exp.DataType.Type
+    readers: dict[Any, Any] = {
+        **dict.fromkeys(TEXT_TYPES, str),
+        **dict.fromkeys(INT_TYPES - {DType.BIGINT}, lambda w: parse_integer(w, "integer")),
+        DType.BIGINT: lambda w: Int64(parse_integer(w, "bigint")),
+        **dict.fromkeys(NUMERIC_TYPES, parse_numeric),
+        **dict.fromkeys(FLOAT_TYPES, parse_double),
+        DType.BOOLEAN: parse_bool,
+    }
+    read = readers.get(kind)
+    if read is None:
+        return None
+    try:
+        items = [None if w is None else read(w) for w in parse_array(value.value)]
+    except Unreadable as exc:
+        raise tr.error(str(exc), node) from None
+    except UnsupportedArray as exc:
+        raise tr.error(f"{exc} is not supported: '{value.value}'", node) from None
+    return Typed({"$literal": items}, SqlType.ARRAY, non_null=True)
