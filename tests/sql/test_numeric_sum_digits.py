@@ -283,3 +283,17 @@ def test_array_literal_casts_agree_with_postgresql(typed_db: tuple[PgDatabase, D
         if outcome.status != "pass":
             failures.append((sql, outcome.kind, outcome.detail[:200]))
     assert not failures, f"{len(failures)} disagree with PostgreSQL:\n" + "\n".join(map(str, failures[:15]))
+
+
+def test_any_of_an_array_of_quoted_literals_is_text(typed_db: tuple[PgDatabase, Database[Any]]) -> None:
+    pg, db = typed_db
+    failures = []
+    for f, catalog in itertools.product(("i", "big", "f", "d", "CAST(d AS TEXT)"), (None, TYPED_CATALOG)):
+        for sql in (
+            f"SELECT _id FROM {TYPED} WHERE {f} = ANY(ARRAY['19.99']) ORDER BY _id",
+            f"SELECT _id, {f} <> ALL(ARRAY['7', '20']) AS x FROM {TYPED} ORDER BY _id",
+        ):
+            outcome = run_one(pg, db, sql, catalog)
+            if outcome.status != "pass":
+                failures.append((sql, catalog is not None, outcome.kind, outcome.detail[:200]))
+    assert not failures, f"{len(failures)} disagree with PostgreSQL:\n" + "\n".join(map(str, failures[:15]))
