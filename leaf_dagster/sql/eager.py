@@ -108,6 +108,18 @@ def _decompose(accumulators: dict[str, Any], readable: Callable[[Any], bool]) ->
             parts.averages[name] = {
                 "$cond": [{"$eq": [f"${count}", 0]}, None, {"$divide": [f"${total}", f"${count}"]}]
             }
+        elif op == "$addToSet" and isinstance(arg, dict) and list(arg) == ["$type"]:
+            # SUM/AVG's set of BSON types (``numeric.sum_of_any``): the union of the partial sets
+            sets = f"{name}_sets"
+            parts.partial[name] = {op: arg}
+            parts.combined[sets] = {"$push": f"${name}"}
+            parts.averages[name] = {
+                "$reduce": {
+                    "input": f"${sets}",
+                    "initialValue": [],
+                    "in": {"$setUnion": ["$$value", "$$this"]},
+                }
+            }
         else:
             return None
     return parts
