@@ -122,8 +122,8 @@ QUERIES: list[tuple[str, str, list[dict[str, Any]]]] = [
 
 
 # The declared types of ``events`` (``load``): with them, SUM/AVG of a double need no per-row type
-# test (without, each row's BSON type decides: a bigint's SUM is numeric). ``integer`` and ``bigint``
-# are one type to the catalog today, so SUM(pageViews) still tests for int64 per row.
+# test (without, each row's BSON type decides: a bigint's SUM is numeric), and SUM of an ``integer``
+# (int32) field is a plain $sum.
 EVENTS_CATALOG = {
     "events": {
         "userId": "integer",

@@ -8,16 +8,20 @@ from leaf_dagster.schema.model import DocumentSchema, EnumType, ScalarType
 from leaf_dagster.sql.catalog import Catalog, as_catalog
 from leaf_dagster.sql.values import SqlType
 
-# The declared kinds with one SQL type; OBJECTID and MIXED stay typed per value.
-SQL_TYPES: dict[str, SqlType] = {
-    "string": SqlType.TEXT,
-    "text": SqlType.TEXT,
+# The declared kinds with one SQL type (``sql.catalog.TYPE_NAMES``); OBJECTID and MIXED stay typed
+# per value. The validator accepts int64 values in an INTEGER field and doubles and integers in a
+# DECIMAL one (the parser reads DECIMAL, NUMERIC, DOUBLE and FLOAT as one kind), so INTEGER is
+# "integer or bigint" and DECIMAL "any number", typed per value, unlike a hand-written "integer" or
+# "numeric" (``sql.catalog.TYPE_NAMES``).
+SQL_TYPES: dict[str, SqlType | str] = {
+    "string": "text",
+    "text": "text",
     "int": SqlType.INT,
     "long": SqlType.INT,
     "decimal": SqlType.NUMBER,
-    "bool": SqlType.BOOL,
-    "date": SqlType.DATE,  # a BSON date holds a time of day: PostgreSQL's timestamp
-    "timestamp": SqlType.DATE,
+    "bool": "boolean",
+    "date": "timestamp",  # a BSON date holds a time of day: PostgreSQL's timestamp
+    "timestamp": "timestamp",
 }
 
 
@@ -26,15 +30,15 @@ def sql_catalog(schemas: Iterable[DocumentSchema]) -> Catalog:
 
     A path declared with different types (VARIANT cases) is left out: its type depends on the document.
     """
-    out: dict[str, dict[str, SqlType]] = {}
+    out: dict[str, dict[str, SqlType | str]] = {}
     for schema in schemas:
-        fields: dict[str, SqlType | None] = {}
+        fields: dict[str, SqlType | str | None] = {}
         for walked in schema.walk_fields():
             if walked.in_array:
                 continue
             kind = walked.field.type
-            sql_type = (
-                SqlType.TEXT
+            sql_type: SqlType | str | None = (
+                "text"
                 if isinstance(kind, EnumType)
                 else SQL_TYPES.get(kind.kind)
                 if isinstance(kind, ScalarType)

@@ -78,25 +78,50 @@ class Accumulators:
     pending_checks: list[Any] = field(default_factory=list)
 
     def _sum(self, arg: Typed) -> Typed:
-        total = f"${self.add({'$sum': numeric.sum_input(arg)}, None)}"
         type_, scale = numeric.sum_type(arg), numeric.scale_of(arg)
+        if arg.type == SqlType.ANY:
+            total, seen = self._summed_any(arg)
+            return Typed(numeric.sum_of_any(total, seen, _not_a_number), type_, scale=scale)
+        total = f"${self.add({'$sum': numeric.sum_input(arg)}, None)}"
+        doubles = self._doubles(arg)
+        if doubles is False:
+            self.pending_checks.append(arg)
+            return Typed(None, type_)  # a first pass only collects; see ``finish``
+        checked = numeric.sum_checked(total, arg, doubles)
         if arg.path is not None and arg.path in self.non_null_paths:
-            return Typed(numeric.bigint(total), type_, scale=scale)
+            return Typed(numeric.bigint(checked), type_, scale=scale)
         # NULL when no value was seen (``$sum`` of nothing is 0): an accumulator of the same argument
         # that is NULL or 0 exactly then tells (a count, $max, $min); else a $max is added.
-        seen = self._seen(arg.expr)
+        seen = self._seen(arg)
         if seen is None:
-            self.pending_checks.append(arg.expr)
-            return Typed(None, type_)  # a first pass only collects; see ``finish``
-        return Typed({"$cond": [seen, None, numeric.bigint(total)]}, type_, scale=scale)
+            self.pending_checks.append(arg)
+            return Typed(None, type_)
+        return Typed({"$cond": [seen, None, numeric.bigint(checked)]}, type_, scale=scale)
 
-    def _seen(self, expr: Any) -> Any:
-        """A test, true when no value of ``expr`` was seen, from an accumulator the query already has."""
-        count = self._by_key.get(self._key(self._count_spec(expr)))
+    def _doubles(self, arg: Typed) -> Any:
+        """A test true for a group whose Decimal128 sum of ``arg`` holds doubles: from AVG's count
+        (a double when it counted one) or a ``double_mark``. None when no double can go in; False
+        when neither accumulator is there yet (``finish`` adds the mark)."""
+        if not numeric.sum_needs_double_marks(arg):
+            return None
+        count = self._by_key.get(self._key({"$sum": numeric.double_counted(arg)}))
         if count is not None:
-            return {"$eq": [f"${count}", 0]}
-        for op in ("$max", "$min", "$avg"):  # NULL exactly when no value was seen ($avg: no number)
-            found = self._by_key.get(self._key({op: expr}))
+            return numeric.type_is(f"${count}", numeric.DOUBLE)
+        mark = self._by_key.get(self._key({"$max": numeric.double_mark(arg)}))
+        if mark is not None:
+            return {"$eq": [f"${mark}", True]}
+        return False
+
+    def _seen(self, arg: Typed) -> Any:
+        """A test, true when no value of ``arg`` was seen, from an accumulator the query already has."""
+        expr = arg.expr
+        for spec in (self._count_spec(expr), {"$sum": numeric.double_counted(arg)}):
+            count = self._by_key.get(self._key(spec))
+            if count is not None:
+                return {"$eq": [f"${count}", 0]}
+        # NULL exactly when no value was seen ($avg: no number; the mark: see ``double_mark``)
+        for spec in ({"$max": expr}, {"$min": expr}, {"$avg": expr}, {"$max": numeric.double_mark(arg)}):
+            found = self._by_key.get(self._key(spec))
             if found is not None:
                 return {"$eq": [{"$ifNull": [f"${found}", None]}, None]}
         return None
@@ -109,13 +134,34 @@ class Accumulators:
     def _key(spec: Any) -> str:
         return json.dumps(spec, sort_keys=True, default=str)
 
+    def _summed_any(self, arg: Typed) -> tuple[str, str]:
+        """A field of unknown type: its ``$sum`` and the set of its values' BSON types, read once
+        per group (``numeric.sum_of_any``) instead of a number test and a NULL check per row."""
+        # int64 values still become Decimal128 per row: the embedded server fails on an int64 sum
+        # that overflows (MongoDB gives a double), and SUM(bigint) is numeric anyway.
+        total = f"${self.add({'$sum': numeric.sum_input(arg)}, None)}"
+        seen = f"${self.add({'$addToSet': {'$type': arg.expr}}, [])}"
+        return total, seen
+
     def _avg(self, arg: Typed) -> Typed:
         if arg.type == SqlType.FLOAT:
             return self._ref(self.add({"$avg": arg.expr}, None), SqlType.FLOAT)
+        if arg.type == SqlType.ANY:
+            total, seen = self._summed_any(arg)
+            counted = f"${self.add(self._count_spec(arg.expr), 0)}"
+            checked = numeric.sum_of_any(total, seen, _not_a_number, avg=True)
+            return Typed(numeric.avg_result(checked, counted, arg), numeric.avg_type(arg))
         # The same accumulators as SUM and COUNT of the argument, shared when the query has them.
         total = f"${self.add({'$sum': numeric.sum_input(arg)}, None)}"
-        count = f"${self.add(self._count_spec(arg.expr), 0)}"
-        return Typed(numeric.avg_result(total, count, arg), numeric.avg_type(arg))
+        if numeric.sum_needs_double_marks(arg):
+            counted = f"${self.add({'$sum': numeric.double_counted(arg)}, 0)}"
+            doubles = numeric.type_is(counted, numeric.DOUBLE)
+            count: Any = {"$toLong": counted}
+        else:
+            counted = f"${self.add(self._count_spec(arg.expr), 0)}"
+            doubles, count = None, counted
+        checked = numeric.sum_checked(total, arg, doubles)
+        return Typed(numeric.avg_result(checked, count, arg), numeric.avg_type(arg))
 
     def _spread(self, node: exp.AggFunc, arg: Typed) -> Typed:
         """STDDEV/VARIANCE of integers or numerics: numeric, exact, as PostgreSQL computes them."""
@@ -133,9 +179,11 @@ class Accumulators:
 
     def finish(self) -> None:
         """After a first pass over the query: add what SUM's NULL checks still need."""
-        for expr in self.pending_checks:
-            if self._seen(expr) is None:
-                self.add({"$max": expr}, None)
+        for arg in self.pending_checks:
+            if self._doubles(arg) is False:
+                self.add({"$max": numeric.double_mark(arg)}, None)
+            elif self._seen(arg) is None:
+                self.add({"$max": arg.expr}, None)
         self.pending_checks.clear()
 
     def add(self, spec: Any, seed: Any) -> str:
@@ -219,7 +267,7 @@ class Accumulators:
             # An interval is held as milliseconds: their SUM/AVG is an interval again (never output).
             total = self._sum(arg) if isinstance(node, exp.Sum) else self._avg(arg)
             return Typed(total.expr, SqlType.INTERVAL)
-        if isinstance(node, exp.Sum | exp.Avg) or type(node) in SPREAD:
+        if type(node) in SPREAD:  # SUM/AVG test the types once per group (``_summed_any``)
             arg = _numbers_only(arg)
         if isinstance(node, exp.Sum):
             return self._sum(arg)
@@ -444,6 +492,26 @@ def _not_constant(spec: Any) -> Any:
 
 
 SQL_NAMES = {"string": "text", "bool": "boolean", "date": "timestamp", "object": "a document"}
+
+
+def _sql_type_name(kind: Any) -> Any:
+    return {
+        "$switch": {
+            "branches": [{"case": {"$eq": [kind, b]}, "then": t} for b, t in SQL_NAMES.items()],
+            "default": kind,
+        }
+    }
+
+
+def _not_a_number(kind: Any) -> Any:
+    """The failure of SUM/AVG of a value of BSON type ``kind`` (an expression), as ``_numbers_only``."""
+    message = {
+        "$concat": [
+            f"{PLANTED_MARK}function does not exist: SUM/AVG/STDDEV/VARIANCE of ",
+            _sql_type_name(kind),
+        ]
+    }
+    return {"$toDouble": message}
 
 
 def _numbers_only(arg: Typed) -> Typed:

@@ -74,6 +74,11 @@ def quantified_truth(tr: Translator, op: str, node: exp.Expr, want: bool) -> Any
     if array.is_null_const:
         return False
     element = Typed(f"$${ELEMENT}", SqlType.ANY)
+    if _text_constructor(inner):
+        # ARRAY['19.99'] is text[] in PostgreSQL (its literals resolve as text): a number, a
+        # boolean or a timestamp beside it has no operator ("operator does not exist: numeric = text").
+        element = Typed(f"$${ELEMENT}", SqlType.TEXT)
+        left = _text_only(tr, left, op, node)
 
     def each(test_want: bool) -> Any:
         test = tr.conditions.compare(op, left, element, test_want, node)
@@ -85,6 +90,31 @@ def quantified_truth(tr: Translator, op: str, node: exp.Expr, want: bool) -> Any
     else:
         body = {"$allElementsTrue": [each(want)]}
     return _checked_array(array.expr, body, False)
+
+
+SYMBOLS = {"$eq": "=", "$ne": "<>", "$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
+
+
+def _text_constructor(inner: exp.Expr) -> bool:
+    """``ARRAY['a', 'b']``: an array constructor of quoted literals only, which is text[]."""
+    items = inner.expressions if isinstance(inner, exp.Array) else []
+    return bool(items) and all(isinstance(e, exp.Literal) and e.is_string for e in items)
+
+
+def _text_only(tr: Translator, left: Typed, op: str, node: exp.Expr) -> Typed:
+    """``left`` compared with text elements: a static type of another category is refused; a value of
+    unknown type that is not text fails per row, as PostgreSQL's column type would."""
+    from leaf_dagster.sql.literals import is_unknown, pg_type_name
+
+    symbol = SYMBOLS.get(op, op)
+    if left.type in (SqlType.TEXT, SqlType.NULL) or is_unknown(left):
+        return left
+    if left.type != SqlType.ANY:
+        raise tr.error(f"operator does not exist: {pg_type_name(left.type)} {symbol} text", node)
+    x = left.expr
+    fails = runtime_error(f"operator does not exist: a value that is not text {symbol} text", x)
+    text_or_null = {"$in": [{"$type": x}, ["string", "null", "missing"]]}
+    return Typed({"$cond": [text_or_null, x, fails]}, SqlType.ANY)
 
 
 KINDS = {"text": ["string"], "number": ["int", "long", "double", "decimal"]}
@@ -221,3 +251,45 @@ HANDLERS: dict[type[exp.Expr], Callable[[Translator, exp.Expr], Typed]] = {
     exp.ArrayOverlaps: _overlaps,
     exp.ArrayPosition: _position,
 }
+
+
+def cast_constant(tr: Translator, value: Typed, to: exp.DataType, node: exp.Expr) -> Typed | None:
+    """``'{a,b}'::text[]`` (a constant text cast to a one-dimensional array of text, integer,
+    bigint, numeric, double precision or boolean): PostgreSQL's array input, each element read as
+    the element type. None for anything else (the caller refuses it)."""
+    from bson import Int64
+
+    from leaf_dagster.sql.casts import FLOAT_TYPES, INT_TYPES, NUMERIC_TYPES, TEXT_TYPES
+    from leaf_dagster.sql.literals import (
+        Unreadable,
+        UnsupportedArray,
+        parse_array,
+        parse_bool,
+        parse_double,
+        parse_integer,
+        parse_numeric,
+    )
+
+    if not (value.is_const and isinstance(value.value, str)) or len(to.expressions) != 1:
+        return None
+    element = to.expressions[0]
+    kind = element.this if isinstance(element, exp.DataType) else None
+    DType = exp.DataType.Type
+    readers: dict[Any, Any] = {
+        **dict.fromkeys(TEXT_TYPES, str),
+        **dict.fromkeys(INT_TYPES - {DType.BIGINT}, lambda w: parse_integer(w, "integer")),
+        DType.BIGINT: lambda w: Int64(parse_integer(w, "bigint")),
+        **dict.fromkeys(NUMERIC_TYPES, parse_numeric),
+        **dict.fromkeys(FLOAT_TYPES, parse_double),
+        DType.BOOLEAN: parse_bool,
+    }
+    read = readers.get(kind)
+    if read is None:
+        return None
+    try:
+        items = [None if w is None else read(w) for w in parse_array(value.value)]
+    except Unreadable as exc:
+        raise tr.error(str(exc), node) from None
+    except UnsupportedArray as exc:
+        raise tr.error(f"{exc} is not supported: '{value.value}'", node) from None
+    return Typed({"$literal": items}, SqlType.ARRAY, non_null=True)

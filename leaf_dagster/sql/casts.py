@@ -267,6 +267,12 @@ def _cast_value(tr: Translator, node: exp.Expr) -> Typed:
             return _to_timestamp(value, day=False)
     except ValueError as exc:
         raise tr.error(f"invalid value for CAST: {exc}", node) from None
+    if kind == DType.ARRAY:  # '{a,b}'::text[]
+        from leaf_dagster.sql.arrays import cast_constant
+
+        array = cast_constant(tr, value, to, node)
+        if array is not None:
+            return array
     raise tr.error(f"CAST to {to.sql(dialect='postgres')} is not supported", node)
 
 

@@ -9,48 +9,84 @@ DOCUMENT_SCHEMA`` files with ``leaf_dagster.schema.sql_catalog``, or write it by
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 
 from leaf_dagster.sql.errors import LeafSQLError
 from leaf_dagster.sql.values import SqlType
 
+
+class FieldTypes(Mapping[str, SqlType]):
+    """One collection's declared types by dotted path. ``int4``: the paths declared ``integer``
+    (int32), where SqlType.INT alone stands for integer or bigint (``bigint`` is int64)."""
+
+    def __init__(self, types: Mapping[str, SqlType], int4: frozenset[str] = frozenset()) -> None:
+        self._types = dict(types)
+        self.int4 = frozenset(int4)
+
+    def __getitem__(self, path: str) -> SqlType:
+        return self._types[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._types)
+
+    def __len__(self) -> int:
+        return len(self._types)
+
+    def __repr__(self) -> str:
+        return f"FieldTypes({self._types!r}, int4={sorted(self.int4)!r})"
+
+
 Catalog = Mapping[str, Mapping[str, SqlType]]
 
 EMPTY: Catalog = MappingProxyType({})
 
-# SQL type names a hand-written catalog may use, as PostgreSQL spells them.
+# SQL type names a catalog may use, as PostgreSQL spells them, with the BSON type each stands for
+# (the README's type mapping): integer int32, bigint int64, double precision double, numeric
+# Decimal128, text string, timestamp date, boolean bool.
 TYPE_NAMES: dict[str, SqlType] = {
     "text": SqlType.TEXT,
     "varchar": SqlType.TEXT,
     "integer": SqlType.INT,
     "int": SqlType.INT,
+    "int4": SqlType.INT,
     "bigint": SqlType.INT,
+    "int8": SqlType.INT,
     "double precision": SqlType.FLOAT,
     "float": SqlType.FLOAT,
-    "numeric": SqlType.NUMBER,
+    "float8": SqlType.FLOAT,
+    "numeric": SqlType.DECIMAL,
+    "decimal": SqlType.DECIMAL,
     "boolean": SqlType.BOOL,
     "timestamp": SqlType.DATE,
     "date": SqlType.DAY,
 }
+INT4_NAMES = frozenset({"integer", "int", "int4"})
 
 
 def as_catalog(types: Mapping[str, Mapping[str, SqlType | str]] | None) -> Catalog:
-    """A checked, read-only catalog; type names such as ``'text'`` are accepted too."""
+    """A checked, read-only catalog; type names such as ``'text'`` are accepted too.
+
+    A field given as SqlType.INT is integer or bigint (per value); ``'integer'`` is int32 and
+    ``'bigint'`` int64, as PostgreSQL's columns of those types.
+    """
     if not types:
         return EMPTY
     out: dict[str, Mapping[str, SqlType]] = {}
     for collection, fields in types.items():
         typed: dict[str, SqlType] = {}
+        int4 = set(getattr(fields, "int4", ()))
         for path, kind in fields.items():
             if isinstance(kind, SqlType):
                 typed[path] = kind
             elif isinstance(kind, str) and kind.lower() in TYPE_NAMES:
                 typed[path] = TYPE_NAMES[kind.lower()]
+                if kind.lower() in INT4_NAMES:
+                    int4.add(path)
             else:
                 known = ", ".join(TYPE_NAMES)
                 raise LeafSQLError(
                     f"catalog: unknown type {kind!r} for {collection}.{path} (use one of {known})"
                 )
-        out[collection] = MappingProxyType(typed)
+        out[collection] = FieldTypes(typed, frozenset(int4))
     return MappingProxyType(out)

@@ -108,6 +108,18 @@ def _decompose(accumulators: dict[str, Any], readable: Callable[[Any], bool]) ->
             parts.averages[name] = {
                 "$cond": [{"$eq": [f"${count}", 0]}, None, {"$divide": [f"${total}", f"${count}"]}]
             }
+        elif op == "$addToSet" and isinstance(arg, dict) and list(arg) == ["$type"]:
+            # SUM/AVG's set of BSON types (``numeric.sum_of_any``): the union of the partial sets
+            sets = f"{name}_sets"
+            parts.partial[name] = {op: arg}
+            parts.combined[sets] = {"$push": f"${name}"}
+            parts.averages[name] = {
+                "$reduce": {
+                    "input": f"${sets}",
+                    "initialValue": [],
+                    "in": {"$setUnion": ["$$value", "$$this"]},
+                }
+            }
         else:
             return None
     return parts
@@ -135,7 +147,11 @@ def _two_phases(group: dict[str, Any]) -> Stages | None:
     sets = {
         name: spec["$addToSet"]
         for name, spec in group.items()
-        if name != "_id" and isinstance(spec, dict) and list(spec) == ["$addToSet"]
+        if name != "_id"
+        and isinstance(spec, dict)
+        and list(spec) == ["$addToSet"]
+        # SUM/AVG's set of BSON types (``numeric.sum_of_any``) holds a handful: left as it is
+        and not (isinstance(spec["$addToSet"], dict) and list(spec["$addToSet"]) == ["$type"])
     }
     values = {json.dumps(arg, sort_keys=True, default=str) for arg in sets.values()}
     if len(values) != 1:

@@ -190,10 +190,19 @@ def _number(text: str) -> int | float:
     return parse_double(text)
 
 
+def _numeric(text: str) -> Decimal:
+    """A numeric literal as the compiler's numeric constants are (``Decimal``)."""
+    value = parse_numeric(text).to_decimal()
+    if not value.is_finite():
+        raise Unreadable(f'invalid input syntax for type numeric: "{text}"')  # NaN: no Decimal128 rule
+    return value
+
+
 # How a literal reads where it meets a value of a static type.
 STATIC: dict[SqlType, Callable[[str], Any]] = {
     SqlType.INT: _number,  # an integer expression: PostgreSQL's integer input (checked below)
     SqlType.FLOAT: parse_double,
+    SqlType.DECIMAL: _numeric,  # numeric (a catalog's numeric field, a decimal expression)
     SqlType.TEXT: str,
     SqlType.BOOL: parse_bool,
     SqlType.DATE: parse_timestamp,

@@ -29,7 +29,7 @@ from typing import Any
 from bson.int64 import Int64
 
 from leaf_dagster.sql.errors import runtime_error
-from leaf_dagster.sql.values import SqlType, Typed, let
+from leaf_dagster.sql.values import SqlType, Typed, is_null, let
 
 INT32, INT64, DOUBLE, DECIMAL = "int", "long", "double", "decimal"
 INTEGERS = frozenset({INT32, INT64})
@@ -513,6 +513,94 @@ def sum_input(value: Typed) -> Any:
     ``bigint`` gives the result its width when it still fits int32.
     """
     return _typed_switch(value, {INT64: lambda x: {"$toDecimal": x}})
+
+
+def sum_may_fill_digits(value: Typed) -> bool:
+    """Whether SUM/AVG of ``value`` may add in Decimal128 (numerics, or bigints as numeric)."""
+    return bool(kinds(value) & {DECIMAL, INT64})
+
+
+def sum_needs_double_marks(value: Typed) -> bool:
+    """Whether a Decimal128 sum of ``value`` may also hold doubles: then a per-group mark tells the
+    groups that do (their digits come from binary fractions, PostgreSQL's column is a double)."""
+    possible = kinds(value)
+    return DOUBLE in possible and bool(possible & {DECIMAL, INT64})
+
+
+def double_mark(value: Typed) -> Any:
+    """Per row, for a ``$max``: ``true`` for a double, else the value. Booleans sort above numbers,
+    so the group's mark is true when a double was seen, and NULL exactly when no value was (it
+    stands for SUM's NULL check too)."""
+    (x,), variables = _bound([value], ["v"])
+    return _with(variables, {"$cond": [type_is(x, DOUBLE), True, x]})
+
+
+def double_counted(value: Typed) -> Any:
+    """Per row, for a ``$sum``: 0 for NULL, 1.0 for a double, else 1. The count of non-NULL values
+    (AVG's), which is a double exactly when a double was counted: the mark and the count in one."""
+    (x,), variables = _bound([value], ["v"])
+    return _with(
+        variables,
+        {
+            "$switch": {
+                "branches": [{"case": type_is(x, DOUBLE), "then": 1.0}, {"case": is_null(x), "then": 0}],
+                "default": 1,
+            }
+        },
+    )
+
+
+def sum_checked(total: Any, value: Typed, doubles: Any) -> Any:
+    """``total`` (a ``$sum`` of ``sum_input``), or a failure where it is a Decimal128 with all 34
+    digits and no double went in: the server may have rounded it, where PostgreSQL's numeric sum is
+    exact. ``doubles`` tests whether a double went in (None where none can)."""
+    if not sum_may_fill_digits(value):
+        return total
+    is_decimal = type_is(total, DECIMAL)
+    if doubles is not None:
+        is_decimal = _all([is_decimal, {"$not": [doubles]}])
+    return _digits_checked(total, is_decimal)
+
+
+# BSON types a SUM/AVG argument of unknown type may hold: numbers, and NULL as null or missing.
+SUMMABLE = ["decimal", "double", "int", "long", "missing", "null"]
+
+
+def sum_of_any(total: Any, seen: Any, not_a_number: Callable[[Any], Any], *, avg: bool = False) -> Any:
+    """SUM (or AVG's total) of a field of unknown type from the ``$sum`` of ``sum_input`` and the
+    set of the values' BSON types (``$addToSet`` of ``$type``), read once per group:
+
+    - a value that is not a number fails (``not_a_number`` of its type), as PostgreSQL refuses
+      ``SUM(text)``; ``$sum`` would skip it;
+    - no number: NULL (SUM; AVG's count says so);
+    - a sum of integers that left int64 became a double, and fails (PostgreSQL's numeric holds it);
+    - a Decimal128 total that fills 34 digits fails unless a double went in (see ``sum_checked``).
+    """
+    others = {"$setDifference": ["$$k", SUMMABLE]}
+    has_double = {"$in": ["double", "$$k"]}
+    value: Any = {
+        "$cond": [
+            {"$and": [type_is("$$t", INT64), {"$in": ["long", "$$k"]}]},
+            {"$toDecimal": "$$t"},
+            "$$t" if avg else bigint("$$t"),
+        ]
+    }
+    branches = [
+        {"case": {"$gt": [{"$size": others}, 0]}, "then": not_a_number({"$arrayElemAt": [others, 0]})},
+        {
+            "case": {"$and": [type_is("$$t", DOUBLE), {"$not": [has_double]}]},
+            "then": runtime_error(
+                "numeric SUM of bigint values beyond the int64 range is not supported", "$$t"
+            ),
+        },
+    ]
+    if not avg:
+        no_number = {"$eq": [{"$size": {"$setDifference": ["$$k", ["missing", "null"]]}}, 0]}
+        branches.insert(1, {"case": no_number, "then": None})
+    checked = let(
+        {"v": value}, _digits_checked("$$v", {"$and": [type_is("$$v", DECIMAL), {"$not": [has_double]}]})
+    )
+    return let({"t": total, "k": seen}, {"$switch": {"branches": branches, "default": checked}})
 
 
 def sum_type(value: Typed) -> SqlType:

@@ -29,6 +29,8 @@ DOCUMENTED = {
     "$mod", "$lte", "$toLong", "$literal", "$arrayElemAt", "$gt", "$expr",
     "$switch", "$let", "$type", "$toDecimal", "$toInt", "$concat", "$substrCP", "$in", "$and", "$or",
     "$abs", "$log10", "$pow", "$trunc", "$lt", "$toDouble", "$isNumber",
+    # SUM's per-group type set and 34-digit check
+    "$addToSet", "$setDifference", "$size", "$not", "$toString", "$split", "$replaceAll", "$ltrim", "$strLenCP", "$gte",
 }  # fmt: skip
 
 
