@@ -224,13 +224,21 @@ def run_once(collection: str, stages: list[dict[str, Any]]) -> list[dict[str, An
     after that ``$lookup`` streams its rows (MongoDB coalesces the two: no 16 MB array).
     Stages that read variables of an enclosing ``$lookup`` are left as they are.
     """
+    from leaf_dagster.sql.probes import HEAD_CHECK
+
     once = [stage for stage in stages if _uncorrelated(stage)]
+    # Checks of probed types (``probes.HEAD_CHECK``) read the lookups' results in the head document,
+    # as a ``let`` of the query's lookup: evaluated once, whether or not the collection has rows.
+    checks = [c for stage in stages if list(stage) == ["$set"] and HEAD_CHECK in stage["$set"]
+              for c in stage["$set"][HEAD_CHECK]]  # fmt: skip
     if not once or not _self_contained(stages, {_once_variable(stage) for stage in once}):
         return stages
-    variables: dict[str, str] = {}
+    variables: dict[str, Any] = {"leafcheck": checks} if checks else {}
     body: list[dict[str, Any]] = []
     text = json.dumps(stages, default=str)
     for stage in stages:
+        if list(stage) == ["$set"] and HEAD_CHECK in stage["$set"]:
+            continue
         if not _uncorrelated(stage):
             body.append(stage)
             continue
