@@ -34,7 +34,7 @@ from bson.decimal128 import Decimal128
 from bson.int64 import Int64
 
 from leaf_dagster.sql.errors import runtime_error
-from leaf_dagster.sql.probes import NO_TYPE, Derived, Origin, active, derived, settle
+from leaf_dagster.sql.probes import NO_TYPE, NUMBERS, Derived, Origin, active, derived, settle
 from leaf_dagster.sql.values import SqlType, Typed, const, parse_iso
 
 INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
@@ -42,6 +42,9 @@ NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
 _SPECIAL_FLOATS = {"nan": float("nan"), "infinity": float("inf"), "+infinity": float("inf"),
                    "-infinity": float("-inf"), "inf": float("inf"), "+inf": float("inf"),
                    "-inf": float("-inf")}  # fmt: skip
+
+
+NUMBER_TYPES = set(NUMBERS)  # what arithmetic, SUM and AVG of numbers give
 
 
 class Unreadable(ValueError):
@@ -287,17 +290,32 @@ def resolve(
     if not result:
         # Beside an expression or aggregate (``SUM(x) > '2.5'``), PostgreSQL reads the literal as
         # its derived type when it plans the query, rows or not; per row it compares as before.
+        # Arithmetic, SUM and AVG are numbers: a literal no number reads fails at compile time, one
+        # every number reads needs no check (``x * 2 > '5'``).
+        bad = set(unreadable_types(text))
         for source in sources:
-            if isinstance(source, Derived):
-                probes.check_kind(source, lambda kind: _kind_check(text, kind))
+            if not isinstance(source, Derived):
+                continue
+            if source.rule in ("number", "sum", "avg"):
+                if bad >= NUMBER_TYPES:
+                    raise fail(f'invalid input syntax for type numeric: "{text}"')
+                if not bad & NUMBER_TYPES:
+                    continue
+            probes.check_kind(source, lambda kind: _kind_check(text, kind))
         return per_value(text, subject, kinds=COMPARED_KINDS)
     for source in sources:  # PostgreSQL reads the literal when it types the query, rows or not
         probes.check_kind(source, lambda kind: _kind_check(text, kind))
+    if not all(isinstance(source, Origin) for source in sources):
+        # An expression's type is its derived type in every row (COALESCE(i, d) is a double where
+        # i is an int32), computed once at the head; the value's own where the fields hold none.
+        derived_kind = probes.kind_variable(derived("common", *dynamic) or sources[0])
+        return replace(
+            per_value(text, subject, derived_kind, default=shape(text), every_row=True), origin=sources[0]
+        )
     probed = [probes.kind(source) for source in sources]
     kind = probed[0] if len(probed) == 1 else {"$reduce": _first_typed(probed)}
-    # A field NULL everywhere leaves the literal text; an expression of such fields, its shape.
-    default = text if isinstance(sources[0], Origin) else shape(text)
-    return replace(per_value(text, subject, kind, default=default), origin=sources[0])
+    # A field NULL everywhere leaves the literal text.
+    return replace(per_value(text, subject, kind), origin=sources[0])
 
 
 def argument(value: Typed, type_: SqlType, fail: Callable[[str], Exception]) -> Typed:
@@ -387,7 +405,7 @@ def origin_of(values: Sequence[Typed]) -> Any:
     dynamic = [v for v in values if v.type in (SqlType.ANY, SqlType.NUMBER) and not v.is_const]
     if not dynamic or any(v.origin is None for v in dynamic):
         return None
-    if all(isinstance(v.origin, Origin) for v in dynamic):
+    if all(v.origin == dynamic[0].origin and isinstance(v.origin, Origin) for v in dynamic):
         return dynamic[0].origin
     # An expression among them: PostgreSQL's common type of all typed members (COALESCE(i * 0.1, d)).
     members = [v for v in values if not is_unknown(v) and (not v.is_const or v.type != SqlType.TEXT)]
@@ -423,7 +441,15 @@ def resolve_all(
     bad = sorted({t for text in texts for t in unreadable_types(text)})
     if not bad:
         return resolved
-    return [r if r.is_const or r.type in STATIC or is_unknown(v) else _failing(r, bad, texts[0])
+    # An expression's derived type was checked against the literal at the head (``resolve``); its
+    # values' own BSON types are not its SQL type (COALESCE(i, d) holds int32s and is a double).
+    dynamic = [v for v in values if not is_unknown(v) and v.type not in STATIC and not v.is_const]
+    probed = active() is not None and all(settle(v.origin) for v in dynamic)
+
+    def checked(v: Typed) -> bool:
+        return probed and isinstance(settle(v.origin), Derived)
+
+    return [r if r.is_const or r.type in STATIC or is_unknown(v) or checked(v) else _failing(r, bad, texts[0])
             for v, r in zip(values, resolved, strict=True)]  # fmt: skip
 
 
@@ -508,7 +534,12 @@ def reading_groups(text: str, kinds: Sequence[BsonKind] = KINDS) -> list[tuple[l
 
 
 def per_value(
-    text: str, subject: Any, probed: Any = None, kinds: Sequence[BsonKind] = KINDS, default: Any = None
+    text: str,
+    subject: Any,
+    probed: Any = None,
+    kinds: Sequence[BsonKind] = KINDS,
+    default: Any = None,
+    every_row: bool = False,
 ) -> Typed:
     """The literal as the BSON type of ``subject`` in the current document wants it.
 
@@ -517,7 +548,7 @@ def per_value(
     field holds no value at all. Without it, the literal's own shape decides there."""
     if probed is not None:
         kind: Any = {"$type": subject}
-        null = {"$in": [kind, ["null", "missing"]]}
+        null = {"$ne": [probed, NO_TYPE]} if every_row else {"$in": [kind, ["null", "missing"]]}
         body = _switch(text, subject, "$$leafkind", text if default is None else default, kinds)
         typed = {"$let": {"vars": {"leafkind": {"$cond": [null, probed, kind]}}, "in": body}}
         return Typed(typed, SqlType.ANY, non_null=True)

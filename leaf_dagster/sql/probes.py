@@ -51,7 +51,8 @@ if TYPE_CHECKING:
 
 NO_TYPE = "none"  # the probed type of a field that is NULL or missing in every document
 NUMBERS = ["int", "long", "decimal", "double"]  # BSON number types, narrowest first (PostgreSQL's casts)
-HEAD_CHECK = "__leaf_check"  # a ``$set`` of checks ``run_once`` evaluates once at the head
+HEAD_CHECK = "__leaf_check"  # a ``$set`` of checks and types ``run_once`` evaluates once at the head
+KIND_VARIABLE = "leafkind"  # the ``let`` variables of derived types
 
 
 @dataclass(frozen=True)
@@ -168,19 +169,19 @@ def _widest(kinds: list[Any], otherwise: Any) -> Any:
 
 
 def _common(kinds: list[Any]) -> Any:
+    """PostgreSQL's common type of CASE/COALESCE members: the widest number, else the first typed."""
     if all(isinstance(k, str) for k in kinds):
         typed = [k for k in kinds if k != NO_TYPE]
         return _widest(typed, lambda ks: ks[0]) if typed else NO_TYPE
-    typed_ = {"$filter": {"input": kinds, "cond": {"$ne": ["$$this", NO_TYPE]}}}
-    body = _widest_of("$$k")
-    return {"$let": {"vars": {"k": typed_}, "in": {"$cond": [{"$eq": [{"$size": "$$k"}, 0]}, NO_TYPE, body]}}}
-
-
-def _widest_of(array: str) -> Any:
-    ranks = {"$map": {"input": array, "in": {"$indexOfArray": [NUMBERS, "$$this"]}}}
+    rank = {"$cond": [{"$eq": ["$$this", NO_TYPE]}, -2, {"$indexOfArray": [NUMBERS, "$$this"]}]}
+    first = {"$reduce": {"input": kinds, "initialValue": NO_TYPE,
+                         "in": {"$cond": [{"$eq": ["$$value", NO_TYPE]}, "$$this", "$$value"]}}}  # fmt: skip
     widest = {"$arrayElemAt": [NUMBERS, {"$max": "$$r"}]}
-    first = {"$arrayElemAt": [array, 0]}
-    return {"$let": {"vars": {"r": ranks}, "in": {"$cond": [{"$in": [-1, "$$r"]}, first, widest]}}}
+    pick = {"$cond": [{"$in": [-1, "$$r"]}, "$$f", widest]}
+    body = {"$cond": [{"$eq": [{"$max": "$$r"}, -2]}, NO_TYPE, pick]}
+    # Both bound in one $let: the embedded server loses a $let's variables after an iteration
+    # operator ($reduce, $filter) evaluated inside it (README gaps table).
+    return {"$let": {"vars": {"r": {"$map": {"input": kinds, "in": rank}}, "f": first}, "in": body}}
 
 
 _AGGREGATE_RULES = {
@@ -246,6 +247,19 @@ class Probes:
     checks: dict[str, list[Any]] = field(default_factory=dict)  # "as" name -> expressions to evaluate
 
     head_checks: list[Any] = field(default_factory=list)  # checks of derived types, at the head
+    head_kinds: dict[str, Any] = field(default_factory=dict)  # variable -> a derived type, at the head
+
+    def kind_variable(self, source: Any) -> Any:
+        """A derived type computed once at the head: a ``let`` variable of ``run_once``'s lookup."""
+        kind = self.kind(source, head=True)
+        if isinstance(kind, str):
+            return kind
+        for name, known in self.head_kinds.items():
+            if known == kind:
+                return "$$" + name
+        name = f"{KIND_VARIABLE}{len(self.head_kinds)}"
+        self.head_kinds[name] = kind
+        return "$$" + name
 
     def kind(self, source: Any, head: bool = False) -> Any:
         """The BSON type name of ``source`` (an ``Origin`` or ``Derived``) as an expression of the
@@ -310,12 +324,12 @@ class Probes:
                 project[f"c{i}"] = check
             pipeline = [{"$match": origin.match()}, {"$limit": 1}, {"$project": project}]
             out.append({"$lookup": {"from": origin.collection, "pipeline": pipeline, "as": name}})
-        if self.head_checks:
-            out.append({"$set": {HEAD_CHECK: self.head_checks}})
+        if self.head_checks or self.head_kinds:
+            out.append({"$set": {HEAD_CHECK: {"checks": self.head_checks, "kinds": self.head_kinds}}})
         return out
 
     def variables(self) -> set[str]:
-        return {variable_of(name) for name in self.found.values()}
+        return {variable_of(name) for name in self.found.values()} | set(self.head_kinds)
 
 
 def variable_of(name: str) -> str:

@@ -90,7 +90,8 @@ def expr_db(
 
 
 NUMERIC_EXPRS = ["i * i", "i + big", "i * 0.1", "d * d", "n * i", "big * 2", "-i", "i / 2", "d + i",
-                 "n + 1", "big % 7", "i - n", "(i + 1) * d"]  # fmt: skip
+                 "n + 1", "big % 7", "i - n", "(i + 1) * d", "COALESCE(i, d)", "COALESCE(i, big)",
+                 "COALESCE(n, i)", "CASE WHEN k = 1 THEN i ELSE d END"]  # fmt: skip
 NUMBER_LITERALS = ["'1'", "'0.5'", "'-3'", "'1e10'", "'abc'", "'2.50'", "'3000000000'"]
 AGGREGATES = ["SUM(i)", "SUM(big)", "SUM(d)", "SUM(n)", "AVG(i)", "AVG(big)", "AVG(d)", "MIN(i)",
               "MAX(big)", "MIN(n)", "SUM(i * 0.1)", "MAX(d * i)", "SUM(i * i)", "AVG(n * 2)",
