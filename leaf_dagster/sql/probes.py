@@ -317,7 +317,7 @@ class Probes:
         return name
 
     def stages(self) -> list[dict[str, Any]]:
-        out = []
+        out: list[dict[str, Any]] = []
         for origin, name in self.found.items():
             project: dict[str, Any] = {"_id": 0, "t": {"$type": origin.value()}}
             for i, check in enumerate(self.checks.get(name, [])):
