@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
-from leaf_dagster.sql import bivariate, numeric
+from leaf_dagster.sql import bivariate, numeric, probes
 from leaf_dagster.sql import json as sql_json
 from leaf_dagster.sql.errors import PLANTED_MARK, runtime_error
 from leaf_dagster.sql.literals import pg_type_name
@@ -199,6 +199,9 @@ class Accumulators:
 
     def translate(self, node: exp.AggFunc, pre: Translator, condition: Any = None) -> Typed:
         """One aggregate; ``condition`` is its FILTER (WHERE …) as an expression true for kept rows."""
+        return probes.aggregate_type(node, pre, self._translate(node, pre, condition))
+
+    def _translate(self, node: exp.AggFunc, pre: Translator, condition: Any = None) -> Typed:
         arg_node = node.this
         order: list[exp.Ordered] = []
         if isinstance(arg_node, exp.Order):
@@ -402,6 +405,9 @@ class Accumulators:
         return Typed(joined(ref, separator), SqlType.TEXT)
 
     def percentile(self, node: exp.WithinGroup, pre: Translator, condition: Any = None) -> Typed:
+        return probes.aggregate_type(node, pre, self._percentile(node, pre, condition))
+
+    def _percentile(self, node: exp.WithinGroup, pre: Translator, condition: Any = None) -> Typed:
         """PERCENTILE_CONT/DISC(p) WITHIN GROUP (ORDER BY x), with ``p`` a fraction or an array."""
         func = node.this
         order = node.expression

@@ -8,6 +8,7 @@ server, as in PostgreSQL.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from sqlglot import exp
 from leaf_dagster.sql import dates, numeric
 from leaf_dagster.sql.errors import runtime_error
 from leaf_dagster.sql.predicates import readings
+from leaf_dagster.sql.probes import derived
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const
 
 if TYPE_CHECKING:
@@ -113,7 +115,7 @@ def _binary(
         result: Any = numeric.arithmetic(op, a, b)
         if sign:
             result = _no_dates(result, a, b)
-        return Typed(result, type_, scale=numeric.result_scale(op, a, b))
+        return Typed(result, type_, scale=numeric.result_scale(op, a, b), origin=derived("number", a, b))
 
     return handle
 
@@ -144,7 +146,7 @@ def _div(tr: Translator, node: exp.Expr) -> Typed:
         raise tr.error("division by zero", node)
     if a.is_const and b.is_const:
         return _div_fold(tr, node, a, b)
-    return numeric.divide(a, b)
+    return replace(numeric.divide(a, b), origin=derived("number", a, b))
 
 
 def _div_fold(tr: Translator, node: exp.Expr, a: Typed, b: Typed) -> Typed:
@@ -195,7 +197,8 @@ def _neg(tr: Translator, node: exp.Expr) -> Typed:
             raise tr.error("bigint out of range", node)
         return const(None if value.value is None else -value.value, value.type)
     # 0 - x: an int32 minimum negated leaves int32, which is an error as in PostgreSQL.
-    return Typed(numeric.arithmetic("$subtract", const(0), value), value.type, scale=value.scale)
+    negated = numeric.arithmetic("$subtract", const(0), value)
+    return Typed(negated, value.type, scale=value.scale, origin=derived("number", value))
 
 
 HANDLERS: dict[type[exp.Expr], Callable[[Translator, exp.Expr], Typed]] = {

@@ -179,11 +179,11 @@ def group_stages(
     group_id: Any = None
     if len(found) == 1:
         key, typed = next(iter(found.items()))
-        keys[key] = Typed("$_id", typed.type, path="_id")
+        keys[key] = Typed("$_id", typed.type, path="_id", origin=typed.origin)
         group_id = group_key(typed)
     elif found:
         for i, (key, typed) in enumerate(found.items()):
-            keys[key] = Typed({"$arrayElemAt": ["$_id", i]}, typed.type)
+            keys[key] = Typed({"$arrayElemAt": ["$_id", i]}, typed.type, origin=typed.origin)
         group_id = [group_key(typed) for typed in found.values()]
     post = GroupedTranslator(ctx, pre, keys, accs, members)
     _translate_grouped(select, ctx, post, columns)

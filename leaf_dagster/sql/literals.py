@@ -34,7 +34,7 @@ from bson.decimal128 import Decimal128
 from bson.int64 import Int64
 
 from leaf_dagster.sql.errors import runtime_error
-from leaf_dagster.sql.probes import NO_TYPE, active
+from leaf_dagster.sql.probes import NO_TYPE, NUMBERS, Derived, Origin, active, derived, settle
 from leaf_dagster.sql.values import SqlType, Typed, const, parse_iso
 
 INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
@@ -42,6 +42,9 @@ NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
 _SPECIAL_FLOATS = {"nan": float("nan"), "infinity": float("inf"), "+infinity": float("inf"),
                    "-infinity": float("-inf"), "inf": float("inf"), "+inf": float("inf"),
                    "-inf": float("-inf")}  # fmt: skip
+
+
+NUMBER_TYPES = set(NUMBERS)  # what arithmetic, SUM and AVG of numbers give
 
 
 class Unreadable(ValueError):
@@ -289,15 +292,39 @@ def resolve(
         return const(text, SqlType.TEXT)  # beside other literals only: text, as in PostgreSQL
     check_array_syntax(text, fail)
     subject = dynamic[0].expr if len(dynamic) == 1 else {"$ifNull": [*(o.expr for o in dynamic), None]}
-    origins = [o.origin for o in dynamic]
-    probes = active() if result and all(origins) else None
-    if probes is None:
+    probes = active()
+    sources = [settle(o.origin) for o in dynamic] if probes is not None else []
+    if probes is None or not all(sources):
         return per_value(text, subject, kinds=KINDS if result else COMPARED_KINDS)
-    for origin in origins:  # PostgreSQL reads the literal when it types the query, rows or not
-        probes.check(origin, lambda expr: _head_check(text, expr))
-    probed = [probes.type_of(origin) for origin in origins]
+    if not result:
+        # Beside an expression or aggregate (``SUM(x) > '2.5'``), PostgreSQL reads the literal as
+        # its derived type when it plans the query, rows or not; per row it compares as before.
+        # Arithmetic, SUM and AVG are numbers: a literal no number reads fails at compile time, one
+        # every number reads needs no check (``x * 2 > '5'``).
+        bad = set(unreadable_types(text))
+        for source in sources:
+            if not isinstance(source, Derived):
+                continue
+            if source.rule in ("number", "sum", "avg"):
+                if bad >= NUMBER_TYPES:
+                    raise fail(f'invalid input syntax for type numeric: "{text}"')
+                if not bad & NUMBER_TYPES:
+                    continue
+            probes.check_kind(source, lambda kind: _kind_check(text, kind))
+        return per_value(text, subject, kinds=COMPARED_KINDS)
+    for source in sources:  # PostgreSQL reads the literal when it types the query, rows or not
+        probes.check_kind(source, lambda kind: _kind_check(text, kind))
+    if not all(isinstance(source, Origin) for source in sources):
+        # An expression's type is its derived type in every row (COALESCE(i, d) is a double where
+        # i is an int32), computed once at the head; the value's own where the fields hold none.
+        derived_kind = probes.kind_variable(derived("common", *dynamic) or sources[0])
+        return replace(
+            per_value(text, subject, derived_kind, default=shape(text), every_row=True), origin=sources[0]
+        )
+    probed = [probes.kind(source) for source in sources]
     kind = probed[0] if len(probed) == 1 else {"$reduce": _first_typed(probed)}
-    return replace(per_value(text, subject, kind), origin=origins[0])
+    # A field NULL everywhere leaves the literal text.
+    return replace(per_value(text, subject, kind), origin=sources[0])
 
 
 def argument(value: Typed, type_: SqlType, fail: Callable[[str], Exception]) -> Typed:
@@ -357,32 +384,41 @@ def as_text(value: Typed, message: Callable[[str], str]) -> Typed:
     """``value`` (of a type known only per value) where PostgreSQL needs text: a value of another
     type fails with ``message(its type's name)``, as PostgreSQL fails for the column's type."""
     probes = active()
-    if value.origin is not None and probes is not None:  # PostgreSQL fails whether or not rows are read
-        probes.check(value.origin, lambda expr: _not_text(expr, message, None))
+    source = settle(value.origin) if probes is not None else None
+    if probes is not None and source is not None:  # PostgreSQL fails whether or not rows are read
+        probes.check_kind(source, lambda kind: _not_text_kind(kind, message, None, kind))
     guarded = _not_text(value.expr, message, value.expr)
     return Typed(guarded, SqlType.TEXT, non_null=value.non_null, origin=value.origin)
 
 
 def _not_text(expr: Any, message: Callable[[str], str], otherwise: Any) -> dict[str, Any]:
     """``otherwise`` where ``expr`` is text or NULL, else a failure naming its type."""
-    kind = {"$type": expr}
+    return _not_text_kind({"$type": expr}, message, otherwise, expr)
+
+
+def _not_text_kind(kind: Any, message: Callable[[str], str], otherwise: Any, witness: Any) -> dict[str, Any]:
+    """``otherwise`` where the type named ``kind`` is text or none, else a failure naming it."""
     branches = [
-        {"case": {"$eq": [kind, bson]}, "then": runtime_error(message(name), expr)}
+        {"case": {"$eq": [kind, bson]}, "then": runtime_error(message(name), witness)}
         for bson, name in BSON_TYPE_NAMES.items()
         if bson != "string"
     ]
     check = {"$switch": {"branches": branches, "default": otherwise}}
-    return {"$cond": [{"$in": [kind, ["string", "null", "missing"]]}, otherwise, check]}
+    return {"$cond": [{"$in": [kind, ["string", "null", "missing", NO_TYPE]]}, otherwise, check]}
 
 
 def origin_of(values: Sequence[Typed]) -> Any:
     """Where the values of a CASE/COALESCE/GREATEST/LEAST/NULLIF of fields come from, for probes:
     the first field's, when every member of a type known only per value is a field (or a literal
     read as one); the fields share one type in PostgreSQL, or the construct is an error there."""
-    dynamic = [v for v in values if v.type == SqlType.ANY and not v.is_const]
+    dynamic = [v for v in values if v.type in (SqlType.ANY, SqlType.NUMBER) and not v.is_const]
     if not dynamic or any(v.origin is None for v in dynamic):
         return None
-    return dynamic[0].origin
+    if all(v.origin == dynamic[0].origin and isinstance(v.origin, Origin) for v in dynamic):
+        return dynamic[0].origin
+    # An expression among them: PostgreSQL's common type of all typed members (COALESCE(i * 0.1, d)).
+    members = [v for v in values if not is_unknown(v) and (not v.is_const or v.type != SqlType.TEXT)]
+    return derived("common", *members)
 
 
 def pg_type_name(type_: SqlType) -> str:
@@ -414,7 +450,15 @@ def resolve_all(
     bad = sorted({t for text in texts for t in unreadable_types(text)})
     if not bad:
         return resolved
-    return [r if r.is_const or r.type in STATIC or is_unknown(v) else _failing(r, bad, texts[0])
+    # An expression's derived type was checked against the literal at the head (``resolve``); its
+    # values' own BSON types are not its SQL type (COALESCE(i, d) holds int32s and is a double).
+    dynamic = [v for v in values if not is_unknown(v) and v.type not in STATIC and not v.is_const]
+    probed = active() is not None and all(settle(v.origin) for v in dynamic)
+
+    def checked(v: Typed) -> bool:
+        return probed and isinstance(settle(v.origin), Derived)
+
+    return [r if r.is_const or r.type in STATIC or is_unknown(v) or checked(v) else _failing(r, bad, texts[0])
             for v, r in zip(values, resolved, strict=True)]  # fmt: skip
 
 
@@ -502,7 +546,14 @@ def reading_groups(text: str, kinds: Sequence[BsonKind] = KINDS) -> list[tuple[l
     return list(grouped.values())
 
 
-def per_value(text: str, subject: Any, probed: Any = None, kinds: Sequence[BsonKind] = KINDS) -> Typed:
+def per_value(
+    text: str,
+    subject: Any,
+    probed: Any = None,
+    kinds: Sequence[BsonKind] = KINDS,
+    default: Any = None,
+    every_row: bool = False,
+) -> Typed:
     """The literal as the BSON type of ``subject`` in the current document wants it.
 
     ``probed``: the BSON type name of the field(s) ``subject`` reads, probed once per query
@@ -510,8 +561,8 @@ def per_value(text: str, subject: Any, probed: Any = None, kinds: Sequence[BsonK
     field holds no value at all. Without it, the literal's own shape decides there."""
     if probed is not None:
         kind: Any = {"$type": subject}
-        null = {"$in": [kind, ["null", "missing"]]}
-        body = _switch(text, subject, "$$leafkind", text, kinds)
+        null = {"$ne": [probed, NO_TYPE]} if every_row else {"$in": [kind, ["null", "missing"]]}
+        body = _switch(text, subject, "$$leafkind", text if default is None else default, kinds)
         typed = {"$let": {"vars": {"leafkind": {"$cond": [null, probed, kind]}}, "in": body}}
         return Typed(typed, SqlType.ANY, non_null=True)
     return Typed(_switch(text, subject, {"$type": subject}, shape(text), kinds), SqlType.ANY, non_null=True)
@@ -524,7 +575,7 @@ def column_reading(text: str, other: Typed, fail: Callable[[str], Exception]) ->
     if other.type in STATIC and not is_unknown(other):
         return _static(text, other, fail)
     probes = active()
-    if other.type != SqlType.ANY or other.origin is None or probes is None:
+    if other.type != SqlType.ANY or not isinstance(other.origin, Origin) or probes is None:
         return None
     probes.check(other.origin, lambda expr: _head_check(text, expr))
     probed = probes.type_of(other.origin)
@@ -539,8 +590,14 @@ def _first_typed(probed: list[Any]) -> dict[str, Any]:
 
 def _head_check(text: str, expr: Any) -> Any:
     """Fails where the literal cannot be read as the type of ``expr``'s value (None: it reads as any)."""
-    branches = _error_branches(text, expr)
-    return {"$switch": {"branches": branches, "default": None}} if branches else None
+    return _kind_check(text, {"$type": expr})
+
+
+def _kind_check(text: str, kind: Any) -> Any:
+    """Fails where the literal cannot be read as the BSON type named ``kind`` (None: it reads as any)."""
+    branches = _error_branches(text, "$$leafk", "$$leafk")
+    check = {"$switch": {"branches": branches, "default": None}}
+    return {"$let": {"vars": {"leafk": kind}, "in": check}} if branches else None
 
 
 def _switch(

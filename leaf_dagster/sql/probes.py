@@ -24,8 +24,17 @@ probe). Fields of the query's collection, of joined collections, array elements 
 fields a CTE or subquery in FROM passes through are probed, also through CASE/COALESCE/NULLIF/
 GREATEST/LEAST; a UNION branch probes at the head of its own ``$unionWith`` pipeline. Not probed
 (the literal keeps its per-value reading, its own shape where the field is NULL): fields read in a
-subquery expression, arithmetic results, and a query whose probes ``run_once`` cannot place
-(``placeable``: it is compiled again without them).
+subquery expression, and a query whose probes ``run_once`` cannot place (``placeable``: it is
+compiled again without them).
+
+An expression of such fields (``d * d``, ``SUM(x)``, ``COALESCE(i * 0.1, …)``) has the type
+PostgreSQL derives from its inputs' types (``Derived``): int * int is integer, int * numeric is
+numeric, anything with a double is double, SUM(integer) is bigint, SUM(bigint) numeric, AVG of
+integers numeric, MIN/MAX/MODE keep the type, CASE/COALESCE/GREATEST/LEAST the widest member. It is
+computed on the server from the fields' probed types, once per query: a literal beside the
+expression reads as it where the expression is NULL, and is read as it once at the head (a
+``let`` of ``run_once``'s lookup, ``HEAD_CHECK``), so ``SUM(x) > '2.5'`` on an integer ``x`` fails
+as in PostgreSQL even with no row.
 """
 
 from __future__ import annotations
@@ -41,6 +50,9 @@ if TYPE_CHECKING:
     from leaf_dagster.sql.planner import Plan
 
 NO_TYPE = "none"  # the probed type of a field that is NULL or missing in every document
+NUMBERS = ["int", "long", "decimal", "double"]  # BSON number types, narrowest first (PostgreSQL's casts)
+HEAD_CHECK = "__leaf_check"  # a ``$set`` of checks and types ``run_once`` evaluates once at the head
+KIND_VARIABLE = "leafkind"  # the ``let`` variables of derived types
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,168 @@ class Origin:
         return {self.path: {"$elemMatch": {"$ne": None}} if self.element else {"$ne": None}}
 
 
+@dataclass(frozen=True, eq=False)
+class Derived:
+    """The type of a value computed from fields, by PostgreSQL's rule for its inputs' types.
+
+    ``rule``: ``number`` (``+ - * / %``: the widest number type; no type if an input is not a
+    number), ``sum``, ``avg``, ``same`` (MIN, MAX, MODE), ``common`` (CASE, COALESCE, GREATEST,
+    LEAST: the widest number, else the first typed member). ``inputs``: an ``Origin``, a
+    ``Derived``, a ``Lazy`` or a static BSON type name."""
+
+    rule: str
+    inputs: tuple[Any, ...]
+
+
+class Lazy:
+    """A ``Derived`` made only when a literal needs it (an aggregate's argument translated again)."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make: Callable[[], Any] | None = make
+        self._value: Any = None
+
+    def get(self) -> Any:
+        if self._make is not None:
+            make, self._make = self._make, None
+            self._value = settle(make())
+        return self._value
+
+
+def settle(source: Any) -> Any:
+    """``source`` if every part of it can be typed from probes (Lazy parts made), else None."""
+    stack = [source]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Lazy):
+            item = item.get()
+        if item is None:
+            return None
+        if isinstance(item, Derived):
+            stack.extend(item.inputs)
+    return source.get() if isinstance(source, Lazy) else source
+
+
+def source_of(value: Any) -> Any:
+    """Where the type of a translated value (``values.Typed``) comes from: its field or derivation,
+    or the BSON type name of its static type; None where neither is known."""
+    from leaf_dagster.sql import numeric
+    from leaf_dagster.sql.values import SqlType
+
+    if value.origin is not None:
+        return value.origin
+    if value.type == SqlType.INT:
+        return "int" if numeric.is_int4(value) else "long"
+    if value.type == SqlType.NULL:
+        return NO_TYPE
+    names = {SqlType.FLOAT: "double", SqlType.DECIMAL: "decimal", SqlType.TEXT: "string",
+             SqlType.BOOL: "bool", SqlType.DATE: "date", SqlType.DAY: "date"}  # fmt: skip
+    return names.get(value.type)
+
+
+def derived(rule: str, *values: Any) -> Derived | None:
+    """The derivation of an expression of ``values``, None where an input has no known type or
+    the result's type is static anyway (every input static)."""
+    sources = [source_of(v) for v in values]
+    if any(s is None for s in sources) or all(isinstance(s, str) for s in sources):
+        return None
+    return Derived(rule, tuple(sources))
+
+
+def _leaves(source: Derived) -> list[Any]:
+    """The inputs of a chain of arithmetic (``a + b + c + …``), without recursion."""
+    out, stack = [], list(reversed(source.inputs))
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Lazy):
+            item = item.get()
+        if isinstance(item, Derived) and item.rule == "number":
+            stack.extend(reversed(item.inputs))
+        else:
+            out.append(item)
+    return out
+
+
+def _widest(kinds: list[Any], otherwise: Any) -> Any:
+    """The widest number type of ``kinds`` (type names), else ``otherwise(kinds)``."""
+    if all(isinstance(k, str) for k in kinds):
+        if all(k in NUMBERS for k in kinds):
+            return NUMBERS[max(NUMBERS.index(k) for k in kinds)]
+        return otherwise(kinds)
+    ranks = {"$map": {"input": kinds, "in": {"$indexOfArray": [NUMBERS, "$$this"]}}}
+    widest = {"$arrayElemAt": [NUMBERS, {"$max": "$$r"}]}
+    return {"$let": {"vars": {"r": ranks}, "in": {"$cond": [{"$in": [-1, "$$r"]}, otherwise(kinds), widest]}}}
+
+
+def _common(kinds: list[Any]) -> Any:
+    """PostgreSQL's common type of CASE/COALESCE members: the widest number, else the first typed."""
+    if all(isinstance(k, str) for k in kinds):
+        typed = [k for k in kinds if k != NO_TYPE]
+        return _widest(typed, lambda ks: ks[0]) if typed else NO_TYPE
+    rank = {"$cond": [{"$eq": ["$$this", NO_TYPE]}, -2, {"$indexOfArray": [NUMBERS, "$$this"]}]}
+    first = {"$reduce": {"input": kinds, "initialValue": NO_TYPE,
+                         "in": {"$cond": [{"$eq": ["$$value", NO_TYPE]}, "$$this", "$$value"]}}}  # fmt: skip
+    widest = {"$arrayElemAt": [NUMBERS, {"$max": "$$r"}]}
+    pick = {"$cond": [{"$in": [-1, "$$r"]}, "$$f", widest]}
+    body = {"$cond": [{"$eq": [{"$max": "$$r"}, -2]}, NO_TYPE, pick]}
+    # Both bound in one $let: the embedded server loses a $let's variables after an iteration
+    # operator ($reduce, $filter) evaluated inside it (README gaps table).
+    return {"$let": {"vars": {"r": {"$map": {"input": kinds, "in": rank}}, "f": first}, "in": body}}
+
+
+_AGGREGATE_RULES = {
+    "sum": {"int": "long", "long": "decimal", "decimal": "decimal", "double": "double"},
+    "avg": {"int": "decimal", "long": "decimal", "decimal": "decimal", "double": "double"},
+}
+
+
+def _mapped(kind: Any, table: dict[str, str]) -> Any:
+    if isinstance(kind, str):
+        return table.get(kind, NO_TYPE)
+    branches = [{"case": {"$eq": ["$$a", k]}, "then": v} for k, v in table.items()]
+    return {"$let": {"vars": {"a": kind}, "in": {"$switch": {"branches": branches, "default": NO_TYPE}}}}
+
+
+def aggregate_type(node: Any, pre: Any, result: Any) -> Any:
+    """``result`` (an aggregate's translation) with the derivation of its type where only the
+    probes can tell it (SUM, AVG, MIN, MAX, MODE, PERCENTILE_DISC of a field or an expression)."""
+    from dataclasses import replace
+
+    from sqlglot import exp
+
+    from leaf_dagster.sql.subqueries import has_subquery
+    from leaf_dagster.sql.values import SqlType
+
+    if result.origin is not None or result.type not in (SqlType.ANY, SqlType.NUMBER) or active() is None:
+        return result
+    func, arg = node, node.this
+    if isinstance(node, exp.WithinGroup):
+        func, order = node.this, node.expression
+        if not isinstance(func, exp.Mode | exp.PercentileDisc) or not isinstance(order, exp.Order):
+            return result
+        arg = order.expressions[0].this if order.expressions else None
+    rules = {exp.Sum: "sum", exp.Avg: "avg", exp.Min: "same", exp.Max: "same", exp.Mode: "same",
+             exp.PercentileDisc: "same"}  # fmt: skip
+    rule = rules.get(type(func))
+    if isinstance(arg, exp.Order):
+        arg = arg.this
+    if isinstance(arg, exp.Distinct):
+        arg = arg.expressions[0] if len(arg.expressions) == 1 else None
+    if rule is None or not isinstance(arg, exp.Expr) or has_subquery(arg):
+        return result
+    argument = arg
+
+    def make() -> Any:
+        value = pre.translate(argument)
+        source = source_of(value)
+        return None if source is None or isinstance(source, str) else Derived(rule, (source,))
+
+    return replace(result, origin=Lazy(make))
+
+
+class Underivable(Exception):
+    """A derivation with a part whose type cannot be probed."""
+
+
 @dataclass
 class Probes:
     """The probes one compilation made, by (collection, path); ``names`` numbers their lookups."""
@@ -72,10 +246,57 @@ class Probes:
     found: dict[Origin, str] = field(default_factory=dict)  # -> the $lookup's "as" name
     checks: dict[str, list[Any]] = field(default_factory=dict)  # "as" name -> expressions to evaluate
 
-    def type_of(self, origin: Origin) -> Any:
+    head_checks: list[Any] = field(default_factory=list)  # checks of derived types, at the head
+    head_kinds: dict[str, Any] = field(default_factory=dict)  # variable -> a derived type, at the head
+
+    def kind_variable(self, source: Any) -> Any:
+        """A derived type computed once at the head: a ``let`` variable of ``run_once``'s lookup."""
+        kind = self.kind(source, head=True)
+        if isinstance(kind, str):
+            return kind
+        for name, known in self.head_kinds.items():
+            if known == kind:
+                return "$$" + name
+        name = f"{KIND_VARIABLE}{len(self.head_kinds)}"
+        self.head_kinds[name] = kind
+        return "$$" + name
+
+    def kind(self, source: Any, head: bool = False) -> Any:
+        """The BSON type name of ``source`` (an ``Origin`` or ``Derived``) as an expression of the
+        probes' results (``head``: read in ``run_once``'s head document, not its variables)."""
+        if isinstance(source, Lazy):
+            source = source.get()
+        if isinstance(source, str):
+            return source
+        if isinstance(source, Origin):
+            return self.type_of(source, head)
+        if not isinstance(source, Derived):
+            raise Underivable
+        if source.rule == "number":
+            return _widest([self.kind(s, head) for s in _leaves(source)], lambda _: NO_TYPE)
+        kinds = [self.kind(s, head) for s in source.inputs]
+        if source.rule == "common":
+            return _common(kinds)
+        if source.rule in _AGGREGATE_RULES:
+            return _mapped(kinds[0], _AGGREGATE_RULES[source.rule])
+        return kinds[0]
+
+    def check_kind(self, source: Any, make: Callable[[Any], Any]) -> None:
+        """Evaluates ``make(type name)`` once per query: in the field's probe for a field, at the
+        head for a derived type."""
+        if isinstance(source, Lazy):
+            source = source.get()
+        if isinstance(source, Origin):
+            self.check(source, lambda expr: make({"$type": expr}))
+            return
+        check = make(self.kind(source, head=True))
+        if check is not None and check not in self.head_checks:
+            self.head_checks.append(check)
+
+    def type_of(self, origin: Origin, head: bool = False) -> Any:
         """The probed BSON type name of ``origin``'s field (``NO_TYPE`` if it holds no value)."""
         name = self._name(origin)
-        variable = "$$" + variable_of(name)
+        variable = "$" + name if head else "$$" + variable_of(name)
         first = {"$let": {"vars": {"probe": {"$arrayElemAt": [variable, 0]}}, "in": "$$probe.t"}}
         return {"$ifNull": [first, NO_TYPE]}
 
@@ -96,17 +317,19 @@ class Probes:
         return name
 
     def stages(self) -> list[dict[str, Any]]:
-        out = []
+        out: list[dict[str, Any]] = []
         for origin, name in self.found.items():
             project: dict[str, Any] = {"_id": 0, "t": {"$type": origin.value()}}
             for i, check in enumerate(self.checks.get(name, [])):
                 project[f"c{i}"] = check
             pipeline = [{"$match": origin.match()}, {"$limit": 1}, {"$project": project}]
             out.append({"$lookup": {"from": origin.collection, "pipeline": pipeline, "as": name}})
+        if self.head_checks or self.head_kinds:
+            out.append({"$set": {HEAD_CHECK: {"checks": self.head_checks, "kinds": self.head_kinds}}})
         return out
 
     def variables(self) -> set[str]:
-        return {variable_of(name) for name in self.found.values()}
+        return {variable_of(name) for name in self.found.values()} | set(self.head_kinds)
 
 
 def variable_of(name: str) -> str:

@@ -224,10 +224,18 @@ def run_once(collection: str, stages: list[dict[str, Any]]) -> list[dict[str, An
     after that ``$lookup`` streams its rows (MongoDB coalesces the two: no 16 MB array).
     Stages that read variables of an enclosing ``$lookup`` are left as they are.
     """
+    from leaf_dagster.sql.probes import HEAD_CHECK
+
     once = [stage for stage in stages if _uncorrelated(stage)]
-    if not once or not _self_contained(stages, {_once_variable(stage) for stage in once}):
-        return stages
-    variables: dict[str, str] = {}
+    # Checks of probed types (``probes.HEAD_CHECK``) read the lookups' results in the head document,
+    # as a ``let`` of the query's lookup: evaluated once, whether or not the collection has rows.
+    heads = [stage for stage in stages if list(stage) == ["$set"] and HEAD_CHECK in stage["$set"]]
+    checks = [check for stage in heads for check in stage["$set"][HEAD_CHECK]["checks"]]
+    kinds = {name: kind for stage in heads for name, kind in stage["$set"][HEAD_CHECK]["kinds"].items()}
+    if not once or not _self_contained(stages, {_once_variable(stage) for stage in once} | set(kinds)):
+        return stages  # the very list (``probes.with_probes`` then compiles without probes)
+    stages = [stage for stage in stages if stage not in heads]
+    variables: dict[str, Any] = {"leafcheck": checks, **kinds} if checks else dict(kinds)
     body: list[dict[str, Any]] = []
     text = json.dumps(stages, default=str)
     for stage in stages:

@@ -33,16 +33,12 @@ from tests.sql.harness import Query, Result, diff
 from tests.sql.pgsql import PgDatabase, parse_postgres, run_pg
 
 # Failure classes still open under issue 10 that the in-suite seeds meet. No crash class is left.
-# A quoted literal standing for a NULL field takes the field's probed type (``leaf_dagster.sql.probes``);
-# one beside an arithmetic result of fields is still read by its own shape where that is NULL. The
+# A quoted literal standing for a NULL field takes the field's probed type, one beside an expression
+# or aggregate of fields the type derived from theirs (``leaf_dagster.sql.probes``). The
 # long run reports a few more classes (see README "Where it stands"). The
 # in-suite run tolerates a failure only if its minimal query falls in one of these; delete an entry
 # once it is fixed.
 KNOWN_CLASSES: dict[str, str] = {
-    "wrong/untyped-literal": "a quoted literal beside a NULL arithmetic result of untyped fields is read by its shape",
-    # A literal in a value position is checked once against the field's probed type (``probes``);
-    # one compared with an arithmetic or aggregate of untyped fields is still read per row:
-    "answers-error/invalid-input": "MIN(x * big) < '1e10' with no rows: no row, no error (PostgreSQL: bigint)",
     # Met by the extended grammar (issue 11's constructs) in the in-suite seeds, still open in item 1:
     "answers-error/untyped-literal": (
         "a CASE/COALESCE of quoted literals only is text in PostgreSQL, which then refuses comparing it or a "
