@@ -310,7 +310,9 @@ def resolve(
                     raise fail(f'invalid input syntax for type numeric: "{text}"')
                 if not bad & NUMBER_TYPES:
                     continue
-            probes.check_kind(source, lambda kind: _kind_check(text, kind))
+            # Compared, as beside a field: a non-integer beside an integer reads as double precision
+            # (COMPARED_KINDS), since whole doubles are stored as int32.
+            probes.check_kind(source, lambda kind: _kind_check(text, kind, COMPARED_KINDS))
         return per_value(text, subject, kinds=COMPARED_KINDS)
     for source in sources:  # PostgreSQL reads the literal when it types the query, rows or not
         probes.check_kind(source, lambda kind: _kind_check(text, kind))
@@ -593,9 +595,9 @@ def _head_check(text: str, expr: Any) -> Any:
     return _kind_check(text, {"$type": expr})
 
 
-def _kind_check(text: str, kind: Any) -> Any:
+def _kind_check(text: str, kind: Any, kinds: Sequence[BsonKind] = KINDS) -> Any:
     """Fails where the literal cannot be read as the BSON type named ``kind`` (None: it reads as any)."""
-    branches = _error_branches(text, "$$leafk", "$$leafk")
+    branches = _error_branches(text, "$$leafk", "$$leafk", kinds)
     check = {"$switch": {"branches": branches, "default": None}}
     return {"$let": {"vars": {"leafk": kind}, "in": check}} if branches else None
 

@@ -39,6 +39,10 @@ from tests.sql.pgsql import PgDatabase, parse_postgres, run_pg
 # in-suite run tolerates a failure only if its minimal query falls in one of these; delete an entry
 # once it is fixed.
 KNOWN_CLASSES: dict[str, str] = {
+    # The documented reading (README): compared with an integer field or aggregate, a quoted
+    # non-integer reads as double precision (whole doubles are stored as int32), where PostgreSQL's
+    # integer column refuses it.
+    "answers-error/invalid-input": "MIN(x * big) < '1e10': compared as double, PostgreSQL's bigint refuses it",
     # Met by the extended grammar (issue 11's constructs) in the in-suite seeds, still open in item 1:
     "answers-error/untyped-literal": (
         "a CASE/COALESCE of quoted literals only is text in PostgreSQL, which then refuses comparing it or a "
@@ -279,12 +283,18 @@ def run_one(pg: PgDatabase, db: Database[Any], sql: str, catalog: Catalog | None
 # ----------------------------------------------------------------------------------- shrinking
 
 
-def assert_all_agree(pg: PgDatabase, db: Database[Any], queries: list[str]) -> None:
-    """Every query of a generated family passes ``run_one``; a failure lists the first 15 that do not."""
+def assert_all_agree(
+    pg: PgDatabase,
+    db: Database[Any],
+    queries: list[str],
+    accept: Callable[[str, Outcome], bool] | None = None,
+) -> None:
+    """Every query of a generated family passes ``run_one`` (or ``accept(sql, outcome)``, a documented
+    reading); a failure lists the first 15 that do not."""
     failures = []
     for sql in queries:
         outcome = run_one(pg, db, sql)
-        if outcome.status != "pass":
+        if outcome.status != "pass" and not (accept is not None and accept(sql, outcome)):
             failures.append((sql, outcome.kind, outcome.detail[:160]))
     assert not failures, f"{len(failures)} of {len(queries)} disagree with PostgreSQL:\n" + "\n".join(
         map(str, failures[:15])
