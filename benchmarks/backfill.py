@@ -706,7 +706,7 @@ def main() -> None:
                 print(header)
                 print(_row("", figures), flush=True)
         print("\nover", args.repeat, "repetition(s):")
-        for name, runs_of in results.items():
+        for name, runs_of in ((n, r) for n, r in results.items() if r):
             print(name)
             print(header)
             for label, pick in (("min", min), ("median", statistics.median)):
