@@ -5,6 +5,10 @@
                                               # and a month of daily orders (long on the embedded server)
     python benchmarks/backfill.py --repeat 3  # each measurement 3 times, side by side, the order of
                                               # backfill and hand-written pass alternated: min and median
+    python benchmarks/backfill.py --only orders --money double   # the orders rollup alone, totals as
+                                              # doubles (default: Decimal128, as pipelines/datagen.py)
+    python benchmarks/backfill.py --journal-ab 3  # the bucket aggregation 3 times with j=True and 3
+                                              # times with the default write concern, alternated
 
 Uses ``LEAF_MONGODB_URI`` if set, else a temporary embedded server. The data follows the example's
 schemas (``pipelines/schemas``: ObjectId keys, the declared fields), and the rollups get the code
@@ -28,7 +32,10 @@ Printed per rollup and repetition, then as min / median over the repetitions:
   documents, counting each partition's documents, run log: ``_leaf_rollup_runs.timingsMs``);
 - ``agg``: the rollup's aggregation (compiled SQL, bucketing, fenced ``$merge``);
 - ``hand``: the hand-written pass;
-- ``agg/hand`` (target: at most 1.3) and ``all/hand``, the whole backfill against the hand-written pass.
+- ``agg/hand`` (target: at most 1.3) and ``all/hand``, the whole backfill against the hand-written pass;
+- per line, wall seconds, then the server's CPU seconds (``CPU``), then the seconds the server's
+  busiest thread waited runnable for a core (``waiting``): wall is CPU plus that wait on a loaded
+  machine, so the CPU ratios are the ones to read.
 
 ``--storage sqlite`` records the runs in an on-disk instance (a temporary ``DAGSTER_HOME`` with
 SQLite storage, as ``dagster dev`` has) instead of in memory: Dagster then writes two events per
@@ -42,6 +49,7 @@ import argparse
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import os
 import random
 import statistics
@@ -49,20 +57,24 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from bson import Int64, ObjectId
+from bson import Decimal128, Int64, ObjectId
 from pymongo import MongoClient, monitoring
 from pymongo.database import Database
+from pymongo.write_concern import WriteConcern
 
 from leaf_dagster.connection import ENV_URI, Document
 from leaf_dagster.dagster import MongoResource, rollup_assets
 from leaf_dagster.embedded import EmbeddedServer
-from leaf_dagster.rollups import RollupSpec, load_rollup_file
+from leaf_dagster.rollups import RollupSpec, TimeWindow, load_rollup_file, run_bucket_rollup
+from leaf_dagster.rollups.bucket import ensure_bucket_indexes
 from leaf_dagster.rollups.runs import RUNS_COLLECTION
 from leaf_dagster.schema import load_ddl, sql_catalog
+from pipelines.datagen import money
 
 ROOT = Path(__file__).resolve().parent.parent
 ROLLUPS = ROOT / "pipelines" / "rollups"
@@ -81,9 +93,12 @@ def oid(kind: int, n: int) -> ObjectId:
     return ObjectId(f"{kind:08x}{n:016x}")
 
 
-def seed(db: Database[Document], hours: int, events: int, days: int, orders: int) -> None:
+def seed(
+    db: Database[Document], hours: int, events: int, days: int, orders: int, *, doubles: bool = False
+) -> None:
     """Events and orders shaped as ``activity_events.ddl`` and ``orders.ddl`` declare them (totals
-    as doubles, as ``pipelines/datagen.py`` writes them), with the indexes the DDL declares. The
+    as ``DECIMAL(12,2)``: Decimal128, as ``pipelines/datagen.py`` writes them), with the indexes the
+    DDL declares. The
     first ``BURST`` events are one user's burst in the first hour: its bucket overflows into a
     numbered follow-on bucket (compared like the others)."""
     rng = random.Random(14)
@@ -111,21 +126,25 @@ def seed(db: Database[Document], hours: int, events: int, days: int, orders: int
         if kind in ("api_call", "error"):
             doc["statusCode"] = 200 if kind == "api_call" else rng.choice((400, 404, 500))
         batch.append(doc)
-    db.activity_events.insert_many(batch, ordered=False)
-    db.orders.insert_many(
-        [
-            {
-                "_id": oid(5, n),
-                "customerId": oid(1, rng.randrange(400)),
-                "createdAt": START + dt.timedelta(seconds=rng.randrange(days * 86400)),
-                "status": rng.choice(("paid", "paid", "shipped", "delivered", "cancelled")),
-                "total": rng.randrange(100, 50_000) / 100,
-                "currency": "USD",
-            }
-            for n in range(orders)
-        ],
-        ordered=False,
-    )
+    if batch:
+        db.activity_events.insert_many(batch, ordered=False)
+    order_docs: list[Document] = [
+        {
+            "_id": oid(5, n),
+            "customerId": oid(1, rng.randrange(400)),
+            "createdAt": START + dt.timedelta(seconds=rng.randrange(days * 86400)),
+            "status": rng.choice(("paid", "paid", "shipped", "delivered", "cancelled")),
+            "total": _total(rng.randrange(100, 50_000), doubles),
+            "currency": "USD",
+        }
+        for n in range(orders)
+    ]
+    if order_docs:
+        db.orders.insert_many(order_docs, ordered=False)
+
+
+def _total(cents: int, doubles: bool) -> float | Decimal128:
+    return cents / 100 if doubles else money(Decimal(cents) / 100)
 
 
 @dataclasses.dataclass
@@ -315,7 +334,7 @@ def handwritten_buckets(db: Database[Document], end: dt.datetime) -> float:
     return time.perf_counter() - started
 
 
-def handwritten_orders(db: Database[Document], end: dt.datetime) -> float:
+def handwritten_orders(db: Database[Document], end: dt.datetime, doubles: bool = False) -> float:
     """One pass: orders per customer and day, the SQL's columns with its BSON types (counts as
     64-bit integers), merged on ``[customerId, day]``."""
     db.drop_collection("hand_orders")
@@ -325,6 +344,7 @@ def handwritten_orders(db: Database[Document], end: dt.datetime) -> float:
     newest = db.orders.find_one(window, {"createdAt": 1}, sort=[("createdAt", -1)])
     watermark = newest["createdAt"] if newest else None
     cancelled = {"$eq": ["$status", "cancelled"]}
+    average = {"$divide": ["$total", "$orders"]}
     db.orders.aggregate(
         [
             {"$match": window},
@@ -352,7 +372,9 @@ def handwritten_orders(db: Database[Document], end: dt.datetime) -> float:
                         "$cond": [{"$eq": [{"$type": "$total_spent"}, "int"]}, Int64(0), "$total_spent"]
                     },
                     "cancelled_orders": {"$toLong": "$cancelled_orders"},
-                    "avg_order_value": {"$divide": ["$total", "$orders"]},
+                    # AVG of numeric, as PostgreSQL rounds it: 16 decimals for an average between 1
+                    # and 9999 (select_div_scale), which every average of these totals is
+                    "avg_order_value": average if doubles else {"$round": [average, 16]},
                     "largest_order": 1,
                     META: _stamp(["orders"], "$_id.day", "day", {"watermark": {"$literal": watermark}}),
                 }
@@ -369,6 +391,10 @@ def typed(value: Any) -> Any:
         return {key: typed(item) for key, item in value.items()}
     if isinstance(value, list):
         return [typed(item) for item in value]
+    if isinstance(value, Decimal128):
+        # numerics compare by value: PostgreSQL's AVG keeps 16 decimals (25.0000000000000000), the
+        # hand-written $round of the same quotient may drop trailing zeros (25.00)
+        return ("Decimal128", value.to_decimal())
     return (type(value).__name__, value)
 
 
@@ -408,37 +434,63 @@ class Case:
 class ServerClock(monitoring.CommandListener):
     """The CPU time the embedded server's process spent while each command ran (``/proc``): unlike
     wall time, it does not count the time other processes of a shared machine hold the cores.
-    Attributed per command (commands overlapping it, such as a lease's heartbeat, included)."""
+    Attributed per command (commands overlapping it, such as a lease's heartbeat, included).
+
+    Also the time the server's busiest thread during the command waited, runnable, for a core
+    (``/proc/<pid>/task/*/schedstat``, the scheduler's run-queue wait): wall time minus CPU time is
+    mostly this on a loaded machine, which tells an overloaded machine from a server that waits on
+    disk or locks."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.tick = os.sysconf("SC_CLK_TCK")
-        self.pending: dict[int, tuple[float, str | None]] = {}
-        self.spent: list[tuple[str | None, float]] = []  # ($merge target or None, CPU seconds)
+        self.pending: dict[int, tuple[float, dict[str, tuple[int, int]], str | None]] = {}
+        # ($merge target or None, CPU seconds, run-queue wait seconds)
+        self.spent: list[tuple[str | None, float, float]] = []
 
     def cpu(self) -> float:
         with open(f"/proc/{self.pid}/stat") as stat:
             fields = stat.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / self.tick
 
+    def threads(self) -> dict[str, tuple[int, int]]:
+        """Per thread of the server: (ns on a CPU, ns runnable waiting for one)."""
+        out: dict[str, tuple[int, int]] = {}
+        for path in Path(f"/proc/{self.pid}/task").glob("*/schedstat"):
+            with contextlib.suppress(OSError, ValueError):
+                on_cpu, waited, _ = path.read_text().split()
+                out[path.parent.name] = (int(on_cpu), int(waited))
+        return out
+
     def reset(self) -> None:
         self.spent = []
 
     def total(self, into: str | None = None) -> float:
         """CPU seconds of the commands merging into ``into`` (of all commands if None)."""
-        return sum(seconds for target, seconds in self.spent if into is None or target == into)
+        return sum(seconds for target, seconds, _ in self.spent if into is None or target == into)
+
+    def waited(self, into: str | None = None) -> float:
+        """Run-queue seconds of the commands merging into ``into`` (of all commands if None)."""
+        return sum(wait for target, _, wait in self.spent if into is None or target == into)
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
         into = None
         if event.command_name == "aggregate":
             last = (event.command.get("pipeline") or [{}])[-1]
             into = last.get("$merge", {}).get("into") if isinstance(last, dict) else None
-        self.pending[event.request_id] = (self.cpu(), into)
+        self.pending[event.request_id] = (self.cpu(), self.threads(), into)
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        start, into = self.pending.pop(event.request_id, (None, None))
-        if start is not None:
-            self.spent.append((into, self.cpu() - start))
+        start, threads, into = self.pending.pop(event.request_id, (None, {}, None))
+        if start is None:
+            return
+        deltas = [
+            (on_cpu - threads[tid][0], waited - threads[tid][1])
+            for tid, (on_cpu, waited) in self.threads().items()
+            if tid in threads
+        ]
+        busiest = max(deltas, default=(0, 0))
+        self.spent.append((into, self.cpu() - start, busiest[1] / 1e9))
 
     def failed(self, event: monitoring.CommandFailedEvent) -> None:
         self.pending.pop(event.request_id, None)
@@ -456,6 +508,9 @@ class Figures:
     cpu_engine: float = float("nan")
     cpu_hand: float = float("nan")
     cpu_client: float = float("nan")
+    # run-queue seconds: the server waiting for a core during the aggregation, the hand-written pass
+    wait_agg: float = float("nan")
+    wait_hand: float = float("nan")
 
     @property
     def total(self) -> float:
@@ -488,6 +543,7 @@ def measure(
             clock.reset()
         seconds = case.handwritten(db, end)
         cpu["hand"] = clock.total() if clock else float("nan")
+        cpu["wait_hand"] = clock.waited() if clock else float("nan")
         return seconds
 
     hand = handwritten() if hand_first else 0.0
@@ -499,6 +555,7 @@ def measure(
     if clock:
         cpu["agg"] = clock.total(case.name)
         cpu["engine"] = clock.total() - cpu["agg"]
+        cpu["wait_agg"] = clock.waited(case.name)
     hand = hand if hand_first else handwritten()
     documents = assert_same(db, case.name, case.hand, case.sort, case.computed)
     figures = Figures(
@@ -510,6 +567,8 @@ def measure(
         cpu.get("engine", float("nan")),
         cpu["hand"],
         cpu["client"],
+        cpu.get("wait_agg", float("nan")),
+        cpu["wait_hand"],
     )
     return figures, run.runs, documents
 
@@ -519,8 +578,44 @@ def _row(label: str, f: Figures) -> str:
         f"  {label:<14}{f.dagster:>9.2f}{f.engine:>9.2f}{f.agg:>9.2f}{f.hand:>9.2f}"
         f"{f.agg / f.hand:>10.2f}{f.total / f.hand:>10.2f}\n"
         f"  {label + ' CPU':<14}{f.cpu_client:>9.2f}{f.cpu_engine:>9.2f}{f.cpu_agg:>9.2f}{f.cpu_hand:>9.2f}"
-        f"{f.cpu_agg / f.cpu_hand:>10.2f}{f.cpu_total / f.cpu_hand:>10.2f}"
+        f"{f.cpu_agg / f.cpu_hand:>10.2f}{f.cpu_total / f.cpu_hand:>10.2f}\n"
+        f"  {label + ' waiting':<14}{'':>18}{f.wait_agg:>9.2f}{f.wait_hand:>9.2f}"
+        "   (server runnable, waiting for a core)"
     )
+
+
+def journal_ab(db: Database[Document], spec: RollupSpec, hours: int, clock: ServerClock, repeat: int) -> None:
+    """The bucket rollup's own aggregation over the whole range, its ``$merge`` under the engine's
+    ``j=True`` and under the default write concern, alternated: wall time, server CPU and the
+    server's run-queue wait of each."""
+    window = TimeWindow(START, START + dt.timedelta(hours=hours))
+    captured: list[list[Document]] = []
+    run_bucket_rollup(db, spec, window, on_pipeline=captured.append)
+    pipeline = captured[0]
+    rows: dict[bool, list[tuple[float, float, float]]] = {True: [], False: []}
+    print(f"j=True vs the default write concern on the bucket rollup's $merge ({hours} hours):")
+    for rep in range(repeat):
+        for journal in (True, False) if rep % 2 == 0 else (False, True):
+            db.drop_collection(spec.target)
+            ensure_bucket_indexes(db, spec)
+            concern = WriteConcern(w=1, j=True) if journal else WriteConcern()
+            clock.reset()
+            started = time.perf_counter()
+            db.get_collection(spec.sources[0], write_concern=concern).aggregate(
+                pipeline, allowDiskUse=True
+            ).close()
+            wall = time.perf_counter() - started
+            row = (wall, clock.total(spec.target), clock.waited(spec.target))
+            rows[journal].append(row)
+            print(
+                f"  j={journal!s:<5} wall {row[0]:7.2f}  server CPU {row[1]:7.2f}  waiting for a core {row[2]:7.2f}"
+            )
+    for journal, measured in rows.items():
+        wall, cpu, wait = (statistics.median(r[i] for r in measured) for i in range(3))
+        print(
+            f"  median j={journal!s:<5} wall {wall:7.2f}  server CPU {cpu:7.2f}  waiting {wait:7.2f}  "
+            f"off-CPU not waiting for a core {wall - cpu - wait:7.2f}"
+        )
 
 
 def main() -> None:
@@ -530,8 +625,26 @@ def main() -> None:
     parser.add_argument(
         "--storage", choices=("memory", "sqlite"), default="memory", help="the Dagster instance's storage"
     )
+    parser.add_argument(
+        "--journal-ab",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead: the bucket aggregation N times with j=True and N times without, alternated",
+    )
+    parser.add_argument(
+        "--money",
+        choices=("decimal", "double"),
+        default="decimal",
+        help="orders' totals as Decimal128 (DECIMAL(12,2), as pipelines/datagen.py writes them) or doubles",
+    )
+    parser.add_argument("--only", choices=("buckets", "orders"), help="measure one of the two rollups")
     args = parser.parse_args()
     hours, events, days, orders = (168, 100_000, 30, 30_000) if args.full else (24, 6_000, 7, 3_000)
+    if args.only == "orders":
+        events = 0
+    elif args.only == "buckets":
+        orders = 0
     instances = contextlib.ExitStack()
     with instances:
         uri = os.environ.get(ENV_URI)
@@ -550,7 +663,7 @@ def main() -> None:
         client: MongoClient[Document] = MongoClient(uri)
         db = client["leaf_bench_backfill"]
         client.drop_database(db.name)
-        seed(db, hours, events, days, orders)
+        seed(db, hours, events, days, orders, doubles=args.money == "double")
         resources = {"mongo": MongoResource(uri=uri, database=db.name)}
         schemas = [
             s for path in sorted(SCHEMAS.glob("*.ddl")) for s in load_ddl(path).merged().schemas.values()
@@ -560,11 +673,16 @@ def main() -> None:
             dataclasses.replace(load_rollup_file(ROLLUPS / f"{name}.sql"), catalog=catalog)
             for name in ("user_activity_buckets", "customer_daily_orders")
         ]
+        if args.journal_ab:
+            assert clock is not None, "--journal-ab reads the embedded server's CPU time"
+            journal_ab(db, specs[0], hours, clock, args.journal_ab)
+            return
         assets = {a.key.to_user_string(): a for a in rollup_assets(specs)}
         cases = [
             Case("user_activity_buckets", hours, "%Y-%m-%d-%H:%M", dt.timedelta(hours=1), handwritten_buckets,
                  "hand_buckets", ["_id"], computed=False),
-            Case("customer_daily_orders", days, "%Y-%m-%d", dt.timedelta(days=1), handwritten_orders,
+            Case("customer_daily_orders", days, "%Y-%m-%d", dt.timedelta(days=1),
+                 functools.partial(handwritten_orders, doubles=args.money == "double"),
                  "hand_orders", ["customerId", "day"], computed=True),
         ]  # fmt: skip
         print(f"{events:,} events over {hours} hours, {orders:,} orders over {days} days; seconds:")
@@ -572,6 +690,8 @@ def main() -> None:
         results: dict[str, list[Figures]] = {case.name: [] for case in cases}
         for rep in range(args.repeat):
             for case in cases:
+                if args.only and (args.only == "orders") != case.computed:
+                    continue
                 figures, runs, documents = measure(
                     db, case, assets[case.name], resources, instance, hand_first=rep % 2 == 1, clock=clock
                 )
@@ -586,7 +706,7 @@ def main() -> None:
                 print(header)
                 print(_row("", figures), flush=True)
         print("\nover", args.repeat, "repetition(s):")
-        for name, runs_of in results.items():
+        for name, runs_of in ((n, r) for n, r in results.items() if r):
             print(name)
             print(header)
             for label, pick in (("min", min), ("median", statistics.median)):
@@ -594,18 +714,23 @@ def main() -> None:
                     _row(
                         label,
                         Figures(
-                            pick(f.dagster for f in runs_of),
-                            pick(f.engine for f in runs_of),
-                            pick(f.agg for f in runs_of),
-                            pick(f.hand for f in runs_of),
+                            *(
+                                pick(getattr(f, field.name) for f in runs_of)
+                                for field in dataclasses.fields(Figures)
+                            )
                         ),
                     )
                 )
             ratios = [f.agg / f.hand for f in runs_of]
             totals = [f.total / f.hand for f in runs_of]
+            cpu_ratios = [f.cpu_agg / f.cpu_hand for f in runs_of]
+            cpu_totals = [f.cpu_total / f.cpu_hand for f in runs_of]
             print(
                 f"  agg/hand min {min(ratios):.2f} median {statistics.median(ratios):.2f}; "
-                f"all/hand min {min(totals):.2f} median {statistics.median(totals):.2f}"
+                f"all/hand min {min(totals):.2f} median {statistics.median(totals):.2f}\n"
+                f"  server CPU: agg/hand {min(cpu_ratios):.2f}-{max(cpu_ratios):.2f} median "
+                f"{statistics.median(cpu_ratios):.2f}; all/hand {min(cpu_totals):.2f}-{max(cpu_totals):.2f} "
+                f"median {statistics.median(cpu_totals):.2f}"
             )
         client.drop_database(db.name)
         client.close()

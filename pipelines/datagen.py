@@ -11,7 +11,10 @@ Users come at the versions of the seed's migration story, older than ``users.ddl
 and every tenth from the ninth on at 2.0.0 (``profile``, still ``user_preferences``).
 ``pipelines/migrations/`` brings them all to 3.0.0; ``make demo`` runs it before the checks.
 The same options give the same documents, ``_id``s included. ``dirty=True`` injects a few schema
-violations for the quality-checks demo.
+violations for the quality-checks demo. Money (``orders.total``, ``orders.items.price``,
+``products.pricing.basePrice``: ``DECIMAL(p,2)`` in ``pipelines/schemas``) is Decimal128 with two
+decimals, as the DDL declares it and as MongoDB advises for monetary values, so the rollups' sums
+are exact numerics, as PostgreSQL's are over a ``DECIMAL`` column.
 
 A live sample by default: the data spans the ``days`` (14) UTC days before the current one, so it
 ends where today begins, the daily partitions of the last days are full and the schedules find work;
@@ -31,10 +34,11 @@ import os
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import dagster as dg
-from bson import ObjectId
+from bson import Decimal128, ObjectId
 from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 
@@ -104,6 +108,12 @@ def sample_start() -> str:
 def _oid(kind: int, index: int) -> ObjectId:
     """Stable ObjectIds: the kind in the first bytes, the index in the last."""
     return ObjectId(f"64a1b2c3{kind:04x}{index:012x}")
+
+
+def money(value: Decimal | float) -> Decimal128:
+    """An amount of money as ``DECIMAL(p,2)`` declares it: a Decimal128 with two decimals (exact,
+    as PostgreSQL's numeric; MongoDB's own advice for monetary values), never a binary double."""
+    return Decimal128(Decimal(str(value)).quantize(Decimal("0.01")))
 
 
 def _ms(value: dt.datetime) -> dt.datetime:
@@ -248,7 +258,7 @@ def products(size: SampleSize, rng: random.Random, all_reviews: list[Document]) 
             "name": f"{category.title()} item {p}",
             "sku": f"{category[:4].upper()}-{p:04d}",
             "category": category,
-            "pricing": {"basePrice": round(rng.uniform(5, 500), 2), "currency": "USD"},
+            "pricing": {"basePrice": money(round(rng.uniform(5, 500), 2)), "currency": "USD"},
             "inventory": {"quantity": rng.randrange(0, 200), "warehouse": "SFO-1"},
             "reviews": {"recent": recent},
             "isActive": True,
@@ -270,7 +280,7 @@ def orders(size: SampleSize, rng: random.Random, catalog: list[Document]) -> Ite
                     {"productId": product["_id"], "sku": product["sku"], "qty": rng.randrange(1, 4),
                      "price": product["pricing"]["basePrice"]}
                 )  # fmt: skip
-            total = round(sum(item["qty"] * item["price"] for item in items), 2)
+            total = money(sum(item["qty"] * item["price"].to_decimal() for item in items))
             created = _ms(size.first + dt.timedelta(seconds=rng.randrange(size.days * 86400)))
             doc: Document = {
                 "_id": _oid(5, n),
@@ -284,7 +294,7 @@ def orders(size: SampleSize, rng: random.Random, catalog: list[Document]) -> Ite
                 "updatedAt": created,
             }
             if size.dirty and n % 23 == 7:
-                doc["total"], doc["items"] = -1.0, []
+                doc["total"], doc["items"] = money(-1), []
             n += 1
             yield doc
 

@@ -10,9 +10,12 @@ import sys
 import time
 import uuid
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
+from bson import Decimal128
 from pymongo.database import Database
 
 from leaf_dagster.connection import Document
@@ -45,18 +48,20 @@ def test_launch_a_partitioned_rollup_run_from_workspace_yaml(
         assert [m.partition_key for m in materializations] == ["2024-09-14"]
 
     day = dt.datetime(2024, 9, 14)
-    expected: dict[object, dict[str, float]] = defaultdict(lambda: {"orders": 0, "total_spent": 0.0})
+    expected: dict[object, dict[str, Any]] = defaultdict(lambda: {"orders": 0, "total_spent": Decimal(0)})
     for order in db.orders.find({"createdAt": {"$gte": day, "$lt": day + dt.timedelta(days=1)}}):
         row = expected[order["customerId"]]
         row["orders"] += 1
         if order["status"] != "cancelled":
-            row["total_spent"] += order["total"]
+            row["total_spent"] += order["total"].to_decimal()  # money: Decimal128 (DECIMAL(12,2))
     docs = list(db.customer_daily_orders.find())
     assert len(docs) == len(expected) > 0
     for doc in docs:
         assert doc["day"] == day
         assert doc["orders"] == expected[doc["customerId"]]["orders"]
-        assert abs(doc["total_spent"] - expected[doc["customerId"]]["total_spent"]) < 1e-6
+        spent = doc["total_spent"]  # exact: Decimal128, or the integer 0 when every order was cancelled
+        spent = spent.to_decimal() if isinstance(spent, Decimal128) else Decimal(spent)
+        assert spent == expected[doc["customerId"]]["total_spent"]
         assert doc["computationMetadata"]["window"]["start"] == day
 
 

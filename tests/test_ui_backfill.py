@@ -23,10 +23,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
+from bson import Decimal128
 from pymongo.database import Database
 
 from leaf_dagster.connection import Document
@@ -288,6 +290,12 @@ def step_processes(home: Path, run_id: str) -> dict[str, int]:
     return {e.step_key: e.pid for e in events if e.event_type_value == "STEP_START" and e.step_key and e.pid}
 
 
+def _number(value: Any) -> Decimal:
+    """A BSON number as an exact Decimal (Decimal128 as its decimal; the SUM of a day whose orders
+    are all cancelled is the integer 0)."""
+    return value.to_decimal() if isinstance(value, Decimal128) else Decimal(str(value))
+
+
 def _expected_rows(db: Database[Document]) -> dict[tuple[object, dt.datetime], dict[str, Any]]:
     """The rollup computed from the orders of the range, one row per customer and day."""
     totals: dict[tuple[object, dt.datetime], list[Document]] = defaultdict(list)
@@ -297,10 +305,10 @@ def _expected_rows(db: Database[Document]) -> dict[tuple[object, dt.datetime], d
     return {
         key: {
             "orders": len(orders),
-            "total_spent": sum(o["total"] for o in orders if o["status"] != "cancelled"),
+            "total_spent": sum(_number(o["total"]) for o in orders if o["status"] != "cancelled"),
             "cancelled_orders": sum(1 for o in orders if o["status"] == "cancelled"),
-            "avg_order_value": sum(o["total"] for o in orders) / len(orders),
-            "largest_order": max(o["total"] for o in orders),
+            "avg_order_value": sum(_number(o["total"]) for o in orders) / len(orders),
+            "largest_order": max(_number(o["total"]) for o in orders),
         }
         for key, orders in totals.items()
     }
@@ -411,9 +419,10 @@ def test_backfill_a_partition_range_from_the_ui(
         row = expected[(doc["customerId"], doc["day"])]
         assert doc["orders"] == row["orders"]
         assert doc["cancelled_orders"] == row["cancelled_orders"]
-        assert abs(doc["total_spent"] - row["total_spent"]) < 1e-6
-        assert abs(doc["avg_order_value"] - row["avg_order_value"]) < 1e-6
-        assert abs(doc["largest_order"] - row["largest_order"]) < 1e-6
+        # money is Decimal128 (orders.ddl: DECIMAL(12,2)): sums and maxima are exact
+        assert _number(doc["total_spent"]) == row["total_spent"]
+        assert abs(_number(doc["avg_order_value"]) - row["avg_order_value"]) < Decimal("1e-12")
+        assert _number(doc["largest_order"]) == row["largest_order"]
         window = doc["computationMetadata"]["window"]  # its own day's, as a one-day run stamps it
         assert (window["start"], window["end"]) == (doc["day"], doc["day"] + dt.timedelta(days=1))
 

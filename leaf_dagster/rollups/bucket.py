@@ -30,6 +30,7 @@ from leaf_dagster.rollups.fencing import (
     stale_than,
 )
 from leaf_dagster.rollups.runs import (
+    PARTITION_UNITS,
     RollupResult,
     Stopwatch,
     TimeWindow,
@@ -37,14 +38,11 @@ from leaf_dagster.rollups.runs import (
     count_written,
     ensure_index,
     new_run_id,
-    partition_windows,
     record_run,
     utc_now,
     window_stamp,
 )
 from leaf_dagster.rollups.spec import RollupSpec
-
-_UNITS = {"hourly": "hour", "daily": "day"}
 
 
 def _cap(name: str) -> str:
@@ -128,15 +126,8 @@ def bucket_pipeline(
     seq = "$bucketSeq"
     event_at = {"$let": {"vars": {"e": {"$arrayElemAt": ["$chunk", 0]}}, "in": f"$$e.{time_field}"}}
     last_at = {"$let": {"vars": {"e": {"$arrayElemAt": ["$chunk", -1]}}, "in": f"$$e.{time_field}"}}
-    if size == spec.partition and len(partition_windows(spec, window)) > 1:
-        # a bucket is one partition: its window is its own date and the next one
-        unit = _UNITS[size]
-        stamped_window: Any = {
-            "start": "$bucketDate",
-            "end": {"$dateAdd": {"startDate": "$bucketDate", "unit": unit, "amount": 1}},
-        }
-    else:
-        stamped_window = window_stamp(spec, window, "bucketDate")
+    # a bucket of the partition's size is one partition: its window is its own date and the next one
+    stamped_window = window_stamp(spec, window, "bucketDate", aligned=size == spec.partition)
     bucket_doc: Document = {
         "_id": _bucket_id(spec, seq),
         **{key: f"$key.{key}" for key in spec.on},
@@ -177,7 +168,11 @@ def bucket_pipeline(
                 "_id": {
                     "key": {key: f"${key}" for key in spec.on},
                     "date": {
-                        "$dateTrunc": {"date": f"${time_field}", "unit": _UNITS[size], "timezone": "UTC"}
+                        "$dateTrunc": {
+                            "date": f"${time_field}",
+                            "unit": PARTITION_UNITS[size],
+                            "timezone": "UTC",
+                        }
                     },
                 },
                 "events": {"$push": event},

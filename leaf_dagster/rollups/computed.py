@@ -49,6 +49,7 @@ from leaf_dagster.rollups.fencing import (
 )
 from leaf_dagster.rollups.incremental import IncrementalPlan, average_stages, combine_stage, plan_incremental
 from leaf_dagster.rollups.runs import (
+    PARTITION_UNITS,
     RollupResult,
     Stopwatch,
     TimeWindow,
@@ -58,6 +59,7 @@ from leaf_dagster.rollups.runs import (
     count_written,
     ensure_index,
     ensure_merge_index,
+    ensure_range_index,
     new_run_id,
     partition_windows,
     read_watermark,
@@ -90,7 +92,11 @@ def _metadata_stage(
     }
     stamps: Document = {f"{meta}.{key}": {"$literal": value} for key, value in values.items()}
     if window is not None:
-        stamps[f"{meta}.window"] = window_stamp(spec, window, spec.output_time_column)
+        aligned = spec.time_field is not None and spec.partition is not None
+        aligned = aligned and sqlbridge.truncation_unit(
+            spec.sql, spec.output_time_column, spec.time_field
+        ) == PARTITION_UNITS.get(spec.partition or "")
+        stamps[f"{meta}.window"] = window_stamp(spec, window, spec.output_time_column, aligned=aligned)
     return {"$set": stamps}
 
 
@@ -315,14 +321,17 @@ def _run_computed(
         on_pipeline(pipeline)
     check_shard_key(db, spec.target, spec.on)  # before the unique index a sharded target would refuse
     target = db.get_collection(spec.target, write_concern=DURABLE)
-    ensure_merge_index(target, spec.on)
     # A partition run finds its documents (clean-up, counts) through the time column's index, any
     # other run through runId's: one index each, as every index costs each document the $merge writes.
+    # When the time column is part of the merge key, the merge key's unique index leads with it and
+    # serves both.
     in_scope: Document = {}
     if window is not None and spec.output_time_column:
         in_scope = window.match(spec.output_time_column)
-        ensure_index(target, [(spec.output_time_column, 1)])
+        ensure_merge_index(target, spec.on, lead=spec.output_time_column)
+        ensure_range_index(target, spec.output_time_column)
     else:
+        ensure_merge_index(target, spec.on)
         ensure_index(target, [(f"{meta}.runId", 1)])
     if spec.write == "replace":
         # The rollup owns its target: another unique index (left by an earlier `on:`) would make the

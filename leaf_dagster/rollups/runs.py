@@ -112,7 +112,7 @@ def partition_windows(spec: RollupSpec, window: TimeWindow) -> list[TimeWindow]:
     return out
 
 
-_PARTITION_UNITS = {"hourly": "hour", "daily": "day"}
+PARTITION_UNITS = {"hourly": "hour", "daily": "day"}
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def count_written(
     if by_partition:
         assert spec.partition is not None and time_column is not None
         column = f"${time_column}"
-        unit = _PARTITION_UNITS[spec.partition]
+        unit = PARTITION_UNITS[spec.partition]
         group["_id"] = {
             "$cond": [
                 {"$eq": [{"$type": column}, "date"]},
@@ -169,15 +169,23 @@ def count_written(
     return WrittenDocuments(total, [(part, counts.get(part.start, 0)) for part in windows], latest)
 
 
-def window_stamp(spec: RollupSpec, window: TimeWindow, time_column: str | None) -> Any:
+def window_stamp(
+    spec: RollupSpec, window: TimeWindow, time_column: str | None, *, aligned: bool = False
+) -> Any:
     """The ``window`` a run stamps on each document it writes: its partition's, as a one-partition
     run would stamp it, computed from the document's ``time_column`` when the run spans several
-    partitions (the run's window for a document whose time is not a date)."""
+    partitions (the run's window for a document whose time is not a date).
+
+    ``aligned``: the time column is known to hold the start of its partition, a date (a bucket's
+    date, or ``DATE_TRUNC('<partition unit>', time_field)`` of a field the run's ``$match`` keeps to
+    dates), so the window is that date and the next, with no type test or truncation per document."""
     whole = {"$literal": {"start": window.start, "end": window.end}}
     if time_column is None or spec.partition is None or len(partition_windows(spec, window)) < 2:
         return whole
-    unit = _PARTITION_UNITS[spec.partition]
+    unit = PARTITION_UNITS[spec.partition]
     column = f"${time_column}"
+    if aligned:
+        return {"start": column, "end": {"$dateAdd": {"startDate": column, "unit": unit, "amount": 1}}}
     start = {"$dateTrunc": {"date": column, "unit": unit, "timezone": "UTC"}}
     return {
         "$cond": [
@@ -217,10 +225,30 @@ def ensure_index(
     collection.create_index(keys, unique=unique)
 
 
-def ensure_merge_index(collection: Collection[Document], on: tuple[str, ...]) -> None:
-    """``$merge`` needs a unique index on its ``on`` fields (``_id`` always has one)."""
-    if on != ("_id",):
-        ensure_index(collection, [(name, 1) for name in on], unique=True)
+def ensure_merge_index(
+    collection: Collection[Document], on: tuple[str, ...], *, lead: str | None = None
+) -> None:
+    """``$merge`` needs a unique index on its ``on`` fields (``_id`` always has one).
+
+    MongoDB accepts a unique index on the same set of fields in any order, so an existing one is
+    kept whatever its order. A new one puts ``lead`` (a partition's time column) first: the same
+    index then finds a partition's documents by a range on that column, and the target needs no
+    index of its own for it (each index costs every document a ``$merge`` writes)."""
+    if on == ("_id",):
+        return
+    for info in collection.list_indexes():
+        if info.get("unique") and "partialFilterExpression" not in info and set(info["key"]) == set(on):
+            return
+    keys = [lead, *(name for name in on if name != lead)] if lead in on else list(on)
+    collection.create_index([(name, 1) for name in keys], unique=True)
+
+
+def ensure_range_index(collection: Collection[Document], field_name: str) -> None:
+    """An index that serves a range on ``field_name``: any index whose first key it is, else a new one."""
+    for info in collection.list_indexes():
+        if next(iter(info["key"]), None) == field_name and "partialFilterExpression" not in info:
+            return
+    collection.create_index([(field_name, 1)])
 
 
 def stale_unique_indexes(collection: Collection[Document], on: tuple[str, ...]) -> list[str]:
@@ -229,7 +257,7 @@ def stale_unique_indexes(collection: Collection[Document], on: tuple[str, ...]) 
     return [
         info["name"]
         for info in collection.list_indexes()
-        if info.get("unique") and info["name"] != "_id_" and tuple(info["key"]) != on
+        if info.get("unique") and info["name"] != "_id_" and set(info["key"]) != set(on)
     ]
 
 

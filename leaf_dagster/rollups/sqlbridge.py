@@ -98,3 +98,36 @@ def merge_stages(sql: str, on: Sequence[str]) -> tuple[list[dict[str, Any]], str
     # Without _id in the results, a matched document keeps its own _id on replace.
     stages: list[dict[str, Any]] = [] if "_id" in on else [{"$unset": "_id"}]
     return stages, list(on) if len(on) > 1 else on[0]
+
+
+def truncation_unit(sql: str, column: str | None, field_name: str | None) -> str | None:
+    """The unit of ``DATE_TRUNC('<unit>', field_name) AS column`` (no time zone) in the SELECT list,
+    in lower case; None when ``column`` is anything else (or the SQL does not parse)."""
+    from sqlglot import exp
+
+    from leaf_dagster.sql import LeafSQLError
+    from leaf_dagster.sql.parsing import parse_statement
+
+    if column is None or field_name is None:
+        return None
+    try:
+        tree = parse_statement(sql).tree
+    except LeafSQLError:
+        return None
+    if not isinstance(tree, exp.Select):
+        return None
+    for item in tree.expressions:
+        if item.alias_or_name != column:
+            continue
+        value = item.unalias()
+        if (
+            isinstance(value, exp.TimestampTrunc | exp.DateTrunc)
+            and value.args.get("zone") is None
+            and isinstance(value.this, exp.Column)
+            and not value.this.table
+            and value.this.name == field_name
+            and isinstance(value.args.get("unit"), exp.Var)
+        ):
+            return str(value.args["unit"].name).lower()
+        return None
+    return None

@@ -231,3 +231,63 @@ def test_a_unique_index_left_by_an_earlier_merge_key_is_named_in_the_error(db: D
     db.totals.drop_index("userId_1")
     run_computed_rollup(db, spec)
     _same(_duck(db, TOTALS_SQL), _target(db, "totals"), COLUMNS)
+
+
+DAILY_HEADER = (
+    "target: daily\non: [customerId, day]\npartition: daily\ntime_field: createdAt\ntime_column: day"
+)
+
+
+def _documents(db: Database[Document], name: str) -> list[Document]:
+    docs = []
+    for doc in db[name].find({}, {"_id": 0}).sort([("customerId", 1), ("day", 1)]):
+        meta = doc["computationMetadata"]
+        for per_run in ("runId", "computedAt", "fence", "watermark"):
+            meta.pop(per_run)
+        docs.append(doc)
+    return docs
+
+
+def test_a_ranged_run_writes_what_one_day_runs_write_through_one_index(db: Database[Document]) -> None:
+    """Three days in one run: the same documents, each stamped with its own day's window (from its
+    DATE_TRUNC'd day, no per-document truncation), as three one-day runs; the merge key's unique
+    index leads with the time column and serves the clean-up and counts, so the target has no other."""
+    db.orders.create_index("createdAt")
+    db.orders.insert_many(_orders(200, start=T0, seed=8, span_h=72))
+    spec = _spec(DAILY_SQL, DAILY_HEADER, name="daily")
+    ranged = run_computed_rollup(db, spec, window=TimeWindow(T0, T0 + dt.timedelta(days=3)))
+    stage = next(s for s in ranged.pipeline if "computationMetadata.window" in s.get("$set", {}))
+    assert stage["$set"]["computationMetadata.window"] == {
+        "start": "$day",
+        "end": {"$dateAdd": {"startDate": "$day", "unit": "day", "amount": 1}},
+    }
+    keys = {tuple(ix["key"]): ix.get("unique", False) for ix in db.daily.list_indexes()}
+    assert keys == {("_id",): False, ("day", "customerId"): True}
+    assert [n for _, n in ranged.partitions] == [
+        db.daily.count_documents({"day": T0 + dt.timedelta(days=d)}) for d in range(3)
+    ]
+    ranged_docs = _documents(db, "daily")
+    db.drop_collection("daily")
+    for day in range(3):
+        run_computed_rollup(
+            db, spec, window=TimeWindow(T0 + dt.timedelta(days=day), T0 + dt.timedelta(days=day + 1))
+        )
+    assert _documents(db, "daily") == ranged_docs
+    assert {d["computationMetadata"]["window"]["start"] for d in ranged_docs} == {
+        T0.replace(tzinfo=None) + dt.timedelta(days=d) for d in range(3)
+    }
+
+
+def test_a_target_indexed_in_the_merge_keys_order_keeps_its_indexes(db: Database[Document]) -> None:
+    """A target built before the time column led the merge index: its unique (customerId, day)
+    index satisfies $merge (MongoDB accepts the on fields in any order) and its day index the
+    clean-up, so nothing is added and nothing is refused as a stale unique index."""
+    db.orders.create_index("createdAt")
+    db.orders.insert_many(_orders(100, start=T0, seed=9, span_h=48))
+    db.daily.create_index([("customerId", 1), ("day", 1)], unique=True)
+    db.daily.create_index([("day", 1)])
+    spec = _spec(DAILY_SQL, DAILY_HEADER, name="daily")
+    run_computed_rollup(db, spec, window=TimeWindow(T0, T0 + dt.timedelta(days=2)))
+    keys = {tuple(ix["key"]) for ix in db.daily.list_indexes()}
+    assert keys == {("_id",), ("customerId", "day"), ("day",)}
+    _same(_duck(db, DAILY_SQL), _target(db, "daily"), ["orders", "total_spent", "avg_total"])
