@@ -286,7 +286,9 @@ def _integer_div(x: Any, kx: frozenset[str], y: Any, ky: frozenset[str]) -> Any:
     return {"$toLong": exact}
 
 
-def numeric_div(n: Any, d: Any, n_scale: int | None, d_scale: int | None, *, root: bool = False) -> Any:
+def numeric_div(
+    n: Any, d: Any, n_scale: int | None, d_scale: int | None, *, root: bool = False, d_count: bool = False
+) -> Any:
     """Decimal128 ``n / d`` rounded as PostgreSQL's numeric division rounds it (``select_div_scale``).
 
     The result scale is ``16 - 4 * qweight`` at least, where ``qweight`` estimates the quotient's
@@ -294,9 +296,10 @@ def numeric_div(n: Any, d: Any, n_scale: int | None, d_scale: int | None, *, roo
     A scale not known at compile time (None) is read from the value: a Decimal128 keeps its exponent,
     as numeric keeps its display scale (``100.01 / d / 0.3`` has the 20 digits of its first quotient).
     With ``root``, the square root of that quotient, rounded to the same scale (PostgreSQL's stddev).
+    ``d_count``: ``d`` is a row count (a positive integer below 2^63, AVG's divisor).
     """
     first = _weight_and_digit("$$n")
-    second = _weight_and_digit("$$d")
+    second = _weight_and_digit("$$d", count=d_count)
     qweight = {
         "$subtract": [
             {"$subtract": ["$$wn", "$$wd"]},
@@ -371,19 +374,38 @@ def _quotient(root: bool) -> Any:
     return round_half_away_decimal({"$sqrt": quotient}, "$$s") if root else quotient
 
 
-def _weight_and_digit(v: Any) -> tuple[Any, Any]:
-    """PostgreSQL's weight (base-10000 exponent) and first base-10000 digit of a Decimal128; 0, 0 for 0."""
-    magnitude = {"$abs": v}
-    weight = {"$floor": {"$divide": [{"$floor": {"$log10": magnitude}}, 4]}}
-    weight_or_zero = {"$cond": [{"$eq": [v, 0]}, 0, weight]}
-    digit = {
-        "$cond": [
-            {"$eq": [v, 0]},
-            0,
-            {"$floor": {"$divide": [magnitude, {"$pow": [TEN_THOUSAND, weight]}]}},
-        ]
-    }
-    return weight_or_zero, digit
+def _weight_and_digit(v: Any, *, count: bool = False) -> tuple[Any, Any]:
+    """PostgreSQL's weight (base-10000 exponent) and first base-10000 digit of a Decimal128; 0, 0 for 0.
+
+    By comparisons with powers of 10000 where ``|v|`` is in [10^-8, 10^24), as sums and counts
+    usually are; ``$log10`` and ``$pow`` (which cost the embedded server several times more per
+    group) only outside. ``count``: ``v`` is a row count, a positive integer below 2^63 (< 10^20).
+    """
+    magnitude = v if count else {"$abs": v}
+    log_weight = {"$floor": {"$divide": [{"$floor": {"$log10": magnitude}}, 4]}}
+    by_log = (
+        {"$cond": [{"$eq": [v, 0]}, 0, log_weight]},
+        {
+            "$cond": [
+                {"$eq": [v, 0]},
+                0,
+                {"$floor": {"$divide": [magnitude, {"$pow": [TEN_THOUSAND, log_weight]}]}},
+            ]
+        },
+    )
+    weight, digit = by_log
+    lowest = 0 if count else COMPARED_WEIGHTS[0]
+    for w in reversed(range(lowest, COMPARED_WEIGHTS[-1] + 1)):
+        below = {"$lt": [magnitude, TEN_THOUSAND_POWERS[w + 1]]}
+        first = (
+            magnitude if count and w == 0 else {"$floor": {"$divide": [magnitude, TEN_THOUSAND_POWERS[w]]}}
+        )
+        weight = {"$cond": [below, w, weight]}
+        digit = {"$cond": [below, first, digit]}
+    if count:
+        return weight, digit
+    tiny = {"$lt": [magnitude, TEN_THOUSAND_POWERS[lowest]]}  # zero too
+    return {"$cond": [tiny, by_log[0], weight]}, {"$cond": [tiny, by_log[1], digit]}
 
 
 def round_half_away_decimal(value: Any, places: Any) -> Any:
@@ -410,6 +432,12 @@ def decimal_literal(value: decimal.Decimal) -> Any:
 
 TEN = decimal_literal(decimal.Decimal(10))
 TEN_THOUSAND = decimal_literal(decimal.Decimal(10000))
+# The weights ``_weight_and_digit`` reads by comparison: |v| in [10000^-2, 10000^6).
+COMPARED_WEIGHTS = range(-2, 6)
+TEN_THOUSAND_POWERS = {
+    w: decimal_literal(decimal.Decimal(10000) ** w)
+    for w in range(COMPARED_WEIGHTS[0], COMPARED_WEIGHTS[-1] + 2)
+}
 HALF = decimal_literal(decimal.Decimal("0.5"))
 ZERO = decimal_literal(decimal.Decimal(0))
 
@@ -619,7 +647,7 @@ def bigint(expr: Any) -> Any:
 def avg_result(total: Any, count: Any, value: Typed) -> Any:
     """AVG from the sum of ``sum_input`` and the count: double for doubles, else numeric division."""
     possible = kinds(value)
-    numeric = numeric_div({"$toDecimal": "$$t"}, {"$toDecimal": "$$c"}, _static_scale(value), 0)
+    numeric = numeric_div({"$toDecimal": "$$t"}, {"$toDecimal": "$$c"}, _static_scale(value), 0, d_count=True)
     if possible == frozenset({DOUBLE}):
         body: Any = {"$divide": ["$$t", "$$c"]}
     elif DOUBLE in possible:

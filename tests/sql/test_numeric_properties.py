@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from bson import Decimal128
+from bson import Decimal128, Int64
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pymongo import MongoClient
@@ -19,7 +19,7 @@ from pymongo.errors import OperationFailure
 
 from leaf_dagster.connection import Document
 from leaf_dagster.sql import run_sql
-from leaf_dagster.sql.numeric import display_scale, pg_div_scale, pg_numeric_div
+from leaf_dagster.sql.numeric import display_scale, numeric_div, pg_div_scale, pg_numeric_div
 
 SETTINGS = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -128,3 +128,45 @@ def test_rounding_by_type(scratch: Any, rows: list[Any]) -> None:
         assert row["rd"] == float(round(d)) and row["cd"] == round(d)  # half to even
         assert row["rx"] == x.quantize(Decimal(1), rounding=ROUND_HALF_UP)  # half away from zero
         assert row["rx1"] == x.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# Counts on both sides of each base-10000 weight boundary, up to bigint's largest.
+COUNT_EDGES = [1, 2, 9, 9999, 10_000, 10_001, 99_999_999, 10**8, 10**12 - 1, 10**12, 10**16, 2**63 - 1]
+counts = st.one_of(st.sampled_from(COUNT_EDGES), st.integers(1, 2**63 - 1), st.integers(1, 20_000))
+
+
+# Magnitudes beyond the weights read by comparison (below 10^-8, above 10^24) take the $log10 path.
+wide_decimals = decimals(max_digits=30, max_scale=14)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(wide_decimals, wide_decimals, counts), min_size=1, max_size=30))
+def test_numeric_division_weights_match_postgresql(scratch: Any, rows: list[Any]) -> None:
+    """``numeric_div``'s base-10000 weights and first digits, read by comparisons with powers of 10000
+    or by ``$log10`` outside them: ``x / y`` and AVG's ``x / count`` as PostgreSQL rounds them (value;
+    the scale of ``x / count`` as the general reading gives it)."""
+    # A quotient of 34 digits at its scale is rounded twice on the server (34 digits, then the scale):
+    # a known limit (README), left out here.
+    rows = [
+        (x, y, c)
+        for x, y, c in rows
+        if y != 0
+        and len(pg_numeric_div(x, y, display_scale(x), display_scale(y)).as_tuple().digits) < 34
+        and len(pg_numeric_div(x, Decimal(c), display_scale(x), 0).as_tuple().digits) < 34
+    ]
+    if not rows:
+        return
+    load(scratch, [{"x": Decimal128(x), "y": Decimal128(y), "c": Int64(c)} for x, y, c in rows])
+    x_, y_, c_ = ({"$toDecimal": f"${k}"} for k in "xyc")
+    project = {
+        "q": numeric_div(x_, y_, None, None),
+        "fast": numeric_div(x_, c_, None, 0, d_count=True),
+        "general": numeric_div(x_, c_, None, 0),
+    }
+    for got, (x, y, c) in zip(
+        scratch.p.aggregate([{"$sort": {"_id": 1}}, {"$project": project}]), rows, strict=True
+    ):
+        assert got["q"].to_decimal() == pg_numeric_div(x, y, display_scale(x), display_scale(y)), (x, y)
+        fast, general = got["fast"].to_decimal(), got["general"].to_decimal()
+        assert fast == pg_numeric_div(x, Decimal(c), display_scale(x), 0), (x, c, fast)
+        assert display_scale(fast) == display_scale(general), (x, c)
