@@ -208,6 +208,8 @@ def arithmetic(op: str, a: Typed, b: Typed) -> Any:
 def _digits_checked(r: Any, is_decimal: Any) -> Any:
     """``r``, or a failure where a Decimal128 result has all 34 digits: the server may have rounded
     it (PostgreSQL's numeric is exact), so it is refused rather than silently rounded."""
+    if not (isinstance(r, str) and r.startswith("$")):
+        return let({"checked": r}, _digits_checked("$$checked", is_decimal))
     mantissa = {"$arrayElemAt": [{"$split": [{"$ifNull": [{"$toString": {"$abs": r}}, "0"]}, "E"]}, 0]}
     digits = {
         "$strLenCP": {
@@ -217,10 +219,13 @@ def _digits_checked(r: Any, is_decimal: Any) -> Any:
             }
         }
     }
-    full = {"$gte": [digits, DECIMAL_DIGITS]}
     message = f"numeric result needs more than the {DECIMAL_DIGITS} significant digits of Decimal128"
-    test = full if is_decimal is True else {"$and": [is_decimal, full]}
-    return {"$cond": [test, runtime_error(message, r), r]}
+    checked = {"$cond": [{"$gte": [digits, DECIMAL_DIGITS]}, runtime_error(message, r), r]}
+    # Every digit of the coefficient is a character of the text: a text shorter than 34 characters
+    # (a sum of money) passes on its length alone, without the $split/$replaceAll/$ltrim per group.
+    short = {"$lt": [{"$strLenCP": {"$ifNull": [{"$toString": r}, ""]}}, DECIMAL_DIGITS]}
+    checked = {"$cond": [short, r, checked]}
+    return checked if is_decimal is True else {"$cond": [is_decimal, checked, r]}
 
 
 def _overflow_checked(r: Any, x: Any, kx: frozenset[str], y: Any, ky: frozenset[str]) -> Any:
