@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from bson.decimal128 import Decimal128
 from sqlglot import exp
 
 from leaf_dagster.sql import numeric
@@ -154,7 +155,8 @@ class Conditions:
             if a.is_null_const or b.is_null_const:
                 return const(None, SqlType.BOOL)
             checks = [not_null(x.expr) for x in (a, b) if not x.non_null]
-            core = {OPS[type(node)]: [a.expr, b.expr]}
+            op = OPS[type(node)]
+            core = numeric.compare(op, a, b) or {op: [a.expr, b.expr]}  # a double meeting a numeric
             return Typed({"$cond": [and_(checks), core, None]} if checks else core, SqlType.BOOL)
         yes, no = self.truth(node, True), self.truth(node, False)
         return Typed({"$cond": [yes, True, {"$cond": [no, False, None]}]}, SqlType.BOOL)
@@ -511,6 +513,8 @@ class Conditions:
                 typed = item.untyped or value.type in STATIC
                 item = resolve(item, [value], fail)
                 values.extend([item.value] if typed else [v for _, v in readings(item)])
+        # A numeric constant matches a Decimal128 exactly and a double field as a double (as ``=`` does).
+        values = [w for v in values for w in ((Decimal128(v), float(v)) if isinstance(v, Decimal) else (v,))]
         present = [v for v in values if v is not None]
         main: dict[str, Any]
         if want:

@@ -288,12 +288,13 @@ def assert_all_agree(
     db: Database[Any],
     queries: list[str],
     accept: Callable[[str, Outcome], bool] | None = None,
+    catalog: Catalog | None = None,
 ) -> None:
     """Every query of a generated family passes ``run_one`` (or ``accept(sql, outcome)``, a documented
     reading); a failure lists the first 15 that do not."""
     failures = []
     for sql in queries:
-        outcome = run_one(pg, db, sql)
+        outcome = run_one(pg, db, sql, catalog)
         if outcome.status != "pass" and not (accept is not None and accept(sql, outcome)):
             failures.append((sql, outcome.kind, outcome.detail[:160]))
     assert not failures, f"{len(failures)} of {len(queries)} disagree with PostgreSQL:\n" + "\n".join(
