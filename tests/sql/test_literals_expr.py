@@ -16,7 +16,6 @@ import random
 import re
 import uuid
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -67,16 +66,6 @@ def documents() -> list[Document]:
     return out
 
 
-def pg_documents() -> list[dict[str, Any]]:
-    out = []
-    for doc in documents():
-        row = {k: int(v) if isinstance(v, Int64) else v for k, v in doc.items()}
-        if "n" in row:
-            row["n"] = Decimal(str(row["n"]))
-        out.append(row)
-    return out
-
-
 @pytest.fixture(scope="module")
 def expr_db(
     pg_server: PostgresServer, mongo_client: MongoClient[Document]
@@ -85,7 +74,7 @@ def expr_db(
     db: Database[Any] = mongo_client[name]
     load_mongo(db, {COLLECTION: documents()})
     try:
-        with loaded_pg(pg_server, {COLLECTION: SCHEMA}, {COLLECTION: pg_documents()}) as pg:
+        with loaded_pg(pg_server, {COLLECTION: SCHEMA}, {COLLECTION: documents()}) as pg:
             yield pg, db
     finally:
         mongo_client.drop_database(name)

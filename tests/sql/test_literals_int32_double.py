@@ -67,9 +67,8 @@ def mixed_db(
     name = f"leaf_int32_{uuid.uuid4().hex[:10]}"
     db: Database[Any] = mongo_client[name]
     load_mongo(db, {COLLECTION: rows()})
-    pg_docs = [{k: int(v) if isinstance(v, Int64) else v for k, v in d.items()} for d in rows()]
     try:
-        with loaded_pg(pg_server, {COLLECTION: SCHEMA}, {COLLECTION: pg_docs}) as pg:
+        with loaded_pg(pg_server, {COLLECTION: SCHEMA}, {COLLECTION: rows()}) as pg:
             yield pg, db
     finally:
         mongo_client.drop_database(name)

@@ -89,15 +89,6 @@ def rows() -> list[Document]:
     return out
 
 
-def pg_rows() -> list[Document]:
-    """The same rows for PostgreSQL's loader (plain Python numbers)."""
-    out = []
-    for doc in rows():
-        out.append({k: (v.to_decimal() if isinstance(v, Decimal128) else int(v) if isinstance(v, Int64) else v)
-                    for k, v in doc.items()})  # fmt: skip
-    return out
-
-
 @pytest.fixture(scope="module")
 def unknown_db(
     pg_server: PostgresServer, mongo_client: MongoClient[Document]
@@ -106,7 +97,7 @@ def unknown_db(
     db: Database[Any] = mongo_client[name]
     load_mongo(db, {COLLECTION: rows()})
     try:
-        with loaded_pg(pg_server, {COLLECTION: SCHEMA}, {COLLECTION: pg_rows()}) as pg:
+        with loaded_pg(pg_server, {COLLECTION: SCHEMA}, {COLLECTION: rows()}) as pg:
             yield pg, db
     finally:
         mongo_client.drop_database(name)

@@ -64,18 +64,6 @@ def rows() -> list[Document]:
     return out
 
 
-def pg_rows() -> list[dict[str, Any]]:
-    out = []
-    for doc in rows():
-        out.append(
-            {
-                k: v.to_decimal() if isinstance(v, Decimal128) else int(v) if isinstance(v, Int64) else v
-                for k, v in doc.items()
-            }
-        )
-    return out
-
-
 @pytest.fixture(scope="module")
 def sums_db(
     pg_server: PostgresServer, mongo_client: MongoClient[Document]
@@ -84,7 +72,7 @@ def sums_db(
     db: Database[Any] = mongo_client[name]
     load_mongo(db, {COLLECTION: rows()})
     try:
-        with loaded_pg(pg_server, {COLLECTION: SCHEMA}, {COLLECTION: pg_rows()}) as pg:
+        with loaded_pg(pg_server, {COLLECTION: SCHEMA}, {COLLECTION: rows()}) as pg:
             yield pg, db
     finally:
         mongo_client.drop_database(name)
@@ -187,15 +175,8 @@ def typed_db(
     name = f"leaf_typed_{uuid.uuid4().hex[:10]}"
     db: Database[Any] = mongo_client[name]
     load_mongo(db, {TYPED: typed_rows()})
-    docs = [
-        {
-            k: v.to_decimal() if isinstance(v, Decimal128) else int(v) if isinstance(v, Int64) else v
-            for k, v in d.items()
-        }
-        for d in typed_rows()
-    ]
     try:
-        with loaded_pg(pg_server, {TYPED: TYPED_SCHEMA}, {TYPED: docs}) as pg:
+        with loaded_pg(pg_server, {TYPED: TYPED_SCHEMA}, {TYPED: typed_rows()}) as pg:
             yield pg, db
     finally:
         mongo_client.drop_database(name)
