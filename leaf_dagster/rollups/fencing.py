@@ -110,8 +110,8 @@ class TargetLease:
         except LockHeld as exc:
             raise RollupBusy(
                 f"target {self.target} is being written by another run: {exc}. "
-                f"Waited {self.settings.wait_s:g}s ({ENV_WAIT}); a Dagster concurrency pool per target "
-                "queues such runs instead"
+                f"Waited {self.settings.wait_s:g}s ({ENV_WAIT}); a limit on the rollups' Dagster concurrency "
+                "pool (concurrency: pools: default_limit) queues such runs instead"
             ) from exc
         try:
             counter = self.db.get_collection(FENCES_COLLECTION, write_concern=DURABLE).find_one_and_update(
