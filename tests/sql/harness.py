@@ -33,7 +33,17 @@ from sqlglot import exp
 
 from tests.sql.datagen import Doc
 from tests.sql.oracle_cases import DUCKDB_ONLY
-from tests.sql.pgsql import Exact, PgDatabase, PgResult, Rounded, exact_value, parse_postgres, pg_norm, run_pg
+from tests.sql.pgsql import (
+    Exact,
+    PgDatabase,
+    PgResult,
+    Rounded,
+    exact_value,
+    loaded_pg,
+    parse_postgres,
+    pg_norm,
+    run_pg,
+)
 
 REL_TOL = 1e-9
 ABS_TOL = 1e-9
@@ -429,3 +439,18 @@ def scratch_database(prefix: str, uri: str | None = None) -> Iterator[Database[D
             yield client[name]
         finally:
             client.drop_database(name)
+
+
+@contextmanager
+def loaded_both(
+    pg_server: Any, client: Any, prefix: str, schemas: Mapping[str, Any], data: Mapping[str, list[Doc]]
+) -> Iterator[tuple[PgDatabase, Database[Any]]]:
+    """The same documents in a fresh MongoDB database and a PostgreSQL schema, both dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    db: Database[Any] = client[name]
+    load_mongo(db, data)
+    try:
+        with loaded_pg(pg_server, schemas, data) as pg:
+            yield pg, db
+    finally:
+        client.drop_database(name)

@@ -10,7 +10,6 @@ elsewhere. What is not read exactly (nested arrays, dimension decorations) is re
 from __future__ import annotations
 
 import itertools
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,9 +22,9 @@ from leaf_dagster.sql import LeafSQLError, compile_sql
 from leaf_dagster.sql.literals import Unreadable, UnsupportedArray, parse_array
 from tests.sql.duck import ColType
 from tests.sql.fuzz.oracle import assert_all_agree
-from tests.sql.harness import load_mongo
+from tests.sql.harness import loaded_both
 from tests.sql.pg import PostgresServer
-from tests.sql.pgsql import PgDatabase, loaded_pg
+from tests.sql.pgsql import PgDatabase
 
 COLLECTION = "a"
 SCHEMA: dict[str, ColType] = {"_id": "INTEGER", "t": ["VARCHAR"], "n": ["INTEGER"], "s": "VARCHAR"}
@@ -52,14 +51,10 @@ OPS = ["=", "<>"]
 def arrays_db(
     pg_server: PostgresServer, mongo_client: MongoClient[Document]
 ) -> Iterator[tuple[PgDatabase, Database[Any]]]:
-    name = f"leaf_arrays_{uuid.uuid4().hex[:10]}"
-    db: Database[Any] = mongo_client[name]
-    load_mongo(db, {COLLECTION: ROWS})
-    try:
-        with loaded_pg(pg_server, {COLLECTION: SCHEMA}, {COLLECTION: ROWS}) as pg:
-            yield pg, db
-    finally:
-        mongo_client.drop_database(name)
+    with loaded_both(
+        pg_server, mongo_client, "leaf_arrays", {COLLECTION: SCHEMA}, {COLLECTION: ROWS}
+    ) as pair:
+        yield pair
 
 
 def cases() -> list[str]:

@@ -14,7 +14,6 @@ import datetime as dt
 import itertools
 import random
 import re
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,9 +26,9 @@ from leaf_dagster.connection import Document
 from leaf_dagster.sql.literals import INTEGER, NUMBER
 from tests.sql.duck import ColType
 from tests.sql.fuzz.oracle import Outcome, assert_all_agree, run_one
-from tests.sql.harness import load_mongo
+from tests.sql.harness import loaded_both
 from tests.sql.pg import PostgresServer
-from tests.sql.pgsql import PgDatabase, loaded_pg
+from tests.sql.pgsql import PgDatabase
 
 COLLECTION = "t"
 SCHEMA: dict[str, ColType] = {
@@ -70,14 +69,10 @@ def documents() -> list[Document]:
 def expr_db(
     pg_server: PostgresServer, mongo_client: MongoClient[Document]
 ) -> Iterator[tuple[PgDatabase, Database[Any]]]:
-    name = f"leaf_litexpr_{uuid.uuid4().hex[:10]}"
-    db: Database[Any] = mongo_client[name]
-    load_mongo(db, {COLLECTION: documents()})
-    try:
-        with loaded_pg(pg_server, {COLLECTION: SCHEMA}, {COLLECTION: documents()}) as pg:
-            yield pg, db
-    finally:
-        mongo_client.drop_database(name)
+    with loaded_both(
+        pg_server, mongo_client, "leaf_litexpr", {COLLECTION: SCHEMA}, {COLLECTION: documents()}
+    ) as pair:
+        yield pair
 
 
 NUMERIC_EXPRS = ["i * i", "i + big", "i * 0.1", "d * d", "n * i", "big * 2", "-i", "i / 2", "d + i",

@@ -11,7 +11,6 @@ and such a literal fails as PostgreSQL's integer input does (``test_literals_pos
 from __future__ import annotations
 
 import itertools
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,9 +22,9 @@ from pymongo.database import Database
 from leaf_dagster.connection import Document
 from tests.sql.duck import ColType
 from tests.sql.fuzz.oracle import assert_all_agree
-from tests.sql.harness import load_mongo
+from tests.sql.harness import loaded_both
 from tests.sql.pg import PostgresServer
-from tests.sql.pgsql import PgDatabase, loaded_pg
+from tests.sql.pgsql import PgDatabase
 
 COLLECTION = "o"
 SCHEMA: dict[str, ColType] = {"_id": "INTEGER", "total": "DOUBLE", "big": "DOUBLE"}
@@ -64,14 +63,10 @@ def rows() -> list[Document]:
 def mixed_db(
     pg_server: PostgresServer, mongo_client: MongoClient[Document]
 ) -> Iterator[tuple[PgDatabase, Database[Any]]]:
-    name = f"leaf_int32_{uuid.uuid4().hex[:10]}"
-    db: Database[Any] = mongo_client[name]
-    load_mongo(db, {COLLECTION: rows()})
-    try:
-        with loaded_pg(pg_server, {COLLECTION: SCHEMA}, {COLLECTION: rows()}) as pg:
-            yield pg, db
-    finally:
-        mongo_client.drop_database(name)
+    with loaded_both(
+        pg_server, mongo_client, "leaf_int32", {COLLECTION: SCHEMA}, {COLLECTION: rows()}
+    ) as pair:
+        yield pair
 
 
 def cases() -> list[str]:

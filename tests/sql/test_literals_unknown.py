@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,9 +29,9 @@ from leaf_dagster.connection import Document
 from leaf_dagster.sql import LeafSQLError, compile_sql
 from tests.sql.duck import ColType
 from tests.sql.fuzz.oracle import assert_all_agree, run_one
-from tests.sql.harness import load_mongo
+from tests.sql.harness import loaded_both
 from tests.sql.pg import PostgresServer
-from tests.sql.pgsql import PgDatabase, loaded_pg
+from tests.sql.pgsql import PgDatabase
 
 COLLECTION = "u"
 SCHEMA: dict[str, ColType] = {
@@ -93,14 +92,10 @@ def rows() -> list[Document]:
 def unknown_db(
     pg_server: PostgresServer, mongo_client: MongoClient[Document]
 ) -> Iterator[tuple[PgDatabase, Database[Any]]]:
-    name = f"leaf_unknown_{uuid.uuid4().hex[:10]}"
-    db: Database[Any] = mongo_client[name]
-    load_mongo(db, {COLLECTION: rows()})
-    try:
-        with loaded_pg(pg_server, {COLLECTION: SCHEMA}, {COLLECTION: rows()}) as pg:
-            yield pg, db
-    finally:
-        mongo_client.drop_database(name)
+    with loaded_both(
+        pg_server, mongo_client, "leaf_unknown", {COLLECTION: SCHEMA}, {COLLECTION: rows()}
+    ) as pair:
+        yield pair
 
 
 def value_cases() -> list[str]:

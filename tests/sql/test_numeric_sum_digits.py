@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -26,9 +25,9 @@ from leaf_dagster.sql.runner import SqlRuntimeError
 from leaf_dagster.sql.values import SqlType
 from tests.sql.duck import ColType
 from tests.sql.fuzz.oracle import assert_all_agree, run_one
-from tests.sql.harness import load_mongo
+from tests.sql.harness import loaded_both
 from tests.sql.pg import PostgresServer
-from tests.sql.pgsql import PgDatabase, loaded_pg, run_pg
+from tests.sql.pgsql import PgDatabase, run_pg
 
 COLLECTION = "s"
 SCHEMA: dict[str, ColType] = {
@@ -68,14 +67,10 @@ def rows() -> list[Document]:
 def sums_db(
     pg_server: PostgresServer, mongo_client: MongoClient[Document]
 ) -> Iterator[tuple[PgDatabase, Database[Any]]]:
-    name = f"leaf_sums_{uuid.uuid4().hex[:10]}"
-    db: Database[Any] = mongo_client[name]
-    load_mongo(db, {COLLECTION: rows()})
-    try:
-        with loaded_pg(pg_server, {COLLECTION: SCHEMA}, {COLLECTION: rows()}) as pg:
-            yield pg, db
-    finally:
-        mongo_client.drop_database(name)
+    with loaded_both(
+        pg_server, mongo_client, "leaf_sums", {COLLECTION: SCHEMA}, {COLLECTION: rows()}
+    ) as pair:
+        yield pair
 
 
 ARGUMENTS = ["d", "b", "d / q", "b / q", "1.05 * p", "p", "d * 2", "b * 0.5", "d + b", "COALESCE(d, 0.1)"]
@@ -172,14 +167,10 @@ def typed_rows() -> list[Document]:
 def typed_db(
     pg_server: PostgresServer, mongo_client: MongoClient[Document]
 ) -> Iterator[tuple[PgDatabase, Database[Any]]]:
-    name = f"leaf_typed_{uuid.uuid4().hex[:10]}"
-    db: Database[Any] = mongo_client[name]
-    load_mongo(db, {TYPED: typed_rows()})
-    try:
-        with loaded_pg(pg_server, {TYPED: TYPED_SCHEMA}, {TYPED: typed_rows()}) as pg:
-            yield pg, db
-    finally:
-        mongo_client.drop_database(name)
+    with loaded_both(
+        pg_server, mongo_client, "leaf_typed", {TYPED: TYPED_SCHEMA}, {TYPED: typed_rows()}
+    ) as pair:
+        yield pair
 
 
 def typed_cases() -> list[str]:
