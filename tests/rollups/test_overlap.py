@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from bson import ObjectId, json_util
@@ -104,7 +104,9 @@ def snapshot(db: Database[Document], target: str, metadata_field: str) -> tuple[
 
 
 class Worker:
-    """One ``overlap_worker`` process."""
+    """One ``overlap_worker`` process; ``reap`` kills those a failed test left running or paused."""
+
+    live: ClassVar[list[Worker]] = []
 
     def __init__(
         self,
@@ -123,6 +125,15 @@ class Worker:
             stderr=subprocess.PIPE,
             text=True,
         )
+        Worker.live.append(self)
+
+    @classmethod
+    def reap(cls) -> None:
+        for worker in cls.live:
+            if worker.proc.poll() is None:
+                worker.proc.kill()
+                worker.proc.communicate()
+        cls.live.clear()
 
     def wait_for_line(self, text: str, timeout: float = 60) -> None:
         assert self.proc.stdout is not None
@@ -142,6 +153,12 @@ class Worker:
         lines = [line for line in out.splitlines() if line.startswith("{")]
         assert lines, f"worker printed no result (exit {self.proc.returncode}): {err[-2000:]}"
         return self.proc.returncode, json.loads(lines[-1])
+
+
+@pytest.fixture(autouse=True)
+def _reap_workers() -> Iterator[None]:
+    yield
+    Worker.reap()
 
 
 def _offsets(trials: int, low: float, high: float, seed: int) -> list[float]:
