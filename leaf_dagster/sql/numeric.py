@@ -731,10 +731,24 @@ def match_filter(path: str, op: str, value: decimal.Decimal) -> dict[str, Any]:
 
 
 def spread_inputs(value: Typed) -> tuple[Any, Any]:
-    """Per row, what STDDEV/VARIANCE sum: the value and its square, integers as numeric."""
+    """Per row, what STDDEV/VARIANCE sum: the value and its square, as Decimal128.
+
+    Integers convert exactly. A double's ``$toDecimal`` keeps 15 significant digits, so the rest
+    (``x`` minus that decimal's double, exact in binary by Sterbenz's lemma) is added back: summed
+    in double precision, ``N·Σx² − (Σx)²`` cancels catastrophically where the values sit far from 0
+    (``STDDEV(f + 1e10)`` gave 0 where PostgreSQL's float8 accumulation gives 1.66).
+    """
     to_decimal: Callable[[Any], Any] = lambda x: {"$toDecimal": x}  # noqa: E731
-    x = _typed_switch(value, {INT32: to_decimal, INT64: to_decimal})
+    x = _typed_switch(value, {INT32: to_decimal, INT64: to_decimal, DOUBLE: double_as_decimal})
     return x, let({"q": x}, {"$multiply": ["$$q", "$$q"]})
+
+
+def double_as_decimal(x: Any) -> Any:
+    """A double as a Decimal128 with about 30 of its digits: 15 from ``$toDecimal``, then the rest."""
+    return let(
+        {"hi": {"$toDecimal": x}},
+        {"$add": ["$$hi", {"$toDecimal": {"$subtract": [x, {"$toDouble": "$$hi"}]}}]},
+    )
 
 
 def spread_doubles(value: Typed, x: Any) -> Any | None:
@@ -751,7 +765,8 @@ def spread_result(
     """PostgreSQL's variance/stddev from the sums: ``(N*Σx² - (Σx)²) / (N*(N-1))`` (or ``N*N``).
 
     Exact numeric for integers and numerics (rounded as a numeric division, the root to the same
-    scale); for doubles the same formula in double precision. NULL below 2 values (1 for _POP).
+    scale); for doubles the same formula on their decimal sums, the quotient converted to double.
+    NULL below 2 values (1 for _POP).
     """
     denominator = {"$multiply": ["$$c", {"$subtract": ["$$c", 1]} if sample else "$$c"]}
     numerator = minus({"$multiply": ["$$c", "$$s2"]}, {"$multiply": ["$$s1", "$$s1"]})
@@ -782,12 +797,15 @@ def spread_result(
             ]
         },
     )
-    double_ratio = {"$max": [0, {"$divide": [numerator, denominator]}]}
+    # A group of doubles is double precision, as PostgreSQL's float8 variance: the decimal sums'
+    # quotient, converted once.
+    double_ratio = {"$max": [0.0, {"$toDouble": {"$divide": [numerator, denominator]}}]}
     double = {"$sqrt": double_ratio} if root else double_ratio
     if possible == frozenset({DOUBLE}):
         body: Any = double
     elif DOUBLE in possible:
-        body = {"$cond": [type_is("$$s1", DOUBLE), double, exact]}
+        assert doubles is not None, "a group that may hold doubles needs spread_doubles' mark"
+        body = {"$cond": [{"$eq": [doubles, 1]}, double, exact]}
     else:
         body = exact
     too_few = {"$lt": ["$$c", 2 if sample else 1]}
