@@ -88,7 +88,7 @@ class Accumulators:
             self.pending_checks.append(arg)
             return Typed(None, type_)  # a first pass only collects; see ``finish``
         checked = numeric.sum_checked(total, arg, doubles)
-        if arg.path is not None and arg.path in self.non_null_paths:
+        if arg.non_null or (arg.path is not None and arg.path in self.non_null_paths):
             return Typed(numeric.bigint(checked), type_, scale=scale)
         # NULL when no value was seen (``$sum`` of nothing is 0): an accumulator of the same argument
         # that is NULL or 0 exactly then tells (a count, $max, $min); else a $max is added.

@@ -724,7 +724,8 @@ def avg_result(
         body = {"$cond": [type_is("$$t", DOUBLE), {"$divide": ["$$t", "$$c"]}, numeric]}
     else:
         body = numeric
-    return let({"t": total, "c": count}, {"$cond": [{"$eq": ["$$c", 0]}, None, body]})
+    # A plain $let: a sum and a count (accumulator outputs, or expressions of them) are never missing.
+    return {"$let": {"vars": {"t": total, "c": count}, "in": {"$cond": [{"$eq": ["$$c", 0]}, None, body]}}}
 
 
 # AVG's fast path (``average_of``): a quotient in (2, 10000) has weight 0 and a first base-10000
