@@ -88,7 +88,7 @@ class Accumulators:
             self.pending_checks.append(arg)
             return Typed(None, type_)  # a first pass only collects; see ``finish``
         checked = numeric.sum_checked(total, arg, doubles)
-        if arg.path is not None and arg.path in self.non_null_paths:
+        if arg.non_null or (arg.path is not None and arg.path in self.non_null_paths):
             return Typed(numeric.bigint(checked), type_, scale=scale)
         # NULL when no value was seen (``$sum`` of nothing is 0): an accumulator of the same argument
         # that is NULL or 0 exactly then tells (a count, $max, $min); else a $max is added.
@@ -150,18 +150,22 @@ class Accumulators:
             total, seen = self._summed_any(arg)
             counted = f"${self.add(self._count_spec(arg.expr), 0)}"
             checked = numeric.sum_of_any(total, seen, _not_a_number, avg=True)
-            return Typed(numeric.avg_result(checked, counted, arg), numeric.avg_type(arg))
+            in_any = {"$in": ["double", seen]}
+            return Typed(numeric.avg_result(checked, counted, arg, doubles=in_any), numeric.avg_type(arg))
         # The same accumulators as SUM and COUNT of the argument, shared when the query has them.
         total = f"${self.add({'$sum': numeric.sum_input(arg)}, None)}"
         if numeric.sum_needs_double_marks(arg):
             counted = f"${self.add({'$sum': numeric.double_counted(arg)}, 0)}"
-            doubles = numeric.type_is(counted, numeric.DOUBLE)
+            doubles: Any = numeric.type_is(counted, numeric.DOUBLE)
             count: Any = {"$toLong": counted}
         else:
             counted = f"${self.add(self._count_spec(arg.expr), 0)}"
             doubles, count = None, counted
-        checked = numeric.sum_checked(total, arg, doubles)
-        return Typed(numeric.avg_result(checked, count, arg), numeric.avg_type(arg))
+        # The 34-digit check of the total only where AVG's fast path does not already pass it.
+        result = numeric.avg_result(
+            total, count, arg, lambda t: numeric.sum_checked(t, arg, doubles), doubles
+        )
+        return Typed(result, numeric.avg_type(arg))
 
     def _spread(self, node: exp.AggFunc, arg: Typed) -> Typed:
         """STDDEV/VARIANCE of integers or numerics: numeric, exact, as PostgreSQL computes them."""

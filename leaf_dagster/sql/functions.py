@@ -120,7 +120,9 @@ def _case(tr: Translator, node: exp.Expr) -> Typed:
         return replace(const(None, type_), int64=wide, origin=origin_of(values))
     branches = [{"case": test, "then": then.expr} for test, then in zip(tests, values, strict=False)]
     switch = {"$switch": {"branches": branches, "default": values[-1].expr}}
-    return Typed(switch, type_, origin=origin_of(values), int64=wide)
+    # Never NULL when no value is (SUM then needs no NULL check); integer when every value is (int4).
+    non_null, int32 = all(v.non_null for v in values), all(numeric.is_int4(v) for v in values)
+    return Typed(switch, type_, origin=origin_of(values), int64=wide, non_null=non_null, int32=int32)
 
 
 def _constant_choice(tests: list[Any], values: list[Typed]) -> Typed | None:

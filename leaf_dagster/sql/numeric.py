@@ -205,13 +205,13 @@ def arithmetic(op: str, a: Typed, b: Typed) -> Any:
     return _with(variables, result)
 
 
-def _digits_checked(r: Any, is_decimal: Any) -> Any:
-    """``r``, or a failure where a Decimal128 result has all 34 digits: the server may have rounded
-    it (PostgreSQL's numeric is exact), so it is refused rather than silently rounded."""
-    if not (isinstance(r, str) and r.startswith("$")):
-        return let({"checked": r}, _digits_checked("$$checked", is_decimal))
+DIGITS_MESSAGE = f"numeric result needs more than the {DECIMAL_DIGITS} significant digits of Decimal128"
+
+
+def _coefficient_digits(r: Any) -> Any:
+    """The number of digits of a Decimal128's coefficient, leading zeros aside (trailing kept)."""
     mantissa = {"$arrayElemAt": [{"$split": [{"$ifNull": [{"$toString": {"$abs": r}}, "0"]}, "E"]}, 0]}
-    digits = {
+    return {
         "$strLenCP": {
             "$ltrim": {
                 "input": {"$replaceAll": {"input": mantissa, "find": ".", "replacement": ""}},
@@ -219,8 +219,15 @@ def _digits_checked(r: Any, is_decimal: Any) -> Any:
             }
         }
     }
-    message = f"numeric result needs more than the {DECIMAL_DIGITS} significant digits of Decimal128"
-    checked = {"$cond": [{"$gte": [digits, DECIMAL_DIGITS]}, runtime_error(message, r), r]}
+
+
+def _digits_checked(r: Any, is_decimal: Any) -> Any:
+    """``r``, or a failure where a Decimal128 result has all 34 digits: the server may have rounded
+    it (PostgreSQL's numeric is exact), so it is refused rather than silently rounded."""
+    if not (isinstance(r, str) and r.startswith("$")):
+        return let({"checked": r}, _digits_checked("$$checked", is_decimal))
+    digits = _coefficient_digits(r)
+    checked = {"$cond": [{"$gte": [digits, DECIMAL_DIGITS]}, runtime_error(DIGITS_MESSAGE, r), r]}
     # Every digit of the coefficient is a character of the text: a text shorter than 34 characters
     # (a sum of money) passes on its length alone, without the $split/$replaceAll/$ltrim per group.
     short = {"$lt": [{"$strLenCP": {"$ifNull": [{"$toString": r}, ""]}}, DECIMAL_DIGITS]}
@@ -292,7 +299,14 @@ def _integer_div(x: Any, kx: frozenset[str], y: Any, ky: frozenset[str]) -> Any:
 
 
 def numeric_div(
-    n: Any, d: Any, n_scale: int | None, d_scale: int | None, *, root: bool = False, d_count: bool = False
+    n: Any,
+    d: Any,
+    n_scale: int | None,
+    d_scale: int | None,
+    *,
+    root: bool = False,
+    d_count: bool = False,
+    inexact: Any = None,
 ) -> Any:
     """Decimal128 ``n / d`` rounded as PostgreSQL's numeric division rounds it (``select_div_scale``).
 
@@ -302,6 +316,8 @@ def numeric_div(
     as numeric keeps its display scale (``100.01 / d / 0.3`` has the 20 digits of its first quotient).
     With ``root``, the square root of that quotient, rounded to the same scale (PostgreSQL's stddev).
     ``d_count``: ``d`` is a row count (a positive integer below 2^63, AVG's divisor).
+    ``inexact``: a test, true where ``n`` is a sum that holds doubles (PostgreSQL's column is a double
+    precision one, and the quotient is compared as one): then no 34-digit refusal.
     """
     first = _weight_and_digit("$$n")
     second = _weight_and_digit("$$d", count=d_count)
@@ -326,7 +342,7 @@ def numeric_div(
     }
     body = let(
         {"wn": first[0], "fn": first[1], "wd": second[0], "fd": second[1]},
-        let({"s": scale}, _quotient(root)),
+        let({"s": scale}, _quotient(root, inexact)),
     )
     return let({"n": n, "d": d}, body)
 
@@ -374,9 +390,42 @@ def decimal_scale(v: Any) -> Any:
     return {"$let": {"vars": {"p": parts}, "in": body}}
 
 
-def _quotient(root: bool) -> Any:
-    quotient = round_half_away_decimal({"$divide": ["$$n", "$$d"]}, "$$s")
-    return round_half_away_decimal({"$sqrt": quotient}, "$$s") if root else quotient
+def _quotient(root: bool, inexact: Any = None) -> Any:
+    """``$$n / $$d`` rounded half away from zero to ``$$s`` decimals, as PostgreSQL's exact division.
+
+    The server's quotient ``q`` has 34 significant digits, so rounding it to the scale rounds twice.
+    That gives PostgreSQL's digit when ``q`` keeps at least one digit past the scale (``|q| <
+    10^(33 - s)``) and is not exactly on a tie (its digits past the scale ``5000…``): ties are then
+    multiples of ``q``'s last place, so the exact quotient, within half a last place of ``q``, lies on
+    ``q``'s side of each of them. On a tie, ``q`` is exact when ``q * d`` is ``n`` and that product
+    needs at most 34 digits (then the server computed it exactly). Otherwise the result needs more
+    digits than Decimal128 holds: it fails, as a numeric result of 34 digits does elsewhere
+    (``8165558691570427422350245307 / 0.007`` would give ``…571.430``, PostgreSQL ``…571.429``).
+    """
+    fraction = {"$add": ["$$a", {"$multiply": [-1, {"$trunc": ["$$a", "$$s"]}]}]}
+    on_tie = {"$eq": [fraction, "$$h"]}
+    exact_tie = {
+        "$and": [
+            {"$eq": [{"$multiply": ["$$q", "$$d"]}, "$$n"]},
+            {"$lte": [{"$add": [_coefficient_digits("$$q"), _coefficient_digits("$$d")]}, DECIMAL_DIGITS]},
+        ]
+    }
+    nudged = {"$add": ["$$q", {"$cond": [{"$lt": ["$$q", 0]}, {"$multiply": [-1, "$$h"]}, "$$h"]}]}
+    quotient: Any = {"$trunc": [nudged, "$$s"]}
+    if root:
+        quotient = round_half_away_decimal({"$sqrt": quotient}, "$$s")
+    enough = {"$lt": ["$$a", {"$pow": [TEN, {"$subtract": [DECIMAL_DIGITS - 1, "$$s"]}]}]}
+    safe: Any = {"$and": [enough, {"$or": [{"$not": [on_tie]}, exact_tie]}]}
+    if inexact is not None:
+        safe = {"$or": [inexact, safe]}
+    body = {"$cond": [safe, quotient, runtime_error(DIGITS_MESSAGE, "$$q")]}
+    half = {"$multiply": [HALF, {"$pow": [TEN, {"$multiply": [-1, "$$s"]}]}]}
+    return {
+        "$let": {
+            "vars": {"q": {"$divide": ["$$n", "$$d"]}, "h": half},
+            "in": {"$let": {"vars": {"a": {"$abs": "$$q"}}, "in": body}},
+        }
+    }
 
 
 def _weight_and_digit(v: Any, *, count: bool = False) -> tuple[Any, Any]:
@@ -413,16 +462,20 @@ def _weight_and_digit(v: Any, *, count: bool = False) -> tuple[Any, Any]:
     return {"$cond": [tiny, by_log[0], weight]}, {"$cond": [tiny, by_log[1], digit]}
 
 
-def round_half_away_decimal(value: Any, places: Any) -> Any:
-    """A Decimal128 rounded half away from zero to ``places`` digits (an int or an expression)."""
-    half = (
-        decimal_literal(decimal.Decimal(5).scaleb(-places - 1))
-        if isinstance(places, int)
-        else {"$multiply": [HALF, {"$pow": [TEN, {"$multiply": [-1, places]}]}]}
-    )
-    nudged = let(
-        {"v": value}, {"$add": ["$$v", {"$cond": [{"$lt": ["$$v", 0]}, {"$multiply": [-1, half]}, half]}]}
-    )
+def round_half_away_decimal(value: Any, places: Any, *, bound: bool = False) -> Any:
+    """A Decimal128 rounded half away from zero to ``places`` digits (an int or an expression).
+
+    ``bound``: ``value`` is a variable (or path), cheap to read twice."""
+    if isinstance(places, int):
+        half = decimal_literal(decimal.Decimal(5).scaleb(-places - 1))
+        minus_half: Any = decimal_literal(decimal.Decimal(-5).scaleb(-places - 1))
+    else:
+        half = {"$multiply": [HALF, {"$pow": [TEN, {"$multiply": [-1, places]}]}]}
+        minus_half = {"$multiply": [-1, half]}
+    v = value if bound else "$$v"
+    nudged: Any = {"$add": [v, {"$cond": [{"$lt": [v, 0]}, minus_half, half]}]}
+    if not bound:
+        nudged = let({"v": value}, nudged)
     if isinstance(places, int) and places < 0:
         # Truncating to tens leaves an exponent (1.2E+3, -0E+1); adding an integer 0 writes it out.
         return {"$add": [{"$trunc": [nudged, places]}, ZERO]}
@@ -649,17 +702,82 @@ def bigint(expr: Any) -> Any:
     return let({"t": expr}, {"$cond": [type_is("$$t", INT32), {"$toLong": "$$t"}, "$$t"]})
 
 
-def avg_result(total: Any, count: Any, value: Typed) -> Any:
-    """AVG from the sum of ``sum_input`` and the count: double for doubles, else numeric division."""
+def avg_result(
+    total: Any,
+    count: Any,
+    value: Typed,
+    checked: Callable[[Any], Any] | None = None,
+    doubles: Any = None,
+) -> Any:
+    """AVG from the sum of ``sum_input`` and the count: double for doubles, else numeric division.
+
+    ``checked``: ``total`` is the bare ``$sum`` and ``checked(total)`` its 34-digit check
+    (``sum_checked``), which the common case (``average_of``'s fast path) does not need.
+    ``doubles``: a test, true for a group whose Decimal128 sum holds doubles (``numeric_div``'s
+    ``inexact``).
+    """
     possible = kinds(value)
-    numeric = numeric_div({"$toDecimal": "$$t"}, {"$toDecimal": "$$c"}, _static_scale(value), 0, d_count=True)
+    numeric = average_of("$$t", "$$c", _static_scale(value), checked, doubles)
     if possible == frozenset({DOUBLE}):
         body: Any = {"$divide": ["$$t", "$$c"]}
     elif DOUBLE in possible:
         body = {"$cond": [type_is("$$t", DOUBLE), {"$divide": ["$$t", "$$c"]}, numeric]}
     else:
         body = numeric
-    return let({"t": total, "c": count}, {"$cond": [{"$eq": ["$$c", 0]}, None, body]})
+    # A plain $let: a sum and a count (accumulator outputs, or expressions of them) are never missing.
+    return {"$let": {"vars": {"t": total, "c": count}, "in": {"$cond": [{"$eq": ["$$c", 0]}, None, body]}}}
+
+
+# AVG's fast path (``average_of``): a quotient in (2, 10000) has weight 0 and a first base-10000
+# digit of at least 2, where select_div_scale's estimate is exact; a count below 10^14 keeps the
+# 34-digit quotient from crossing a rounding tie at 16 decimals.
+FAST_LOW = 2
+FAST_HIGH = 10_000
+FAST_COUNT = 10**14
+# A plain text of at most this many characters has at most MIN_SIG_DIGITS decimals.
+FAST_TEXT = MIN_SIG_DIGITS + 2
+
+
+def average_of(
+    t: Any, c: Any, t_scale: int | None, checked: Callable[[Any], Any] | None = None, doubles: Any = None
+) -> Any:
+    """Numeric ``t / c`` for AVG (``c`` a row count, at least 1) as PostgreSQL computes it.
+
+    Fast path: when ``2 < |q| < 10000`` for the server's quotient ``q`` (Decimal128 rounding is
+    monotone and both bounds are exact, so the exact quotient lies there too), its base-10000 weight
+    is 0 and its first digit at least 2. select_div_scale's ``qweight`` (``wn - wd - [fn <= fd]``)
+    can differ from the quotient's weight only when the operands' first digits are equal and the
+    quotient's first digit is 1, so it is 0 here and the scale is ``max(16, scale(t))``. A text of
+    ``t`` of at most 18 characters has at most 16 decimals (with ``|t| > 2`` an exponent in its text
+    is positive: scale 0), so the scale is 16, a constant, and the 34-digit check of the total passes
+    on the length alone. With ``c < 10^14`` the quotient's ≥ 14 digits past the 16th decimal keep it
+    on the exact quotient's side of every rounding tie: ``t * 10^16`` is an integer, so the exact
+    quotient is at least ``10^-16 / (2c)`` from a tie that it is not on, more than the ``0.5 * 10^-30``
+    the server's rounding moves it. Otherwise ``numeric_div``, PostgreSQL's rule in full.
+    """
+    general = numeric_div(
+        {"$toDecimal": t if checked is None else checked(t)},
+        {"$toDecimal": c},
+        t_scale,
+        0,
+        d_count=True,
+        inexact=doubles,
+    )
+    if t_scale is not None and t_scale > MIN_SIG_DIGITS:
+        return general  # fewer than 14 digits past the scale: no fast path
+    tests: list[Any] = [
+        {"$gt": ["$$m", decimal_literal(decimal.Decimal(FAST_LOW))]},
+        {"$lt": ["$$m", decimal_literal(decimal.Decimal(FAST_HIGH))]},
+        {"$lt": [c, FAST_COUNT]},
+    ]
+    scale = MIN_SIG_DIGITS if t_scale is None else min(max(MIN_SIG_DIGITS, t_scale), MAX_SCALE)
+    if t_scale is None:
+        # an integer's text has the same length as its Decimal128's
+        tests.append({"$lte": [{"$strLenCP": {"$toString": t}}, FAST_TEXT]})
+    fast = {"$cond": [{"$and": tests}, round_half_away_decimal("$$q", scale, bound=True), general]}
+    # Plain $let: t and c are bound variables (NULL, never missing), and so are q and m.
+    quotient = {"$divide": [{"$toDecimal": t}, c]}
+    return {"$let": {"vars": {"q": quotient}, "in": {"$let": {"vars": {"m": {"$abs": "$$q"}}, "in": fast}}}}
 
 
 def avg_type(value: Typed) -> SqlType:
