@@ -254,7 +254,10 @@ class Accumulators:
             return Typed(null_if_empty(sorted_values(ref, keys, condition is not None)), SqlType.ARRAY)
         if condition is not None:
             # Aggregates other than ARRAY_AGG skip NULLs: a filtered-out row becomes a NULL.
-            arg = Typed({"$cond": [condition, arg.expr, None]}, arg.type)
+            arg = Typed(  # of the argument's type, integer width and origin (``literals``)
+                {"$cond": [condition, arg.expr, None]}, arg.type, scale=arg.scale, origin=arg.origin,
+                int32=numeric.is_int4(arg) or arg.int32, int64=arg.int64 or numeric.kinds(arg) == {numeric.INT64},
+            )  # fmt: skip
         x = arg.expr
         if distinct:
             if condition is not None and isinstance(node, LISTS):

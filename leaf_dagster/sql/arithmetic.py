@@ -115,7 +115,10 @@ def _binary(
         result: Any = numeric.arithmetic(op, a, b)
         if sign:
             result = _no_dates(result, a, b)
-        return Typed(result, type_, scale=numeric.result_scale(op, a, b), origin=derived("number", a, b))
+        int4 = type_ == SqlType.INT and numeric.is_int4(a) and numeric.is_int4(b)  # integer op integer
+        return Typed(
+            result, type_, scale=numeric.result_scale(op, a, b), origin=derived("number", a, b), int32=int4
+        )
 
     return handle
 
@@ -198,7 +201,8 @@ def _neg(tr: Translator, node: exp.Expr) -> Typed:
         return const(None if value.value is None else -value.value, value.type)
     # 0 - x: an int32 minimum negated leaves int32, which is an error as in PostgreSQL.
     negated = numeric.arithmetic("$subtract", const(0), value)
-    return Typed(negated, value.type, scale=value.scale, origin=derived("number", value))
+    int4 = value.type == SqlType.INT and numeric.is_int4(value)
+    return Typed(negated, value.type, scale=value.scale, origin=derived("number", value), int32=int4)
 
 
 HANDLERS: dict[type[exp.Expr], Callable[[Translator, exp.Expr], Typed]] = {

@@ -12,7 +12,8 @@ from sqlglot import exp
 
 from leaf_dagster.sql import date_functions, dates, json, numeric, regex_functions, timezones, to_char
 from leaf_dagster.sql.casts import round_constant, round_value
-from leaf_dagster.sql.literals import origin_of, resolve, resolve_all
+from leaf_dagster.sql.literals import is_unknown, origin_of, resolve, resolve_all
+from leaf_dagster.sql.probes import derived
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_null, let, null_if_any_null, to_bson
 
 if TYPE_CHECKING:
@@ -66,6 +67,15 @@ def _per_value(value: Typed, target: SqlType | None, wide: bool) -> Typed:
     return Typed(expr, SqlType.ANY, non_null=value.non_null, origin=value.origin)
 
 
+def _int4(values: list[Typed]) -> bool:
+    """Whether a CASE/COALESCE/GREATEST/LEAST of these members is PostgreSQL's integer (int4): every
+    typed member is (a literal beside it then reads as integer: '3000000000' is out of range)."""
+    typed = [v for v in values if v.type != SqlType.NULL and not v.untyped]
+    return bool(typed) and all(
+        v.type == SqlType.INT and (numeric.is_int4(v) or (v.int32 and not v.int64)) for v in typed
+    )
+
+
 def _bigint(value: Typed) -> bool:
     if value.type != SqlType.INT:
         return False
@@ -113,16 +123,20 @@ def _case(tr: Translator, node: exp.Expr) -> Typed:
     values = resolve_all(values, tr.conditions.failure(node), tr.context_types.get(id(node)))
     values, type_, wide = common(values)
     chosen = _constant_choice(tests, values)
+    if chosen is not None and chosen.is_const and not chosen.is_null_const:
+        # PostgreSQL folds a CASE whose constant conditions choose a constant (eval_const_expressions):
+        # CAST(CASE WHEN FALSE THEN big ELSE '3000000000' END AS INT) fails when it plans the query.
+        return replace(_typed_as(chosen, type_, wide), untyped=False)
     if chosen is not None and chosen.is_null_const:
         # Constant conditions choose a NULL: PostgreSQL folds the CASE to a NULL at plan time, so
         # strict operators over it are NULL without evaluating their other operand. Its members
         # still type it (a CASE of a field and text fails, as PostgreSQL types before it folds).
-        return replace(const(None, type_), int64=wide, origin=origin_of(values))
+        return replace(const(None, type_), int64=wide, int32=_int4(values), origin=origin_of(values))
     branches = [{"case": test, "then": then.expr} for test, then in zip(tests, values, strict=False)]
     switch = {"$switch": {"branches": branches, "default": values[-1].expr}}
-    # Never NULL when no value is (SUM then needs no NULL check); integer when every value is (int4).
-    non_null, int32 = all(v.non_null for v in values), all(numeric.is_int4(v) for v in values)
-    return Typed(switch, type_, origin=origin_of(values), int64=wide, non_null=non_null, int32=int32)
+    # Never NULL when no value is (SUM then needs no NULL check).
+    non_null = all(v.non_null for v in values)
+    return Typed(switch, type_, origin=origin_of(values), int64=wide, non_null=non_null, int32=_int4(values))
 
 
 def _constant_choice(tests: list[Any], values: list[Typed]) -> Typed | None:
@@ -160,18 +174,21 @@ def _coalesce(tr: Translator, node: exp.Expr) -> Typed:
         if arg.is_const:
             break
     if not kept:
-        return replace(const(None, type_), int64=wide)
+        return replace(const(None, type_), int64=wide, int32=_int4(args))
     if len(kept) == 1:
         return _typed_as(kept[0], type_, wide)
-    return Typed({"$ifNull": [a.expr for a in kept]}, type_, origin=origin_of(kept), int64=wide)
+    return Typed(
+        {"$ifNull": [a.expr for a in kept]}, type_, origin=origin_of(kept), int64=wide, int32=_int4(args)
+    )
 
 
 def _nullif(tr: Translator, node: exp.Expr) -> Typed:
     first = tr.translate(node.this)
     required = tr.context_types.get(id(node))
-    if required is not None:  # LOWER(NULLIF('x', s)): the quoted first argument is text
-        first = resolve(first, [Typed(None, required)], tr.conditions.failure(node))
     second = tr.translate(node.expression)
+    if required is not None and not (is_unknown(first) and is_unknown(second)):
+        # LOWER(NULLIF('x', s)): the quoted first argument is text; NULLIF('t', 'f') is text anywhere
+        first = resolve(first, [Typed(None, required)], tr.conditions.failure(node))
     first = resolve(first, [second], tr.conditions.failure(node), True)  # NULLIF('30', s) can be '30'
     a, b = tr.conditions.typed_pair(first, second, node)
     if a.is_null_const:  # NULLIF(NULL, x) is NULL: PostgreSQL folds it, and strict operators over it
@@ -218,7 +235,30 @@ def _round(tr: Translator, node: exp.Expr) -> Typed:
         raise tr.error(f"ROUND does not apply to {value.type.value}", node)
     if value.is_const:
         return const(None if value.value is None else round_constant(value.value, digits))
-    return round_value(value, digits if digits_node is not None else None)
+    rounded = round_value(value, digits if digits_node is not None else None)
+    return replace(rounded, origin=derived("scaled" if digits_node is not None else "fractional", value))
+
+
+# PostgreSQL's math functions by argument type (pg_proc, checked in PostgreSQL 15): FLOOR, CEIL,
+# ROUND, TRUNC, SIGN, SQRT, EXP, LN, LOG and POWER exist for double precision and numeric only, so
+# integer arguments take the double precision variant (the preferred type of the numeric category):
+# FLOOR(i) / 2 divides a double. ABS keeps the argument's type. ROUND(x, n), TRUNC(x, n) and
+# LOG(b, x) exist for numeric only (of a double they stay double here, an extension). Without a
+# catalog the type is known per value, and a quoted literal beside the result reads as the type
+# PostgreSQL derives (``probes.Derived``: rules ``fractional``, ``scaled``, ``same``, ``power``).
+_NUMBER_KINDS = [numeric.INT32, numeric.INT64, numeric.DOUBLE, numeric.DECIMAL]
+
+
+def fractional(value: Typed, op: Callable[[Any], Any], rule: str = "fractional") -> Typed:
+    """``op`` of a FLOOR-like function's argument, an integer read as double precision first."""
+    if value.is_null_const:  # a NULL constant folds, as PostgreSQL folds strict functions of it
+        return const(None, value.type if value.type in (SqlType.FLOAT, SqlType.DECIMAL) else SqlType.FLOAT)
+    if value.type == SqlType.INT:
+        return Typed(op({"$toDouble": value.expr}), SqlType.FLOAT)
+    if value.type in (SqlType.FLOAT, SqlType.DECIMAL):
+        return Typed(op(value.expr), value.type)
+    to_double = {kind: (lambda x: op({"$toDouble": x})) for kind in (numeric.INT32, numeric.INT64)}
+    return Typed(numeric.per_kind(value, to_double, op), SqlType.NUMBER, origin=derived(rule, value))
 
 
 def _math(op: str) -> Callable[[Translator, exp.Expr], Typed]:
@@ -229,9 +269,15 @@ def _math(op: str) -> Callable[[Translator, exp.Expr], Typed]:
             raise tr.error(f"{node.sql_name()} takes one argument", node)
         if value.type not in NUMERIC and value.type not in (SqlType.ANY, SqlType.NULL):
             raise tr.error(f"{node.sql_name()} does not apply to {value.type.value}", node)
+        if op != "$abs":
+            return fractional(value, lambda x: {op: x})
         if value.is_null_const:  # a NULL constant folds, as PostgreSQL folds strict functions of it
             return const(None, value.type)
-        return Typed({op: value.expr}, value.type)
+        if value.is_const:
+            return const(abs(value.value), value.type)
+        type_ = SqlType.NUMBER if value.type == SqlType.ANY else value.type
+        return Typed({op: value.expr}, type_, scale=value.scale, int32=value.int32, int64=value.int64,
+                     origin=derived("same", value))  # fmt: skip
 
     return handle
 
@@ -244,12 +290,14 @@ def _extremum(op: str) -> Callable[[Translator, exp.Expr], Typed]:
         what = "GREATEST" if op == "$max" else "LEAST"
         args = resolve_all(args, tr.conditions.failure(node), tr.context_types.get(id(node)), what)
         args, type_, wide = common(args)
-        return Typed({op: [a.expr for a in args]}, type_, origin=origin_of(args), int64=wide)
+        return Typed(
+            {op: [a.expr for a in args]}, type_, origin=origin_of(args), int64=wide, int32=_int4(args)
+        )
 
     return handle
 
 
-def _numeric_fn(op: str, type_: SqlType = SqlType.FLOAT) -> Callable[[Translator, exp.Expr], Typed]:
+def _numeric_fn(op: str) -> Callable[[Translator, exp.Expr], Typed]:
     def handle(tr: Translator, node: exp.Expr) -> Typed:
         args = [tr.translate(node.this)]
         if node.args.get("expression") is not None:
@@ -257,18 +305,58 @@ def _numeric_fn(op: str, type_: SqlType = SqlType.FLOAT) -> Callable[[Translator
         for arg in args:
             if arg.type not in NUMERIC and arg.type not in (SqlType.ANY, SqlType.NULL):
                 raise tr.error(f"{node.key.upper()} does not apply to {arg.type.value}", node)
-        if op == "$log":  # LOG(x) is base 10 in PostgreSQL; LOG(base, x)
-            if len(args) == 1 or (args[0].is_const and args[0].value == 10):
-                return Typed({"$log10": args[-1].expr}, type_)
-            return Typed({"$log": [args[1].expr, args[0].expr]}, type_)
-        return Typed({op: args[0].expr} if len(args) == 1 else {op: [a.expr for a in args]}, type_)
+        if op == "$log" and (len(args) == 1 or (args[0].is_const and args[0].value == 10)):
+            return fractional(args[-1], lambda x: {"$log10": x})  # LOG(x) is base 10 in PostgreSQL
+        if len(args) == 1:
+            return fractional(args[0], lambda x: {op: x})
+        if op == "$log":  # LOG(base, x): numeric only
+            return _binary_math(lambda b, x: {"$log": [x, b]}, args[0], args[1], "scaled")
+        return _binary_math(lambda a, b: {op: [a, b]}, args[0], args[1], "power")
 
     return handle
 
 
+def _binary_math(op: Callable[[Any, Any], Any], a: Typed, b: Typed, rule: str) -> Typed:
+    """POWER(a, b) (``power``: numeric where a numeric meets no double, else double precision) and
+    LOG(b, x) (``scaled``: numeric unless a double meets it), by PostgreSQL's signatures."""
+    decimal_first = rule == "scaled"
+    if a.is_null_const or b.is_null_const:
+        return const(None, SqlType.DECIMAL if decimal_first else SqlType.FLOAT)
+    types = {a.type, b.type}
+    if types <= {SqlType.INT, SqlType.FLOAT, SqlType.DECIMAL}:
+        if SqlType.FLOAT not in types and (decimal_first or SqlType.DECIMAL in types):
+            return Typed(op(numeric.as_decimal(a, a.expr), numeric.as_decimal(b, b.expr)), SqlType.DECIMAL)
+        return Typed(op(numeric.as_double(a, a.expr), numeric.as_double(b, b.expr)), SqlType.FLOAT)
+
+    # Per value: in double precision where either is a double, else numeric where either is one
+    # (always for ``scaled``); values that are no numbers stay as they are (and fail on the server).
+    def converted(to: str) -> Any:
+        return op(*({"$cond": [{"$in": [{"$type": x}, _NUMBER_KINDS]}, {to: x}, x]} for x in ("$$a", "$$b")))
+
+    def either(kind: str) -> Any:
+        return {"$or": [{"$eq": [{"$type": "$$a"}, kind]}, {"$eq": [{"$type": "$$b"}, kind]}]}
+
+    otherwise = converted("$toDecimal") if decimal_first else converted("$toDouble")
+    exact = {"$cond": [either(numeric.DECIMAL), converted("$toDecimal"), otherwise]}
+    body = {"$cond": [either(numeric.DOUBLE), converted("$toDouble"), exact]}
+    return Typed(let({"a": a.expr, "b": b.expr}, body), SqlType.NUMBER, origin=derived(rule, a, b))
+
+
 def _sign(tr: Translator, node: exp.Expr) -> Typed:
     value = tr.translate(node.this)
-    return Typed(null_if_any_null([value], {"$cmp": [value.expr, 0]}), SqlType.INT)
+
+    def sign(x: Any) -> Any:
+        return {"$cond": [is_null(x), None, {"$cmp": [x, 0]}]}
+
+    typed = fractional(value, sign)  # SIGN(integer) is a double precision, SIGN(numeric) a numeric
+    if typed.is_const:
+        return typed
+    convert = "$toDecimal" if typed.type == SqlType.DECIMAL else "$toDouble"
+    if typed.type != SqlType.NUMBER:
+        return replace(typed, expr={convert: typed.expr})
+    as_decimal = {numeric.DECIMAL: lambda x: {"$toDecimal": sign(x)}}
+    expr = numeric.per_kind(value, as_decimal, lambda x: {"$toDouble": sign(x)})
+    return replace(typed, expr=expr)
 
 
 def _trunc(tr: Translator, node: exp.Expr) -> Typed:
@@ -280,12 +368,18 @@ def _trunc(tr: Translator, node: exp.Expr) -> Typed:
     # PostgreSQL: trunc(double) and trunc(integer) are double, trunc(numeric [, n]) and
     # trunc(integer, n) numeric; trunc(double, n), which PostgreSQL lacks, stays a double.
     x = value.expr
+    if digits_node is None:
+        return fractional(value, lambda x: {"$trunc": [x, 0]})
     if value.type == SqlType.INT:
-        if digits_node is None:
-            return Typed({"$toDouble": x}, SqlType.FLOAT)
         x = {"$toDecimal": x}
     type_ = {SqlType.INT: SqlType.DECIMAL, SqlType.DECIMAL: SqlType.DECIMAL, SqlType.FLOAT: SqlType.FLOAT}
-    return Typed({"$trunc": [x, digits.value]}, type_.get(value.type, SqlType.NUMBER))
+    if value.type in type_:
+        return Typed({"$trunc": [x, digits.value]}, type_[value.type])
+    to_decimal = {
+        kind: (lambda v: {"$trunc": [{"$toDecimal": v}, digits.value]}) for kind in numeric.INTEGERS
+    }
+    expr = numeric.per_kind(value, to_decimal, lambda v: {"$trunc": [v, digits.value]})
+    return Typed(expr, SqlType.NUMBER, origin=derived("scaled", value))
 
 
 def _unit(tr: Translator, node: exp.Expr, arg: exp.Expr | None) -> str:

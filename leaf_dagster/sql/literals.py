@@ -364,14 +364,14 @@ def comparable(a: Typed, b: Typed, fail: Callable[[str], Exception], symbol: str
     if first is not None and second is not None and first != second:
         names = f"{pg_type_name(a.type)} {symbol} {pg_type_name(b.type)}"
         raise fail(f"operator does not exist: {names}")
-    if _computed_text(b) and a.type == SqlType.ANY and not a.is_const:
+    if computed_text(b) and a.type == SqlType.ANY and not a.is_const:
         a = as_text(a, lambda name: f"operator does not exist: {name} {symbol} text")
-    elif _computed_text(a) and b.type == SqlType.ANY and not b.is_const:
+    elif computed_text(a) and b.type == SqlType.ANY and not b.is_const:
         b = as_text(b, lambda name: f"operator does not exist: text {symbol} {name}")
     return a, b
 
 
-def _computed_text(value: Typed) -> bool:
+def computed_text(value: Typed) -> bool:
     """A value of type text (an all-quoted CASE, LOWER(...), a text parameter), not an untyped literal."""
     return value.type == SqlType.TEXT and not is_unknown(value)
 
@@ -446,6 +446,10 @@ def resolve_all(
     """
     check_common(values, fail, what)
     values = _text_members(values, what)
+    if all(is_unknown(v) or v.type == SqlType.NULL for v in values):
+        # "If all inputs are of type unknown, resolve as type text", whatever the place needs
+        # (``WHERE COALESCE(b, CASE WHEN x THEN 'true' END)`` is boolean beside text: an error).
+        context = None
     required = [Typed(None, context)] if context is not None else []
     resolved = [resolve(v, [*required, *(o for o in values if o is not v)], fail, True) for v in values]
     texts = [v.value for v, r in zip(values, resolved, strict=True) if is_unknown(v) and not r.is_const]
@@ -467,7 +471,7 @@ def resolve_all(
 def _text_members(values: Sequence[Typed], what: str) -> list[Typed]:
     """With a computed text member (an all-quoted CASE), a member of a type known only per value
     must be text too: ``LEAST(d, CASE WHEN b THEN '0.7' END)`` fails where ``d`` is a number."""
-    texts = [i for i, v in enumerate(values) if _computed_text(v)]
+    texts = [i for i, v in enumerate(values) if computed_text(v)]
     if not texts:
         return list(values)
     out = []
@@ -514,9 +518,11 @@ def _static(text: str, operand: Typed, fail: Callable[[str], Exception]) -> Type
         if type_ == SqlType.INT:  # integer or bigint: PostgreSQL names integer when the syntax is wrong
             from leaf_dagster.sql.numeric import INT64, integer_const, is_int4, kinds
 
-            width = "integer" if is_int4(operand) or not INTEGER.match(text) else "bigint"
+            int4 = is_int4(operand) or (operand.int32 and not operand.int64)  # CAST(NULL AS INT) too
+            bigint = kinds(operand) == frozenset({INT64}) or operand.int64
+            width = "integer" if int4 or not (INTEGER.match(text) or bigint) else "bigint"
             value = parse_integer(text, width)
-            if kinds(operand) == frozenset({INT64}) or operand.int64:  # beside a bigint: an int64
+            if bigint:  # beside a bigint: an int64
                 return integer_const(value, False)
             return replace(const(value, SqlType.INT), int32=width == "integer")
         return const(STATIC[type_](text), type_)

@@ -15,6 +15,7 @@ as 30. One exception keeps time ranges on an index: in a plain ``$match``, ``<``
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -87,6 +88,36 @@ def or_(parts: list[Any]) -> Any:
     if not parts:
         return False
     return parts[0] if len(parts) == 1 else {"$or": parts}
+
+
+_FOLDED = {"$eq": lambda x, y: x == y, "$ne": lambda x, y: x != y, "$lt": lambda x, y: x < y,
+           "$lte": lambda x, y: x <= y, "$gt": lambda x, y: x > y, "$gte": lambda x, y: x >= y}  # fmt: skip
+
+
+def fold_comparison(op: str, a: Typed, b: Typed) -> bool | None:
+    """``a op b`` of two non-NULL constants of one kind, as PostgreSQL folds it (None: not folded).
+    Exact only: text by code point (the C collation), numbers when neither is a double (a double
+    meeting a numeric compares in double precision), timestamps, booleans."""
+    if not (a.is_const and b.is_const) or a.untyped or b.untyped or op not in _FOLDED:
+        return None
+    x, y = a.value, b.value
+
+    def kind(v: Any) -> str | None:
+        if isinstance(v, bool):
+            return "bool"
+        if isinstance(v, int | Decimal):
+            return "number"
+        if isinstance(v, str):
+            return "text"
+        if isinstance(v, dt.datetime):
+            return "timestamp"
+        return None
+
+    if kind(x) is None or kind(x) != kind(y) or {a.type, b.type} & {SqlType.DAY, SqlType.INTERVAL}:
+        return None
+    if any(isinstance(v, Decimal) and not v.is_finite() for v in (x, y)):
+        return None
+    return bool(_FOLDED[op](x, y))
 
 
 def unwrap(node: exp.Expr, want: bool) -> tuple[exp.Expr, bool]:
@@ -176,8 +207,17 @@ class Conditions:
             return self.compare(OPS[type(node)], a, b, want, node)
         if isinstance(node, exp.NullSafeEQ | exp.NullSafeNEQ):
             a, b = self._operands(node)
-            same = {"$eq": [{"$ifNull": [a.expr, None]}, {"$ifNull": [b.expr, None]}]}
             positive = want == isinstance(node, exp.NullSafeEQ)
+            if a.is_null_const and b.is_null_const:
+                return positive
+            if a.is_null_const or b.is_null_const:
+                other = b if a.is_null_const else a
+                if other.is_const:
+                    return not positive
+            folded = fold_comparison("$eq", a, b)
+            if folded is not None:
+                return folded == positive
+            same = {"$eq": [{"$ifNull": [a.expr, None]}, {"$ifNull": [b.expr, None]}]}
             return same if positive else {"$not": [same]}
         if isinstance(node, exp.Is):
             return self._is_truth(node, want)
@@ -198,6 +238,9 @@ class Conditions:
             op = NEGATE[op]
         if a.is_null_const or b.is_null_const:
             return False
+        folded = fold_comparison(op, a, b)
+        if folded is not None:  # PostgreSQL folds an immutable comparison of constants at plan time
+            return folded
         # NULL sorts below every value in $expr comparisons, so "x > constant" is already false for
         # NULL; only the other directions need an explicit check.
         low = b if op in ("$gt", "$gte") else a if op in ("$lt", "$lte") else None

@@ -81,8 +81,11 @@ class Derived:
     """The type of a value computed from fields, by PostgreSQL's rule for its inputs' types.
 
     ``rule``: ``number`` (``+ - * / %``: the widest number type; no type if an input is not a
-    number), ``sum``, ``avg``, ``same`` (MIN, MAX, MODE), ``common`` (CASE, COALESCE, GREATEST,
-    LEAST: the widest number, else the first typed member). ``inputs``: an ``Origin``, a
+    number), ``sum``, ``avg``, ``same`` (MIN, MAX, MODE, ABS), ``common`` (CASE, COALESCE, GREATEST,
+    LEAST: the widest number, else the first typed member), ``fractional`` (FLOOR, CEIL, ROUND(x),
+    TRUNC(x), SIGN, SQRT, EXP, LN, LOG(x): double precision, numeric of a numeric), ``power``
+    (POWER: the same of the widest argument), ``scaled`` (ROUND(x, n), TRUNC(x, n), LOG(b, x):
+    numeric, double of a double). ``inputs``: an ``Origin``, a
     ``Derived``, a ``Lazy`` or a static BSON type name."""
 
     rule: str
@@ -184,9 +187,15 @@ def _common(kinds: list[Any]) -> Any:
     return {"$let": {"vars": {"r": {"$map": {"input": kinds, "in": rank}}, "f": first}, "in": body}}
 
 
-_AGGREGATE_RULES = {
+_MAPPED_RULES = {
     "sum": {"int": "long", "long": "decimal", "decimal": "decimal", "double": "double"},
     "avg": {"int": "decimal", "long": "decimal", "decimal": "decimal", "double": "double"},
+    # Math functions by PostgreSQL's signatures (``functions``), of their widest argument:
+    # FLOOR/CEIL/ROUND/TRUNC/SIGN/SQRT/EXP/LN/LOG and POWER exist for double precision and numeric.
+    "fractional": {"int": "double", "long": "double", "decimal": "decimal", "double": "double"},
+    "power": {"int": "double", "long": "double", "decimal": "decimal", "double": "double"},
+    # ROUND(x, n), TRUNC(x, n), LOG(b, x): numeric (a double stays double here, an extension).
+    "scaled": {"int": "decimal", "long": "decimal", "decimal": "decimal", "double": "double"},
 }
 
 
@@ -207,6 +216,8 @@ def aggregate_type(node: Any, pre: Any, result: Any) -> Any:
     from leaf_dagster.sql.subqueries import has_subquery
     from leaf_dagster.sql.values import SqlType
 
+    if result.type == SqlType.INT and not (result.int32 or result.int64):
+        return _integer_width(node, pre, result)
     if result.origin is not None or result.type not in (SqlType.ANY, SqlType.NUMBER) or active() is None:
         return result
     func, arg = node, node.this
@@ -232,6 +243,29 @@ def aggregate_type(node: Any, pre: Any, result: Any) -> Any:
         return None if source is None or isinstance(source, str) else Derived(rule, (source,))
 
     return replace(result, origin=Lazy(make))
+
+
+def _integer_width(node: Any, pre: Any, result: Any) -> Any:
+    """An integer aggregate's width, which a literal beside it takes (``MIN(CAST(d AS INT)) <
+    '3000000000'`` is out of range for integer): SUM of integers is bigint (int64 on every row),
+    MIN and MAX keep their argument's."""
+    from dataclasses import replace
+
+    from sqlglot import exp
+
+    from leaf_dagster.sql.values import SqlType
+
+    if isinstance(node, exp.Sum):
+        return replace(result, int64=True)
+    arg = node.this
+    if not isinstance(node, exp.Min | exp.Max) or not isinstance(arg, exp.Expr) or node.expressions:
+        return result
+    if isinstance(arg, exp.Distinct):
+        arg = arg.expressions[0] if len(arg.expressions) == 1 else None
+    if arg is None:
+        return result
+    value = pre.translate(arg)
+    return replace(result, int32=value.int32, int64=value.int64) if value.type == SqlType.INT else result
 
 
 class Underivable(Exception):
@@ -277,8 +311,9 @@ class Probes:
         kinds = [self.kind(s, head) for s in source.inputs]
         if source.rule == "common":
             return _common(kinds)
-        if source.rule in _AGGREGATE_RULES:
-            return _mapped(kinds[0], _AGGREGATE_RULES[source.rule])
+        if source.rule in _MAPPED_RULES:
+            widest = kinds[0] if len(kinds) == 1 else _widest(kinds, lambda _: NO_TYPE)
+            return _mapped(widest, _MAPPED_RULES[source.rule])
         return kinds[0]
 
     def check_kind(self, source: Any, make: Callable[[Any], Any]) -> None:

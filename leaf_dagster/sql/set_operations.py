@@ -14,7 +14,14 @@ from sqlglot import exp
 
 from leaf_dagster.sql.context import Context
 from leaf_dagster.sql.expressions import Translator
-from leaf_dagster.sql.literals import CATEGORIES, column_reading, is_unknown, pg_type_name
+from leaf_dagster.sql.literals import (
+    CATEGORIES,
+    as_text,
+    column_reading,
+    computed_text,
+    is_unknown,
+    pg_type_name,
+)
 from leaf_dagster.sql.ordering import HELPER_PREFIX, SortKey, sort_stage, sort_value
 from leaf_dagster.sql.planner import Plan, row_limit_stages
 from leaf_dagster.sql.probes import with_probes
@@ -39,12 +46,14 @@ def compile_union(
             raise ctx.source.error(f"each {word} branch must list its columns (not *)", node.expression, "*")
         if len(left.columns) != len(plan.columns):
             raise ctx.source.error(f"each {word} query must have the same number of columns", node, word)
-        return replace(plan, stages=[*plan.stages, *_literal_columns(plan, left, ctx, node)])
+        typed = [*_literal_columns(plan, left, ctx, node), *_text_columns(plan, left, word, after=True)]
+        return replace(plan, stages=[*plan.stages, *typed])
 
     # The right branch runs in a $unionWith pipeline: its probes run once at that pipeline's head.
     right, right_stages = with_probes(ctx.names, right_branch)
     right_stages = run_once(right.collection, right_stages)
-    left = replace(left, stages=[*left.stages, *_literal_columns(left, right, ctx, node)])
+    typed = [*_literal_columns(left, right, ctx, node), *_text_columns(left, right, word, after=False)]
+    left = replace(left, stages=[*left.stages, *typed])
     outputs = _matched_types(node, ctx, word, left, right)
     renamed: dict[str, Any] = {} if "_id" in left.columns else {"_id": 0}
     renamed.update({name: f"${theirs}" for name, theirs in zip(left.columns, right.columns, strict=True)})
@@ -102,6 +111,27 @@ def _literal_columns(plan: Plan, other: Plan, ctx: Context, node: exp.Expr) -> l
         if reading is not None:
             readings[mine] = project_value(reading.expr)
     return [{"$set": readings}] if readings else []
+
+
+def _text_columns(plan: Plan, other: Plan, word: str, after: bool) -> list[dict[str, Any]]:
+    """``plan``'s columns of a type known only per value where ``other``'s is text (an all-quoted
+    CASE, ``LOWER(…)``): a value of another type fails as PostgreSQL fails for the column's type
+    (``UNION types numeric and text cannot be matched``), also when no row is read (``literals.as_text``)."""
+    checked: dict[str, Any] = {}
+    for mine, theirs in zip(plan.columns, other.columns, strict=True):
+        column, text = plan.outputs.get(mine), other.outputs.get(theirs)
+        if column is None or text is None or not computed_text(text):
+            continue
+        if column.type != SqlType.ANY or column.is_const:
+            continue
+
+        def message(name: str) -> str:
+            pair = f"text and {name}" if after else f"{name} and text"
+            return f"{word} types {pair} cannot be matched"
+
+        value = Typed(f"${mine}", SqlType.ANY, origin=column.origin)
+        checked[mine] = as_text(value, message).expr
+    return [{"$set": checked}] if checked else []
 
 
 _SIDE = f"{HELPER_PREFIX}side"

@@ -7,6 +7,7 @@ case of ASCII letters only; SQL returns NULL and maps every letter.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
@@ -129,7 +130,11 @@ def _length(tr: Translator, node: exp.Expr) -> Typed:
     value = tr.translate(node.this)
     if value.type not in (SqlType.TEXT, SqlType.ANY, SqlType.NULL):
         raise tr.error(f"LENGTH does not apply to {value.type.value}", node)
-    return Typed(null_if_any_null([value], {"$strLenCP": value.expr}), SqlType.INT)
+    if value.is_const and isinstance(
+        value.value, str | None
+    ):  # folded as PostgreSQL folds it (2147483647 + LENGTH('ab') fails at plan time)
+        return replace(const(None if value.value is None else len(value.value), SqlType.INT), int32=True)
+    return Typed(null_if_any_null([value], {"$strLenCP": value.expr}), SqlType.INT, int32=True)
 
 
 def _substring(tr: Translator, node: exp.Expr) -> Typed:
