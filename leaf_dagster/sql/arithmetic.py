@@ -156,9 +156,9 @@ def _div_fold(tr: Translator, node: exp.Expr, a: Typed, b: Typed) -> Typed:
     if isinstance(x, int) and isinstance(y, int):
         quotient = abs(x) // abs(y)
         value = quotient if (x >= 0) == (y >= 0) else -quotient
-        both_int32 = x in numeric.INT32_RANGE and y in numeric.INT32_RANGE
+        both_int32 = numeric.is_int4(a) and numeric.is_int4(b)  # 3000000000 / 7 stays bigint
         try:
-            return const(numeric.checked_integer(value, both_int32), SqlType.INT)
+            return numeric.integer_const(numeric.checked_integer(value, both_int32), both_int32)
         except numeric.NumericError as exc:
             raise tr.error(str(exc), node) from None
     n, d = Decimal(x), Decimal(y)
@@ -193,11 +193,18 @@ def _neg(tr: Translator, node: exp.Expr) -> Typed:
     value = tr.translate(node.this)
     _check_numeric(tr, node, value)
     if value.is_const:
-        if isinstance(value.value, int) and -value.value not in numeric.INT64_RANGE:
-            raise tr.error("bigint out of range", node)
-        return const(None if value.value is None else -value.value, value.type)
-    # 0 - x: an int32 minimum negated leaves int32, which is an error as in PostgreSQL.
-    negated = numeric.arithmetic("$subtract", const(0), value)
+        v = value.value
+        if isinstance(v, int) and not isinstance(v, bool):
+            if -v not in numeric.INT64_RANGE:
+                raise tr.error("bigint out of range", node)
+            # PostgreSQL's parser folds a minus into a literal (-2147483648 is an integer); a
+            # negated bigint (CAST(5 AS BIGINT), 3000000000 / 7) stays bigint.
+            literal = isinstance(node.this.unnest(), exp.Literal) and -v in numeric.INT32_RANGE
+            return numeric.integer_const(-v, numeric.is_int4(value) or literal)
+        return const(None if v is None else -v, value.type)
+    # -1 * x: an int32 minimum negated leaves int32, which is an error as in PostgreSQL, and a
+    # double 0 becomes -0 (float8um; PostgreSQL prints it '-0'), which 0 - x would not.
+    negated = numeric.arithmetic("$multiply", const(-1), value)
     return Typed(negated, value.type, scale=value.scale, origin=derived("number", value))
 
 

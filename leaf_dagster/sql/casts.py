@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import math
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -160,22 +161,119 @@ def _zeros(count: Any) -> Any:
 
 
 def double_text(x: Any) -> Any:
-    """A double as PostgreSQL prints it: the shortest digits that read back, in scientific notation
-    from 1e15 on (``3.602879701896397e+15``); ``$toString`` switches only at 1e16 and agrees below."""
-    digits = {
-        "$rtrim": {
-            "input": {
-                "$replaceAll": {"input": {"$toString": {"$abs": "$$x"}}, "find": ".", "replacement": ""}
-            },
-            "chars": "0",
-        }
-    }
-    rest = {"$substrCP": ["$$m", 1, {"$subtract": [{"$strLenCP": "$$m"}, 1]}]}
-    sign = {"$cond": [{"$lt": ["$$x", 0]}, "-", ""]}
-    scientific = {"$let": {"vars": {"m": digits}, "in": {"$concat": [
-        sign, {"$substrCP": ["$$m", 0, 1]}, {"$cond": [{"$gt": [{"$strLenCP": "$$m"}, 1]}, {"$concat": [".", rest]}, ""]}, "e+15"]}}}  # fmt: skip
-    at_15 = {"$and": [{"$gte": [{"$abs": "$$x"}, 1e15]}, {"$lt": [{"$abs": "$$x"}, 1e16]}]}
-    return {"$let": {"vars": {"x": x}, "in": {"$cond": [at_15, scientific, {"$toString": "$$x"}]}}}
+    """A double as PostgreSQL 15's ``float8out`` prints it, computed from numbers, not from the
+    server's text of a double (whose format MongoDB does not document): the fewest significant
+    digits strictly between the midpoints to the neighbouring doubles (Ryu, as ``shortest_digits``),
+    positional from 1e-4 to below 1e15, else ``d.ddde±XX``; ``-0``, ``NaN``, ``±Infinity``.
+
+    The double is split exactly into ``M * 2^E`` (``M`` an integer below 2^53), which Decimal128 holds
+    to 34 digits (exactly while it has no more); scaled by a power of ten into [1, 10) it is rounded
+    to 15, 16 and 17 digits (``$round``, half to even), and the first strictly between the midpoints
+    to the neighbouring doubles (it reads back, and is no midpoint) is the text. 15 digits are enough for every decimal of 15
+    or fewer (DBL_DIG), and 17 for every double. A midpoint can only be that short from 2^53 on,
+    where the double is an integer and ``M * 2^E`` exact below 10^34."""
+    two = numeric.decimal_literal(decimal.Decimal(2))
+    a = {"$abs": "$$x"}
+    e0 = {"$toInt": {"$floor": {"$log": [a, 2]}}}
+    e = {"$switch": {"branches": [
+        {"case": {"$gt": [{"$pow": [2, "$$e0"]}, a]}, "then": {"$subtract": ["$$e0", 1]}},
+        {"case": {"$lte": [{"$pow": [2, {"$add": ["$$e0", 1]}]}, a]}, "then": {"$add": ["$$e0", 1]}},
+    ], "default": "$$e0"}}  # fmt: skip
+    big_e = {"$max": [{"$subtract": [e, 52]}, -1074]}
+    half = {"$toInt": {"$trunc": {"$divide": [{"$multiply": [-1, "$$E"]}, 2]}}}
+    rest = {"$subtract": [{"$multiply": [-1, "$$E"]}, half]}
+    mantissa = {"$toLong": {"$multiply": [a, {"$pow": [2, half]}, {"$pow": [2, rest]}]}}
+    exact = {"$cond": [
+        {"$gte": ["$$E", 0]},
+        {"$multiply": ["$$M", {"$pow": [two, "$$E"]}]},
+        {"$divide": ["$$M", {"$pow": [two, {"$multiply": [-1, "$$E"]}]}]},
+    ]}  # fmt: skip
+
+    def power_of_ten(k: Any) -> Any:
+        return {"$toDecimal": {"$concat": ["1E", {"$toString": k}]}}
+
+    k0 = {"$toInt": {"$floor": {"$log10": a}}}
+    w0 = {"$multiply": ["$$V", power_of_ten({"$multiply": [-1, "$$k0"]})]}
+    scaled = {"$switch": {"branches": [
+        {"case": {"$gte": ["$$w0", 10]}, "then": {"k": {"$add": ["$$k0", 1]}, "w": {"$multiply": ["$$w0", numeric.decimal_literal(decimal.Decimal("0.1"))]}}},
+        {"case": {"$lt": ["$$w0", 1]}, "then": {"k": {"$subtract": ["$$k0", 1]}, "w": {"$multiply": ["$$w0", 10]}}},
+    ], "default": {"k": "$$k0", "w": "$$w0"}}}  # fmt: skip
+
+    def inside(c: Any) -> Any:
+        # Strictly between the midpoints to the neighbours (the lower one is nearer at a power of
+        # two): reads back as the double and is no midpoint. In decimal, since $toDouble fails on
+        # the subnormal range and past the largest double.
+        offset = numeric.minus({"$multiply": [c, "$$tk"]}, "$$V")
+        return {"$and": [{"$lt": [offset, "$$high"]}, {"$gt": [offset, "$$low"]}]}
+
+    # For each length, the rounded digits, else (at a power of two, whose lower midpoint is nearer)
+    # one unit of the last digit above them: Ryu's nearest of the shortest inside. 15 digits are
+    # enough for a normal double; a subnormal one has less precision, so its text may be shorter
+    # than its 15-digit rounding (5e-324): there every length is tried.
+    step = {"$pow": [numeric.decimal_literal(decimal.Decimal(10)), {"$multiply": [-1, "$$this"]}]}
+    try_length = {"$cond": [
+        {"$ne": ["$$value", None]},
+        "$$value",
+        {"$let": {"vars": {"c": {"$round": ["$$sc.w", "$$this"]}}, "in": {"$let": {
+            "vars": {"u": {"$add": ["$$c", step]}},
+            "in": {"$cond": [inside("$$c"), "$$c", {"$cond": [inside("$$u"), "$$u", None]}]},
+        }}}},
+    ]}  # fmt: skip
+    lengths = {"$cond": [{"$eq": ["$$E", -1074]}, {"$range": [0, 16]}, {"$range": [14, 16]}]}
+    shortest = {"$reduce": {"input": lengths, "initialValue": None, "in": try_length}}
+    chosen = {"$let": {
+        "vars": {"tk": power_of_ten("$$sc.k")},
+        "in": {"$ifNull": [shortest, {"$round": ["$$sc.w", 16]}]},
+    }}  # fmt: skip
+    carried = {"$cond": [{"$gte": ["$$c", 10]}, {"k": {"$add": ["$$sc.k", 1]}, "c": numeric.decimal_literal(decimal.Decimal(1))}, {"k": "$$sc.k", "c": "$$c"}]}  # fmt: skip
+    digits = {"$rtrim": {
+        "input": {"$replaceAll": {"input": {"$toString": "$$r.c"}, "find": ".", "replacement": ""}}, "chars": "0"
+    }}  # fmt: skip
+    k = "$$r.k"
+    length = {"$strLenCP": "$$D"}
+    rest_digits = {"$substrCP": ["$$D", 1, length]}
+    scientific = {"$concat": [
+        {"$substrCP": ["$$D", 0, 1]},
+        {"$cond": [{"$gt": [length, 1]}, {"$concat": [".", rest_digits]}, ""]},
+        {"$cond": [{"$lt": [k, 0]}, "e-", "e+"]},
+        {"$cond": [{"$lt": [{"$abs": k}, 10]}, "0", ""]},
+        {"$toString": {"$abs": k}},
+    ]}  # fmt: skip
+    before = {"$add": [k, 1]}
+    positional = {"$cond": [
+        {"$lt": [k, 0]},
+        {"$concat": ["0.", _zeros({"$subtract": [-1, k]}), "$$D"]},
+        {"$cond": [
+            {"$lte": [length, before]},
+            {"$concat": ["$$D", _zeros({"$subtract": [before, length]})]},
+            {"$concat": [{"$substrCP": ["$$D", 0, before]}, ".", {"$substrCP": ["$$D", before, length]}]},
+        ]},
+    ]}  # fmt: skip
+    text = {"$cond": [{"$or": [{"$lt": [k, -4]}, {"$gte": [k, 15]}]}, scientific, positional]}
+    body: Any = {"$concat": [{"$cond": [{"$lt": ["$$x", 0]}, "-", ""]}, text]}
+    body = {"$let": {"vars": {"D": digits}, "in": body}}
+    body = {"$let": {"vars": {"r": carried}, "in": body}}
+    body = {"$let": {"vars": {"c": chosen}, "in": body}}
+    body = {"$let": {"vars": {"sc": scaled}, "in": body}}
+    high = {"$pow": [two, {"$subtract": ["$$E", 1]}]}
+    low = {"$multiply": [-1, {"$cond": [
+        {"$and": [{"$eq": ["$$M", 2**52]}, {"$gt": ["$$E", -1074]}]}, {"$pow": [two, {"$subtract": ["$$E", 2]}]}, high
+    ]}]}  # fmt: skip
+    body = {"$let": {"vars": {"low": low}, "in": body}}
+    body = {"$let": {"vars": {"high": high}, "in": body}}
+    body = {"$let": {"vars": {"w0": w0}, "in": body}}
+    body = {"$let": {"vars": {"V": exact, "k0": k0}, "in": body}}
+    body = {"$let": {"vars": {"M": {"$toDecimal": mantissa}}, "in": body}}
+    body = {"$let": {"vars": {"E": big_e}, "in": body}}
+    body = {"$let": {"vars": {"e0": e0}, "in": body}}
+    special = {"$switch": {"branches": [
+        {"case": {"$eq": [{"$ifNull": ["$$x", None]}, None]}, "then": None},
+        {"case": {"$eq": ["$$x", float("nan")]}, "then": "NaN"},
+        {"case": {"$eq": ["$$x", float("inf")]}, "then": "Infinity"},
+        {"case": {"$eq": ["$$x", float("-inf")]}, "then": "-Infinity"},
+        {"case": {"$eq": ["$$x", 0]}, "then": {"$cond": [{"$lt": [{"$atan2": ["$$x", -1]}, 0]}, "-0", "0"]}},
+    ], "default": body}}  # fmt: skip
+    return {"$let": {"vars": {"x": x}, "in": special}}
 
 
 def pg_double_text(value: float) -> str:
@@ -186,14 +284,36 @@ def pg_double_text(value: float) -> str:
         return "Infinity" if value > 0 else "-Infinity"
     if value == 0:
         return "-0" if str(value).startswith("-") else "0"
-    sign, digits, exponent = decimal.Decimal(repr(value)).normalize().as_tuple()
+    shortest = shortest_digits(abs(value))
+    _, digits, exponent = shortest.normalize().as_tuple()
     text = "".join(map(str, digits))
     point = len(text) + int(exponent) - 1  # the leading digit's power of ten
-    prefix = "-" if sign else ""
+    prefix = "-" if value < 0 else ""
     if point < -4 or point >= 15:
         mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
         return f"{prefix}{mantissa}e{'+' if point >= 0 else '-'}{abs(point):02d}"
-    return prefix + format(decimal.Decimal(repr(abs(value))).normalize(), "f")
+    return prefix + format(shortest.normalize(), "f")
+
+
+def shortest_digits(value: float) -> decimal.Decimal:
+    """The fewest significant digits strictly between the midpoints to ``value``'s neighbours, the
+    nearest of those to it: PostgreSQL's Ryu (``d2s``) never picks a midpoint, which reads back as
+    ``value`` only by round-half-even, so ``1e23`` prints ``9.999999999999999e+22`` (Python's repr,
+    and the server's ``$toString``, accept it and print ``1e+23``)."""
+    exact = decimal.Decimal(value)
+    with decimal.localcontext() as ctx:
+        ctx.prec = 800
+        below = decimal.Decimal(math.nextafter(value, -math.inf))
+        above = math.nextafter(value, math.inf)  # past the largest double: 2^1024, one step on
+        low = (exact + below) / 2
+        high = exact + (exact - below) / 2 if math.isinf(above) else (exact + decimal.Decimal(above)) / 2
+        for count in range(1, 18):
+            nearest = decimal.Decimal(f"{value:.{count - 1}e}")
+            step = decimal.Decimal(1).scaleb(nearest.adjusted() - count + 1)
+            inside = [c for c in (nearest, nearest - step, nearest + step) if low < c < high]
+            if inside:
+                return min(inside, key=lambda c: abs(c - exact))
+    return decimal.Decimal(repr(value))
 
 
 def _no_negative_zero(decimal: Any) -> Any:
@@ -359,7 +479,15 @@ def _to_numeric(value: Typed, params: list[int]) -> Typed:
         e = {"$trim": {"input": e}}
     elif value.type not in NUMERIC:
         e = {"$cond": [{"$eq": [{"$type": e}, "string"]}, {"$trim": {"input": e}}, e]}
-    converted: Any = e if value.type == SqlType.DECIMAL else {"$toDecimal": e}
+    converted: Any
+    if value.type == SqlType.DECIMAL:
+        converted = e
+    elif value.type == SqlType.FLOAT:
+        converted = double_numeric(e)
+    elif numeric.DOUBLE in numeric.kinds(value) or value.type not in NUMERIC:
+        converted = numeric.per_kind(Typed(e, value.type), {numeric.DOUBLE: double_numeric}, _to_decimal)
+    else:
+        converted = {"$toDecimal": e}
     if scale is None:
         return Typed(converted, SqlType.DECIMAL, scale=numeric.scale_of(value))
     rounded = numeric.round_half_away_decimal(converted, scale)
@@ -375,6 +503,34 @@ def _to_numeric(value: Typed, params: list[int]) -> Typed:
         },
     )
     return Typed(checked, SqlType.DECIMAL, scale=scale)
+
+
+def _to_decimal(x: Any) -> Any:
+    return {"$toDecimal": x}
+
+
+def double_numeric(x: Any) -> Any:
+    """``CAST(double AS NUMERIC)`` as PostgreSQL 15's ``float8_numeric``: the double printed with
+    ``%.15g`` and read back, so the value has 15 significant digits and the display scale of that
+    text (``-0.5``, not ``-0.500000000000000``; ``1e20`` scale 0, ``1e-7`` scale 7; NaN and
+    ±Infinity stay, -0 is 0). ``$toDecimal`` of a double rounds it to 15 significant digits, as
+    MongoDB documents (``2.5`` → ``2.50000000000000``); the trailing zeros of that coefficient are
+    dropped here, through its text, since they are the display scale: a carry may leave 16 digits
+    (``1.000000000000000E-7``) whose last is a zero too."""
+    parts = {"$split": [{"$toString": {"$toDecimal": "$$x"}}, "E"]}
+    mantissa = {"$arrayElemAt": ["$$p", 0]}
+    trimmed = {"$rtrim": {"input": {"$rtrim": {"input": mantissa, "chars": "0"}}, "chars": "."}}
+    shortest = {"$cond": [{"$eq": [{"$indexOfCP": [mantissa, "."]}, -1]}, mantissa, trimmed]}
+    text = {"$cond": [
+        {"$eq": [{"$size": "$$p"}, 1]}, shortest, {"$concat": [shortest, "E", {"$arrayElemAt": ["$$p", 1]}]}
+    ]}  # fmt: skip
+    number = {"$toDecimal": {"$let": {"vars": {"p": parts}, "in": text}}}
+    # Not $add 0 against -0: that would pad 1E+300 to 34 digits (the sum takes exponent 0).
+    body = {"$switch": {"branches": [
+        {"case": {"$eq": [{"$ifNull": ["$$x", None]}, None]}, "then": None},
+        {"case": {"$eq": ["$$x", 0]}, "then": numeric.ZERO},
+    ], "default": number}}  # fmt: skip
+    return {"$let": {"vars": {"x": x}, "in": body}}
 
 
 def _to_float(value: Typed) -> Typed:
