@@ -103,7 +103,9 @@ def _binary(
         _check_numeric(tr, node, a, b)
         type_ = numeric.result_type(a, b)
         if a.is_null_const or b.is_null_const:
-            return const(None, type_)  # a typed NULL: COALESCE(i + NULL::int, '30') reads '30' as an integer
+            # a typed NULL: COALESCE(i + NULL::int, '30') reads '30' as an integer; NULL::bigint + 1
+            # is a bigint NULL, beside which LEAST(…, 2147483647) + 1 is bigint arithmetic
+            return replace(const(None, type_), int64=_bigint(type_, a, b))
         if a.is_const and b.is_const:
             try:
                 if isinstance(a.value, int) and isinstance(b.value, int) and type_ == SqlType.INT:
@@ -115,9 +117,23 @@ def _binary(
         result: Any = numeric.arithmetic(op, a, b)
         if sign:
             result = _no_dates(result, a, b)
-        return Typed(result, type_, scale=numeric.result_scale(op, a, b), origin=derived("number", a, b))
+        return Typed(
+            result,
+            type_,
+            scale=numeric.result_scale(op, a, b),
+            origin=derived("number", a, b),
+            int64=_bigint(type_, a, b),
+        )
 
     return handle
+
+
+def _bigint(type_: SqlType, *args: Typed) -> bool:
+    """bigint op integer is bigint: the result of an operand known to be bigint (a catalog's bigint
+    field, CAST(… AS BIGINT)) stays bigint where the server keeps an int32 (7 - 1 is an int32)."""
+    return type_ == SqlType.INT and any(
+        (a.int64 and a.type == SqlType.INT) or numeric.kinds(a) == frozenset({numeric.INT64}) for a in args
+    )
 
 
 def _no_dates(result: Any, *args: Typed) -> Any:
@@ -141,12 +157,14 @@ def _div(tr: Translator, node: exp.Expr) -> Typed:
     a, b = _operands(tr, node)
     _check_numeric(tr, node, a, b)
     if a.is_null_const or b.is_null_const:
-        return const(None, numeric.result_type(a, b))
+        type_ = numeric.result_type(a, b)
+        return replace(const(None, type_), int64=_bigint(type_, a, b))
     if b.is_const and b.value == 0 and a.is_const:
         raise tr.error("division by zero", node)
     if a.is_const and b.is_const:
         return _div_fold(tr, node, a, b)
-    return replace(numeric.divide(a, b), origin=derived("number", a, b))
+    quotient = numeric.divide(a, b)
+    return replace(quotient, origin=derived("number", a, b), int64=_bigint(quotient.type, a, b))
 
 
 def _div_fold(tr: Translator, node: exp.Expr, a: Typed, b: Typed) -> Typed:
@@ -201,11 +219,17 @@ def _neg(tr: Translator, node: exp.Expr) -> Typed:
             # negated bigint (CAST(5 AS BIGINT), 3000000000 / 7) stays bigint.
             literal = isinstance(node.this.unnest(), exp.Literal) and -v in numeric.INT32_RANGE
             return numeric.integer_const(-v, numeric.is_int4(value) or literal)
-        return const(None if v is None else -v, value.type)
+        return replace(const(None if v is None else -v, value.type), int64=v is None and value.int64)
     # -1 * x: an int32 minimum negated leaves int32, which is an error as in PostgreSQL, and a
     # double 0 becomes -0 (float8um; PostgreSQL prints it '-0'), which 0 - x would not.
     negated = numeric.arithmetic("$multiply", const(-1), value)
-    return Typed(negated, value.type, scale=value.scale, origin=derived("number", value))
+    return Typed(
+        negated,
+        value.type,
+        scale=value.scale,
+        origin=derived("number", value),
+        int64=_bigint(value.type, value),
+    )
 
 
 HANDLERS: dict[type[exp.Expr], Callable[[Translator, exp.Expr], Typed]] = {

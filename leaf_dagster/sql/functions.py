@@ -229,6 +229,8 @@ def _math(op: str) -> Callable[[Translator, exp.Expr], Typed]:
             raise tr.error(f"{node.sql_name()} does not apply to {value.type.value}", node)
         if value.is_null_const:  # a NULL constant folds, as PostgreSQL folds strict functions of it
             return const(None, value.type)
+        if op == "$abs":  # abs(bigint) is bigint, also of an int32 stored in a bigint column
+            return Typed({op: value.expr}, value.type, int32=value.int32, int64=value.int64)
         return Typed({op: value.expr}, value.type)
 
     return handle
@@ -265,8 +267,22 @@ def _numeric_fn(op: str, type_: SqlType = SqlType.FLOAT) -> Callable[[Translator
 
 
 def _sign(tr: Translator, node: exp.Expr) -> Typed:
+    """PostgreSQL has sign(numeric) and sign(double precision), which an integer resolves to: the
+    sign of an integer or a double is a double (``SIGN(4) / 2`` is 0.5), of a numeric a numeric."""
     value = tr.translate(node.this)
-    return Typed(null_if_any_null([value], {"$cmp": [value.expr, 0]}), SqlType.INT)
+
+    def of_double(x: Any) -> Any:
+        return {"$toDouble": {"$cmp": [x, 0]}}
+
+    def of_decimal(x: Any) -> Any:
+        return {"$toDecimal": {"$cmp": [x, 0]}}
+
+    if value.type in (SqlType.INT, SqlType.FLOAT):
+        return Typed(null_if_any_null([value], of_double(value.expr)), SqlType.FLOAT)
+    if value.type == SqlType.DECIMAL:
+        return Typed(null_if_any_null([value], of_decimal(value.expr)), SqlType.DECIMAL, scale=0)
+    per_value = numeric.per_kind(value, {numeric.DECIMAL: of_decimal}, of_double)
+    return Typed(null_if_any_null([value], per_value), SqlType.NUMBER)
 
 
 def _trunc(tr: Translator, node: exp.Expr) -> Typed:

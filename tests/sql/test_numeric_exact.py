@@ -17,12 +17,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from bson import Int64
 from pymongo import MongoClient
 from pymongo.database import Database
 
 from leaf_dagster.connection import Document
+from leaf_dagster.schema import parse_ddl, sql_catalog
 from leaf_dagster.sql import run_sql
 from leaf_dagster.sql.casts import pg_double_text
+from leaf_dagster.sql.catalog import as_catalog
 from tests.sql.duck import ColType
 from tests.sql.fuzz import data
 from tests.sql.fuzz.oracle import assert_all_agree
@@ -147,6 +150,8 @@ BIGINTS = [  # bigint in PostgreSQL: SUM of each is numeric, AVG numeric, / 7 tr
     "big / 7", "i * CAST(2 AS BIGINT)", "ABS(CAST(5 AS BIGINT))", "GREATEST(3000000000, 1) / 7",
     "COALESCE(CAST(5 AS BIGINT), 1)", "CASE WHEN b THEN CAST(1 AS BIGINT) END", "-(-CAST(7 AS BIGINT))",
     "LENGTH(s) * CAST(2 AS BIGINT)", "NULLIF(CAST(7 AS BIGINT), 1)", "2147483648 - 1", "-(2147483648)",
+    "COALESCE(CAST(NULL AS BIGINT) * 2, i) + 2147483647", "COALESCE(-CAST(NULL AS BIGINT), i) + 2147483647",
+    "LEAST(CAST(NULL AS BIGINT) / 30, 2147483647) + (CAST(ts AS DATE) - CAST('2024-09-01' AS DATE))",
 ]  # fmt: skip
 INTEGERS = ["7 / 2", "-2147483648", "-(2147483647)", "i", "LENGTH(s)", "CAST(3000000000 / 7 AS INT)"]
 
@@ -218,3 +223,99 @@ def test_float8out_of_generated_doubles(pg_server: PostgresServer, db: Database[
         (v, t, o, c) for v, t, o, c in zip(values, theirs, ours, constants, strict=True) if not t == o == c
     ]
     assert not wrong, f"{len(wrong)} of {len(values)}: (value, PostgreSQL, server, constant) {wrong[:10]}"
+
+
+def test_sign_is_double_or_numeric(fuzz_db: tuple[PgDatabase, Database[Any]]) -> None:
+    """PostgreSQL has sign(numeric) and sign(double precision), which an integer resolves to."""
+    pg, db = fuzz_db
+    columns = ["f", "d", "i", "big", "doc.x", "-3", "2.5", "CAST(NULL AS INT)", "COALESCE(d, f)"]
+    queries = [
+        f"SELECT _id, SIGN({c}) / 2 AS h, CAST(SIGN({c}) AS TEXT) AS t FROM t ORDER BY _id" for c in columns
+    ]
+    assert_all_agree(pg, db, queries)
+    assert_all_agree(pg, db, queries, catalog=data.catalog())
+
+
+# -- a catalog's bigint field is bigint whatever width each value is stored with -----------------
+
+BIG_SCHEMA: dict[str, ColType] = {"_id": "INTEGER", "y": "BIGINT", "n": "INTEGER"}
+BIG_DDL = """
+CREATE DOCUMENT_SCHEMA counts (
+  _id INTEGER PRIMARY KEY,
+  y BIGINT,
+  n INTEGER
+);
+"""
+
+
+def big_rows() -> list[Document]:
+    ys: list[Any] = [7, Int64(6), 2147483647, -2147483648, Int64(3000000000), 0, None, 40000, Int64(-5)]
+    return [{"_id": k + 1, "n": k * 1000, **({} if y is None else {"y": y})} for k, y in enumerate(ys)]
+
+
+@pytest.fixture(scope="module")
+def big_db(
+    pg_server: PostgresServer, mongo_client: MongoClient[Document]
+) -> Iterator[tuple[PgDatabase, Database[Any]]]:
+    with loaded_both(
+        pg_server, mongo_client, "leaf_exact_big", {"counts": BIG_SCHEMA}, {"counts": big_rows()}
+    ) as pair:
+        yield pair
+
+
+def test_a_catalog_bigint_field_holding_int32_values_is_bigint(
+    big_db: tuple[PgDatabase, Database[Any]],
+) -> None:
+    """PostgreSQL's bigint column: ``y * 1000000000`` does not overflow as int4 where ``y`` is an
+    int32 (pymongo stores a small int so), by the hand-written catalog and by the DDL's BIGINT."""
+    pg, db = big_db
+    expressions = [
+        "y * 1000000000", "y + 2147483647", "y * y", "-y", "ABS(y) * 1000000", "COALESCE(y, 1) * 1000000000",
+        "CASE WHEN y > 0 THEN y ELSE 0 END * 1000000000", "y / 2", "y * n", "n * 1000", "CAST(y AS INT) * 2",
+        "y - 2147483647 - 2147483647",
+    ]  # fmt: skip
+    queries = [f"SELECT _id, {e} AS v FROM counts ORDER BY _id" for e in expressions]
+    queries += [
+        "SELECT SUM(y) / 7 AS s, AVG(y) AS a, SUM(n) / 7 AS sn FROM counts",
+        "SELECT CAST(SUM(y) AS TEXT) AS s, CAST(SUM(n) AS TEXT) AS sn FROM counts",
+        "SELECT _id FROM counts WHERE y * 1000000000 > 0 ORDER BY _id",
+    ]
+    ddl = sql_catalog(parse_ddl(BIG_DDL).schemas.values())
+    assert getattr(ddl["counts"], "int8", None) == frozenset({"y"})
+    for catalog in ({"counts": {"y": "bigint", "n": "integer", "_id": "integer"}}, ddl):
+        assert_all_agree(pg, db, queries, catalog=as_catalog(catalog))
+
+
+def test_a_whole_double_divides_as_double_precision(doubles_db: tuple[PgDatabase, Database[Any]]) -> None:
+    """A double that holds a whole number (4.0, stored as a BSON double) divides in double precision
+    wherever it goes: through functions, CASE/COALESCE, aggregates, windows, subqueries.
+
+    Not without a catalog: the integer constant of ``CASE WHEN f > 0 THEN f ELSE 1 END`` or
+    ``GREATEST(f, 1)``, which PostgreSQL makes a double from the column's type (README, "Not yet
+    PostgreSQL's type")."""
+    pg, db = doubles_db
+    where = "WHERE f BETWEEN -1e15 AND 1e15 AND f = FLOOR(f)"
+    expressions = [
+        "f", "COALESCE(f, 0)", "ABS(f)", "FLOOR(f)", "CEIL(f)", "-f", "f * 2", "NULLIF(f, 3)", "f + 0",
+        "ROUND(f)", "TRUNC(f)", "SIGN(f)",
+    ]  # fmt: skip
+    typed = [
+        "CASE WHEN f > 0 THEN f ELSE 1 END",
+        "GREATEST(f, 1)",
+        "LEAST(f, 1)",
+        "COALESCE(NULLIF(f, 0), 1)",
+    ]
+    assert_all_agree(
+        pg,
+        db,
+        [f"SELECT _id, ({e}) / 8 AS v FROM {COLLECTION} {where} ORDER BY _id" for e in typed],
+        catalog={COLLECTION: {"_id": "integer", "f": "double precision"}},
+    )
+    queries = [f"SELECT _id, ({e}) / 8 AS v FROM {COLLECTION} {where} ORDER BY _id" for e in expressions]
+    queries += [
+        f"SELECT MIN(f) / 8 AS a, MAX(f) / 8 AS b, SUM(f) / 8 AS c FROM {COLLECTION} {where}",
+        f"SELECT _id, LAG(f) OVER (ORDER BY _id) / 8 AS v FROM {COLLECTION} {where} ORDER BY _id",
+        f"SELECT k / 8 AS v FROM (SELECT DISTINCT f AS k FROM {COLLECTION} {where}) s ORDER BY v",
+        f"SELECT f / 8 AS v FROM {COLLECTION} {where} UNION ALL SELECT f / 16 FROM {COLLECTION} {where}",
+    ]
+    assert_all_agree(pg, db, queries)
