@@ -160,112 +160,123 @@ def _zeros(count: Any) -> Any:
     }
 
 
+def _stage(variables: dict[str, Any], body: Any) -> Any:
+    return {"$let": {"vars": variables, "in": body}}
+
+
+def _power(base: Any, exponent: Any) -> Any:
+    return {"$pow": [base, exponent]}
+
+
 def double_text(x: Any) -> Any:
     """A double as PostgreSQL 15's ``float8out`` prints it, computed from numbers, not from the
     server's text of a double (whose format MongoDB does not document): the fewest significant
     digits strictly between the midpoints to the neighbouring doubles (Ryu, as ``shortest_digits``),
     positional from 1e-4 to below 1e15, else ``d.ddde±XX``; ``-0``, ``NaN``, ``±Infinity``.
 
-    The double is split exactly into ``M * 2^E`` (``M`` an integer below 2^53), which Decimal128 holds
-    to 34 digits (exactly while it has no more); scaled by a power of ten into [1, 10) it is rounded
-    to 15, 16 and 17 digits (``$round``, half to even), and the first strictly between the midpoints
-    to the neighbouring doubles (it reads back, and is no midpoint) is the text. 15 digits are enough for every decimal of 15
-    or fewer (DBL_DIG), and 17 for every double. A midpoint can only be that short from 2^53 on,
-    where the double is an integer and ``M * 2^E`` exact below 10^34."""
+    The double is split exactly into ``M * 2^(e0 - 53)`` (``e0`` its binary exponent give or take
+    one, from ``$log``; ``M`` an integer below 2^55), which Decimal128 holds to 34 digits (exactly
+    while it has no more); scaled by a power of ten into [1, 10) it is rounded to 1 … 16 digits
+    (``$round``, half to even, and one unit of the last digit above, which a power of two's
+    narrower lower half may need), and the shortest strictly between the midpoints to the
+    neighbouring doubles is the text (17 digits always are). A midpoint can only be that short from
+    2^53 on, where the double is an integer and ``V`` exact below 10^34. Written as a few flat
+    ``$let`` stages: MongoDB allows 100 levels of nesting in a whole pipeline."""
     two = numeric.decimal_literal(decimal.Decimal(2))
+    ten = numeric.decimal_literal(decimal.Decimal(10))
     a = {"$abs": "$$x"}
+    # M = a * 2^(53 - e0) in two steps (2^1127 is no double), an exact integer whatever e0's error.
     e0 = {"$toInt": {"$floor": {"$log": [a, 2]}}}
-    e = {"$switch": {"branches": [
-        {"case": {"$gt": [{"$pow": [2, "$$e0"]}, a]}, "then": {"$subtract": ["$$e0", 1]}},
-        {"case": {"$lte": [{"$pow": [2, {"$add": ["$$e0", 1]}]}, a]}, "then": {"$add": ["$$e0", 1]}},
-    ], "default": "$$e0"}}  # fmt: skip
-    big_e = {"$max": [{"$subtract": [e, 52]}, -1074]}
-    half = {"$toInt": {"$trunc": {"$divide": [{"$multiply": [-1, "$$E"]}, 2]}}}
-    rest = {"$subtract": [{"$multiply": [-1, "$$E"]}, half]}
-    mantissa = {"$toLong": {"$multiply": [a, {"$pow": [2, half]}, {"$pow": [2, rest]}]}}
+    shift = {"$subtract": [53, e0]}
+    half = {"$toInt": {"$trunc": {"$divide": [shift, 2]}}}
+    mantissa = {"$toDecimal": {"$toLong": {"$multiply": [
+        a, _power(2, half), _power(2, {"$subtract": [shift, half]})
+    ]}}}  # fmt: skip
+    down = {"$subtract": ["$$e0", 53]}
     exact = {"$cond": [
-        {"$gte": ["$$E", 0]},
-        {"$multiply": ["$$M", {"$pow": [two, "$$E"]}]},
-        {"$divide": ["$$M", {"$pow": [two, {"$multiply": [-1, "$$E"]}]}]},
+        {"$gte": [down, 0]},
+        {"$multiply": ["$$M", _power(two, down)]},
+        {"$divide": ["$$M", _power(two, {"$multiply": [-1, down]})]},
     ]}  # fmt: skip
+    # The true binary exponent from M's size; the spacing of doubles there is 2^E.
+    true_e = {"$add": ["$$e0", {"$switch": {"branches": [
+        {"case": {"$gte": ["$$M", 2**54]}, "then": 1}, {"case": {"$lt": ["$$M", 2**53]}, "then": -1},
+    ], "default": 0}}]}  # fmt: skip
+    spacing = {"$max": [{"$subtract": [true_e, 52]}, -1074]}
 
-    def power_of_ten(k: Any) -> Any:
-        return {"$toDecimal": {"$concat": ["1E", {"$toString": k}]}}
+    def power_of_ten(k: Any) -> Any:  # exact, as a 34-digit coefficient: 1.000…E-300
+        return _power(ten, k)
 
     k0 = {"$toInt": {"$floor": {"$log10": a}}}
-    w0 = {"$multiply": ["$$V", power_of_ten({"$multiply": [-1, "$$k0"]})]}
-    scaled = {"$switch": {"branches": [
-        {"case": {"$gte": ["$$w0", 10]}, "then": {"k": {"$add": ["$$k0", 1]}, "w": {"$multiply": ["$$w0", numeric.decimal_literal(decimal.Decimal("0.1"))]}}},
-        {"case": {"$lt": ["$$w0", 1]}, "then": {"k": {"$subtract": ["$$k0", 1]}, "w": {"$multiply": ["$$w0", 10]}}},
-    ], "default": {"k": "$$k0", "w": "$$w0"}}}  # fmt: skip
+    k = {"$add": ["$$k0", {"$switch": {"branches": [
+        {"case": {"$gte": ["$$V", power_of_ten({"$add": ["$$k0", 1]})]}, "then": 1},
+        {"case": {"$lt": ["$$V", power_of_ten("$$k0")]}, "then": -1},
+    ], "default": 0}}]}  # fmt: skip
+    high = _power(two, {"$subtract": ["$$E", 1]})
+    low = {"$multiply": [-1, {"$cond": [
+        {"$and": [{"$in": ["$$M", [2**53, 2**54, 2**55]]}, {"$gt": ["$$E", -1074]}]},
+        _power(two, {"$subtract": ["$$E", 2]}),
+        high,
+    ]}]}  # fmt: skip
 
-    def inside(c: Any) -> Any:
-        # Strictly between the midpoints to the neighbours (the lower one is nearer at a power of
-        # two): reads back as the double and is no midpoint. In decimal, since $toDouble fails on
-        # the subnormal range and past the largest double.
-        offset = numeric.minus({"$multiply": [c, "$$tk"]}, "$$V")
-        return {"$and": [{"$lt": [offset, "$$high"]}, {"$gt": [offset, "$$low"]}]}
+    def rounded(count: int) -> Any:
+        return {"$round": ["$$w", count - 1]}
 
-    # For each length, the rounded digits, else (at a power of two, whose lower midpoint is nearer)
-    # one unit of the last digit above them: Ryu's nearest of the shortest inside. 15 digits are
-    # enough for a normal double; a subnormal one has less precision, so its text may be shorter
-    # than its 15-digit rounding (5e-324): there every length is tried.
-    step = {"$pow": [numeric.decimal_literal(decimal.Decimal(10)), {"$multiply": [-1, "$$this"]}]}
-    try_length = {"$cond": [
-        {"$ne": ["$$value", None]},
-        "$$value",
-        {"$let": {"vars": {"c": {"$round": ["$$sc.w", "$$this"]}}, "in": {"$let": {
-            "vars": {"u": {"$add": ["$$c", step]}},
-            "in": {"$cond": [inside("$$c"), "$$c", {"$cond": [inside("$$u"), "$$u", None]}]},
-        }}}},
-    ]}  # fmt: skip
-    lengths = {"$cond": [{"$eq": ["$$E", -1074]}, {"$range": [0, 16]}, {"$range": [14, 16]}]}
-    shortest = {"$reduce": {"input": lengths, "initialValue": None, "in": try_length}}
-    chosen = {"$let": {
-        "vars": {"tk": power_of_ten("$$sc.k")},
-        "in": {"$ifNull": [shortest, {"$round": ["$$sc.w", 16]}]},
-    }}  # fmt: skip
-    carried = {"$cond": [{"$gte": ["$$c", 10]}, {"k": {"$add": ["$$sc.k", 1]}, "c": numeric.decimal_literal(decimal.Decimal(1))}, {"k": "$$sc.k", "c": "$$c"}]}  # fmt: skip
-    digits = {"$rtrim": {
-        "input": {"$replaceAll": {"input": {"$toString": "$$r.c"}, "find": ".", "replacement": ""}}, "chars": "0"
-    }}  # fmt: skip
-    k = "$$r.k"
-    length = {"$strLenCP": "$$D"}
-    rest_digits = {"$substrCP": ["$$D", 1, length]}
+    def raised(count: int) -> Any:
+        return {"$add": [rounded(count), numeric.decimal_literal(decimal.Decimal(1).scaleb(1 - count))]}
+
+    def offset(c: Any) -> Any:
+        return numeric.minus({"$multiply": [c, "$$tk"]}, "$$V")
+
+    offsets: dict[str, Any] = {}
+    branches = []
+    for count in range(1, 17):  # a normal double's shortest is at least 15 digits' rounding
+        offsets[f"c{count}"], offsets[f"u{count}"] = offset(rounded(count)), offset(raised(count))
+        for name, value in ((f"c{count}", rounded(count)), (f"u{count}", raised(count))):
+            inside = {"$and": [{"$lt": [f"$${name}", "$$high"]}, {"$gt": [f"$${name}", "$$low"]}]}
+            branches.append({"case": inside, "then": value})
+    chosen = {"$switch": {"branches": branches, "default": rounded(17)}}
+    carried = {"$gte": ["$$c", 10]}
+    digits = {"$cond": [carried, "1", {"$rtrim": {
+        "input": {"$replaceAll": {"input": {"$toString": "$$c"}, "find": ".", "replacement": ""}}, "chars": "0"
+    }}]}  # fmt: skip
+    length = "$$L"
+
+    def zeros(count: Any) -> Any:  # at most 15 in the positional range
+        return {"$substrCP": ["0" * 16, 0, count]}
+
     scientific = {"$concat": [
         {"$substrCP": ["$$D", 0, 1]},
-        {"$cond": [{"$gt": [length, 1]}, {"$concat": [".", rest_digits]}, ""]},
-        {"$cond": [{"$lt": [k, 0]}, "e-", "e+"]},
-        {"$cond": [{"$lt": [{"$abs": k}, 10]}, "0", ""]},
-        {"$toString": {"$abs": k}},
+        {"$cond": [{"$gt": [length, 1]}, {"$concat": [".", {"$substrCP": ["$$D", 1, length]}]}, ""]},
+        {"$cond": [{"$lt": ["$$K", 0]}, "e-", "e+"]},
+        {"$cond": [{"$lt": [{"$abs": "$$K"}, 10]}, "0", ""]},
+        {"$toString": {"$abs": "$$K"}},
     ]}  # fmt: skip
-    before = {"$add": [k, 1]}
-    positional = {"$cond": [
-        {"$lt": [k, 0]},
-        {"$concat": ["0.", _zeros({"$subtract": [-1, k]}), "$$D"]},
-        {"$cond": [
-            {"$lte": [length, before]},
-            {"$concat": ["$$D", _zeros({"$subtract": [before, length]})]},
-            {"$concat": [{"$substrCP": ["$$D", 0, before]}, ".", {"$substrCP": ["$$D", before, length]}]},
-        ]},
+    before = "$$B"
+    positional = {"$switch": {"branches": [
+        {"case": {"$lt": ["$$K", 0]}, "then": {"$concat": ["0.", zeros({"$subtract": [-1, "$$K"]}), "$$D"]}},
+        {"case": {"$lte": [length, before]}, "then": {"$concat": ["$$D", zeros({"$subtract": [before, length]})]}},
+    ], "default": {"$concat": [{"$substrCP": ["$$D", 0, before]}, ".", {"$substrCP": ["$$D", before, length]}]}}}  # fmt: skip
+    text = {"$concat": [
+        {"$cond": [{"$lt": ["$$x", 0]}, "-", ""]},
+        {"$cond": [{"$or": [{"$lt": ["$$K", -4]}, {"$gte": ["$$K", 15]}]}, scientific, positional]},
     ]}  # fmt: skip
-    text = {"$cond": [{"$or": [{"$lt": [k, -4]}, {"$gte": [k, 15]}]}, scientific, positional]}
-    body: Any = {"$concat": [{"$cond": [{"$lt": ["$$x", 0]}, "-", ""]}, text]}
-    body = {"$let": {"vars": {"D": digits}, "in": body}}
-    body = {"$let": {"vars": {"r": carried}, "in": body}}
-    body = {"$let": {"vars": {"c": chosen}, "in": body}}
-    body = {"$let": {"vars": {"sc": scaled}, "in": body}}
-    high = {"$pow": [two, {"$subtract": ["$$E", 1]}]}
-    low = {"$multiply": [-1, {"$cond": [
-        {"$and": [{"$eq": ["$$M", 2**52]}, {"$gt": ["$$E", -1074]}]}, {"$pow": [two, {"$subtract": ["$$E", 2]}]}, high
-    ]}]}  # fmt: skip
-    body = {"$let": {"vars": {"low": low}, "in": body}}
-    body = {"$let": {"vars": {"high": high}, "in": body}}
-    body = {"$let": {"vars": {"w0": w0}, "in": body}}
-    body = {"$let": {"vars": {"V": exact, "k0": k0}, "in": body}}
-    body = {"$let": {"vars": {"M": {"$toDecimal": mantissa}}, "in": body}}
-    body = {"$let": {"vars": {"E": big_e}, "in": body}}
-    body = {"$let": {"vars": {"e0": e0}, "in": body}}
+    power = {"$add": ["$$k", {"$cond": [carried, 1, 0]}]}
+    body = _stage({"D": digits, "L": {"$strLenCP": digits}, "K": power, "B": {"$add": [power, 1]}}, text)
+    body = _stage({"c": chosen}, body)
+    body = _stage(offsets, body)
+    body = _stage(
+        {
+            "k": k,
+            "w": {"$multiply": ["$$V", power_of_ten({"$multiply": [-1, k]})]},
+            "tk": power_of_ten(k),
+            "high": high,
+            "low": low,
+        },
+        body,
+    )
+    body = _stage({"V": exact, "E": spacing}, body)
+    body = _stage({"e0": e0, "M": mantissa, "k0": k0}, body)
     special = {"$switch": {"branches": [
         {"case": {"$eq": [{"$ifNull": ["$$x", None]}, None]}, "then": None},
         {"case": {"$eq": ["$$x", float("nan")]}, "then": "NaN"},
@@ -273,7 +284,19 @@ def double_text(x: Any) -> Any:
         {"case": {"$eq": ["$$x", float("-inf")]}, "then": "-Infinity"},
         {"case": {"$eq": ["$$x", 0]}, "then": {"$cond": [{"$lt": [{"$atan2": ["$$x", -1]}, 0]}, "-0", "0"]}},
     ], "default": body}}  # fmt: skip
-    return {"$let": {"vars": {"x": x}, "in": special}}
+    if isinstance(x, str) and x.startswith("$"):  # a path or a variable: read where it is used
+        return _replace_variable(special, "$$x", x)
+    return _stage({"x": x}, special)
+
+
+def _replace_variable(expr: Any, name: str, value: str) -> Any:
+    if expr == name:
+        return value
+    if isinstance(expr, dict):
+        return {k: _replace_variable(v, name, value) for k, v in expr.items()}
+    if isinstance(expr, list):
+        return [_replace_variable(v, name, value) for v in expr]
+    return expr
 
 
 def pg_double_text(value: float) -> str:

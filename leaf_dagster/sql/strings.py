@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
+from leaf_dagster.sql import numeric
 from leaf_dagster.sql.casts import to_text
 from leaf_dagster.sql.errors import runtime_error
 from leaf_dagster.sql.literals import argument, is_unknown
@@ -129,7 +130,11 @@ def _length(tr: Translator, node: exp.Expr) -> Typed:
     value = tr.translate(node.this)
     if value.type not in (SqlType.TEXT, SqlType.ANY, SqlType.NULL):
         raise tr.error(f"LENGTH does not apply to {value.type.value}", node)
-    return Typed(null_if_any_null([value], {"$strLenCP": value.expr}), SqlType.INT)
+    # length() is an integer (int4); of a constant it folds, as PostgreSQL folds it at plan time, so
+    # 2147483647 + LENGTH('abc') fails at compile time as it does there (also under WHERE FALSE).
+    if value.is_const and isinstance(value.value, str):
+        return numeric.integer_const(len(value.value), True)
+    return Typed(null_if_any_null([value], {"$strLenCP": value.expr}), SqlType.INT, int32=True)
 
 
 def _substring(tr: Translator, node: exp.Expr) -> Typed:

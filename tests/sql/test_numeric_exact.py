@@ -319,3 +319,20 @@ def test_a_whole_double_divides_as_double_precision(doubles_db: tuple[PgDatabase
         f"SELECT f / 8 AS v FROM {COLLECTION} {where} UNION ALL SELECT f / 16 FROM {COLLECTION} {where}",
     ]
     assert_all_agree(pg, db, queries)
+
+
+def test_length_is_an_integer_folded_on_constants(fuzz_db: tuple[PgDatabase, Database[Any]]) -> None:
+    """length() is int4; of a constant PostgreSQL folds it at plan time, so its overflow is an error
+    even where no row is read."""
+    pg, db = fuzz_db
+    queries = [
+        "SELECT CASE WHEN b THEN 2147483647 + LENGTH('2024-09-02') END AS a FROM t WHERE FALSE",
+        "SELECT LENGTH('abc') * 715827882 AS a FROM t",
+        "SELECT LENGTH('abc') * 715827883 AS a FROM t",
+        "SELECT LENGTH(s) * 1000000000 AS a FROM t",
+        "SELECT _id FROM t WHERE LENGTH(s) = '3000000000'",
+        "SELECT _id, COALESCE(LENGTH(s), '40') AS a FROM t ORDER BY _id",
+        "SELECT SUM(LENGTH(s)) / 7 AS a, LENGTH('héllo') AS b, LENGTH(CAST(NULL AS TEXT)) AS c FROM t",
+    ]
+    assert_all_agree(pg, db, queries)
+    assert_all_agree(pg, db, queries, catalog=data.catalog())
