@@ -17,7 +17,7 @@ SQL_TYPES: dict[str, SqlType | str] = {
     "string": "text",
     "text": "text",
     "int": SqlType.INT,
-    "long": SqlType.INT,
+    "long": "bigint",
     "decimal": SqlType.NUMBER,
     "bool": "boolean",
     "date": "timestamp",  # a BSON date holds a time of day: PostgreSQL's timestamp

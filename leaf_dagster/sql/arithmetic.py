@@ -103,7 +103,9 @@ def _binary(
         _check_numeric(tr, node, a, b)
         type_ = numeric.result_type(a, b)
         if a.is_null_const or b.is_null_const:
-            return const(None, type_)  # a typed NULL: COALESCE(i + NULL::int, '30') reads '30' as an integer
+            # a typed NULL: COALESCE(i + NULL::int, '30') reads '30' as an integer; NULL::bigint + 1
+            # is a bigint NULL, beside which LEAST(…, 2147483647) + 1 is bigint arithmetic
+            return replace(const(None, type_), int64=_bigint(type_, a, b))
         if a.is_const and b.is_const:
             try:
                 if isinstance(a.value, int) and isinstance(b.value, int) and type_ == SqlType.INT:
@@ -117,10 +119,23 @@ def _binary(
             result = _no_dates(result, a, b)
         int4 = type_ == SqlType.INT and numeric.is_int4(a) and numeric.is_int4(b)  # integer op integer
         return Typed(
-            result, type_, scale=numeric.result_scale(op, a, b), origin=derived("number", a, b), int32=int4
+            result,
+            type_,
+            scale=numeric.result_scale(op, a, b),
+            origin=derived("number", a, b),
+            int32=int4,
+            int64=_bigint(type_, a, b),
         )
 
     return handle
+
+
+def _bigint(type_: SqlType, *args: Typed) -> bool:
+    """bigint op integer is bigint: the result of an operand known to be bigint (a catalog's bigint
+    field, CAST(… AS BIGINT)) stays bigint where the server keeps an int32 (7 - 1 is an int32)."""
+    return type_ == SqlType.INT and any(
+        (a.int64 and a.type == SqlType.INT) or numeric.kinds(a) == frozenset({numeric.INT64}) for a in args
+    )
 
 
 def _no_dates(result: Any, *args: Typed) -> Any:
@@ -144,12 +159,14 @@ def _div(tr: Translator, node: exp.Expr) -> Typed:
     a, b = _operands(tr, node)
     _check_numeric(tr, node, a, b)
     if a.is_null_const or b.is_null_const:
-        return const(None, numeric.result_type(a, b))
+        type_ = numeric.result_type(a, b)
+        return replace(const(None, type_), int64=_bigint(type_, a, b))
     if b.is_const and b.value == 0 and a.is_const:
         raise tr.error("division by zero", node)
     if a.is_const and b.is_const:
         return _div_fold(tr, node, a, b)
-    return replace(numeric.divide(a, b), origin=derived("number", a, b))
+    quotient = numeric.divide(a, b)
+    return replace(quotient, origin=derived("number", a, b), int64=_bigint(quotient.type, a, b))
 
 
 def _div_fold(tr: Translator, node: exp.Expr, a: Typed, b: Typed) -> Typed:
@@ -159,9 +176,9 @@ def _div_fold(tr: Translator, node: exp.Expr, a: Typed, b: Typed) -> Typed:
     if isinstance(x, int) and isinstance(y, int):
         quotient = abs(x) // abs(y)
         value = quotient if (x >= 0) == (y >= 0) else -quotient
-        both_int32 = x in numeric.INT32_RANGE and y in numeric.INT32_RANGE
+        both_int32 = numeric.is_int4(a) and numeric.is_int4(b)  # 3000000000 / 7 stays bigint
         try:
-            return const(numeric.checked_integer(value, both_int32), SqlType.INT)
+            return numeric.integer_const(numeric.checked_integer(value, both_int32), both_int32)
         except numeric.NumericError as exc:
             raise tr.error(str(exc), node) from None
     n, d = Decimal(x), Decimal(y)
@@ -196,13 +213,26 @@ def _neg(tr: Translator, node: exp.Expr) -> Typed:
     value = tr.translate(node.this)
     _check_numeric(tr, node, value)
     if value.is_const:
-        if isinstance(value.value, int) and -value.value not in numeric.INT64_RANGE:
-            raise tr.error("bigint out of range", node)
-        return const(None if value.value is None else -value.value, value.type)
-    # 0 - x: an int32 minimum negated leaves int32, which is an error as in PostgreSQL.
-    negated = numeric.arithmetic("$subtract", const(0), value)
-    int4 = value.type == SqlType.INT and numeric.is_int4(value)
-    return Typed(negated, value.type, scale=value.scale, origin=derived("number", value), int32=int4)
+        v = value.value
+        if isinstance(v, int) and not isinstance(v, bool):
+            if -v not in numeric.INT64_RANGE:
+                raise tr.error("bigint out of range", node)
+            # PostgreSQL's parser folds a minus into a literal (-2147483648 is an integer); a
+            # negated bigint (CAST(5 AS BIGINT), 3000000000 / 7) stays bigint.
+            literal = isinstance(node.this.unnest(), exp.Literal) and -v in numeric.INT32_RANGE
+            return numeric.integer_const(-v, numeric.is_int4(value) or literal)
+        return replace(const(None if v is None else -v, value.type), int64=v is None and value.int64)
+    # -1 * x: an int32 minimum negated leaves int32, which is an error as in PostgreSQL, and a
+    # double 0 becomes -0 (float8um; PostgreSQL prints it '-0'), which 0 - x would not.
+    negated = numeric.arithmetic("$multiply", const(-1), value)
+    return Typed(
+        negated,
+        value.type,
+        scale=value.scale,
+        origin=derived("number", value),
+        int32=value.type == SqlType.INT and numeric.is_int4(value),
+        int64=_bigint(value.type, value),
+    )
 
 
 HANDLERS: dict[type[exp.Expr], Callable[[Translator, exp.Expr], Typed]] = {

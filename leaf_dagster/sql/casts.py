@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import math
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -159,23 +160,143 @@ def _zeros(count: Any) -> Any:
     }
 
 
+def _stage(variables: dict[str, Any], body: Any) -> Any:
+    return {"$let": {"vars": variables, "in": body}}
+
+
+def _power(base: Any, exponent: Any) -> Any:
+    return {"$pow": [base, exponent]}
+
+
 def double_text(x: Any) -> Any:
-    """A double as PostgreSQL prints it: the shortest digits that read back, in scientific notation
-    from 1e15 on (``3.602879701896397e+15``); ``$toString`` switches only at 1e16 and agrees below."""
-    digits = {
-        "$rtrim": {
-            "input": {
-                "$replaceAll": {"input": {"$toString": {"$abs": "$$x"}}, "find": ".", "replacement": ""}
-            },
-            "chars": "0",
-        }
-    }
-    rest = {"$substrCP": ["$$m", 1, {"$subtract": [{"$strLenCP": "$$m"}, 1]}]}
-    sign = {"$cond": [{"$lt": ["$$x", 0]}, "-", ""]}
-    scientific = {"$let": {"vars": {"m": digits}, "in": {"$concat": [
-        sign, {"$substrCP": ["$$m", 0, 1]}, {"$cond": [{"$gt": [{"$strLenCP": "$$m"}, 1]}, {"$concat": [".", rest]}, ""]}, "e+15"]}}}  # fmt: skip
-    at_15 = {"$and": [{"$gte": [{"$abs": "$$x"}, 1e15]}, {"$lt": [{"$abs": "$$x"}, 1e16]}]}
-    return {"$let": {"vars": {"x": x}, "in": {"$cond": [at_15, scientific, {"$toString": "$$x"}]}}}
+    """A double as PostgreSQL 15's ``float8out`` prints it, computed from numbers, not from the
+    server's text of a double (whose format MongoDB does not document): the fewest significant
+    digits strictly between the midpoints to the neighbouring doubles (Ryu, as ``shortest_digits``),
+    positional from 1e-4 to below 1e15, else ``d.ddde±XX``; ``-0``, ``NaN``, ``±Infinity``.
+
+    The double is split exactly into ``M * 2^(e0 - 53)`` (``e0`` its binary exponent give or take
+    one, from ``$log``; ``M`` an integer below 2^55), which Decimal128 holds to 34 digits (exactly
+    while it has no more); scaled by a power of ten into [1, 10) it is rounded to 1 … 16 digits
+    (``$round``, half to even, and one unit of the last digit above, which a power of two's
+    narrower lower half may need), and the shortest strictly between the midpoints to the
+    neighbouring doubles is the text (17 digits always are). A midpoint can only be that short from
+    2^53 on, where the double is an integer and ``V`` exact below 10^34. Written as a few flat
+    ``$let`` stages: MongoDB allows 100 levels of nesting in a whole pipeline."""
+    two = numeric.decimal_literal(decimal.Decimal(2))
+    ten = numeric.decimal_literal(decimal.Decimal(10))
+    a = {"$abs": "$$x"}
+    # M = a * 2^(53 - e0) in two steps (2^1127 is no double), an exact integer whatever e0's error.
+    e0 = {"$toInt": {"$floor": {"$log": [a, 2]}}}
+    shift = {"$subtract": [53, e0]}
+    half = {"$toInt": {"$trunc": {"$divide": [shift, 2]}}}
+    mantissa = {"$toDecimal": {"$toLong": {"$multiply": [
+        a, _power(2, half), _power(2, {"$subtract": [shift, half]})
+    ]}}}  # fmt: skip
+    down = {"$subtract": ["$$e0", 53]}
+    exact = {"$cond": [
+        {"$gte": [down, 0]},
+        {"$multiply": ["$$M", _power(two, down)]},
+        {"$divide": ["$$M", _power(two, {"$multiply": [-1, down]})]},
+    ]}  # fmt: skip
+    # The true binary exponent from M's size; the spacing of doubles there is 2^E.
+    true_e = {"$add": ["$$e0", {"$switch": {"branches": [
+        {"case": {"$gte": ["$$M", 2**54]}, "then": 1}, {"case": {"$lt": ["$$M", 2**53]}, "then": -1},
+    ], "default": 0}}]}  # fmt: skip
+    spacing = {"$max": [{"$subtract": [true_e, 52]}, -1074]}
+
+    def power_of_ten(k: Any) -> Any:  # exact, as a 34-digit coefficient: 1.000…E-300
+        return _power(ten, k)
+
+    k0 = {"$toInt": {"$floor": {"$log10": a}}}
+    k = {"$add": ["$$k0", {"$switch": {"branches": [
+        {"case": {"$gte": ["$$V", power_of_ten({"$add": ["$$k0", 1]})]}, "then": 1},
+        {"case": {"$lt": ["$$V", power_of_ten("$$k0")]}, "then": -1},
+    ], "default": 0}}]}  # fmt: skip
+    high = _power(two, {"$subtract": ["$$E", 1]})
+    low = {"$multiply": [-1, {"$cond": [
+        {"$and": [{"$in": ["$$M", [2**53, 2**54, 2**55]]}, {"$gt": ["$$E", -1074]}]},
+        _power(two, {"$subtract": ["$$E", 2]}),
+        high,
+    ]}]}  # fmt: skip
+
+    def rounded(count: int) -> Any:
+        return {"$round": ["$$w", count - 1]}
+
+    def raised(count: int) -> Any:
+        return {"$add": [rounded(count), numeric.decimal_literal(decimal.Decimal(1).scaleb(1 - count))]}
+
+    def offset(c: Any) -> Any:
+        return numeric.minus({"$multiply": [c, "$$tk"]}, "$$V")
+
+    offsets: dict[str, Any] = {}
+    branches = []
+    for count in range(1, 17):  # a normal double's shortest is at least 15 digits' rounding
+        offsets[f"c{count}"], offsets[f"u{count}"] = offset(rounded(count)), offset(raised(count))
+        for name, value in ((f"c{count}", rounded(count)), (f"u{count}", raised(count))):
+            inside = {"$and": [{"$lt": [f"$${name}", "$$high"]}, {"$gt": [f"$${name}", "$$low"]}]}
+            branches.append({"case": inside, "then": value})
+    chosen = {"$switch": {"branches": branches, "default": rounded(17)}}
+    carried = {"$gte": ["$$c", 10]}
+    digits = {"$cond": [carried, "1", {"$rtrim": {
+        "input": {"$replaceAll": {"input": {"$toString": "$$c"}, "find": ".", "replacement": ""}}, "chars": "0"
+    }}]}  # fmt: skip
+    length = "$$L"
+
+    def zeros(count: Any) -> Any:  # at most 15 in the positional range
+        return {"$substrCP": ["0" * 16, 0, count]}
+
+    scientific = {"$concat": [
+        {"$substrCP": ["$$D", 0, 1]},
+        {"$cond": [{"$gt": [length, 1]}, {"$concat": [".", {"$substrCP": ["$$D", 1, length]}]}, ""]},
+        {"$cond": [{"$lt": ["$$K", 0]}, "e-", "e+"]},
+        {"$cond": [{"$lt": [{"$abs": "$$K"}, 10]}, "0", ""]},
+        {"$toString": {"$abs": "$$K"}},
+    ]}  # fmt: skip
+    before = "$$B"
+    positional = {"$switch": {"branches": [
+        {"case": {"$lt": ["$$K", 0]}, "then": {"$concat": ["0.", zeros({"$subtract": [-1, "$$K"]}), "$$D"]}},
+        {"case": {"$lte": [length, before]}, "then": {"$concat": ["$$D", zeros({"$subtract": [before, length]})]}},
+    ], "default": {"$concat": [{"$substrCP": ["$$D", 0, before]}, ".", {"$substrCP": ["$$D", before, length]}]}}}  # fmt: skip
+    text = {"$concat": [
+        {"$cond": [{"$lt": ["$$x", 0]}, "-", ""]},
+        {"$cond": [{"$or": [{"$lt": ["$$K", -4]}, {"$gte": ["$$K", 15]}]}, scientific, positional]},
+    ]}  # fmt: skip
+    power = {"$add": ["$$k", {"$cond": [carried, 1, 0]}]}
+    body = _stage({"D": digits, "L": {"$strLenCP": digits}, "K": power, "B": {"$add": [power, 1]}}, text)
+    body = _stage({"c": chosen}, body)
+    body = _stage(offsets, body)
+    body = _stage(
+        {
+            "k": k,
+            "w": {"$multiply": ["$$V", power_of_ten({"$multiply": [-1, k]})]},
+            "tk": power_of_ten(k),
+            "high": high,
+            "low": low,
+        },
+        body,
+    )
+    body = _stage({"V": exact, "E": spacing}, body)
+    body = _stage({"e0": e0, "M": mantissa, "k0": k0}, body)
+    special = {"$switch": {"branches": [
+        {"case": {"$eq": [{"$ifNull": ["$$x", None]}, None]}, "then": None},
+        {"case": {"$eq": ["$$x", float("nan")]}, "then": "NaN"},
+        {"case": {"$eq": ["$$x", float("inf")]}, "then": "Infinity"},
+        {"case": {"$eq": ["$$x", float("-inf")]}, "then": "-Infinity"},
+        {"case": {"$eq": ["$$x", 0]}, "then": {"$cond": [{"$lt": [{"$atan2": ["$$x", -1]}, 0]}, "-0", "0"]}},
+    ], "default": body}}  # fmt: skip
+    if isinstance(x, str) and x.startswith("$"):  # a path or a variable: read where it is used
+        return _replace_variable(special, "$$x", x)
+    return _stage({"x": x}, special)
+
+
+def _replace_variable(expr: Any, name: str, value: str) -> Any:
+    if expr == name:
+        return value
+    if isinstance(expr, dict):
+        return {k: _replace_variable(v, name, value) for k, v in expr.items()}
+    if isinstance(expr, list):
+        return [_replace_variable(v, name, value) for v in expr]
+    return expr
 
 
 def pg_double_text(value: float) -> str:
@@ -186,14 +307,36 @@ def pg_double_text(value: float) -> str:
         return "Infinity" if value > 0 else "-Infinity"
     if value == 0:
         return "-0" if str(value).startswith("-") else "0"
-    sign, digits, exponent = decimal.Decimal(repr(value)).normalize().as_tuple()
+    shortest = shortest_digits(abs(value))
+    _, digits, exponent = shortest.normalize().as_tuple()
     text = "".join(map(str, digits))
     point = len(text) + int(exponent) - 1  # the leading digit's power of ten
-    prefix = "-" if sign else ""
+    prefix = "-" if value < 0 else ""
     if point < -4 or point >= 15:
         mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
         return f"{prefix}{mantissa}e{'+' if point >= 0 else '-'}{abs(point):02d}"
-    return prefix + format(decimal.Decimal(repr(abs(value))).normalize(), "f")
+    return prefix + format(shortest.normalize(), "f")
+
+
+def shortest_digits(value: float) -> decimal.Decimal:
+    """The fewest significant digits strictly between the midpoints to ``value``'s neighbours, the
+    nearest of those to it: PostgreSQL's Ryu (``d2s``) never picks a midpoint, which reads back as
+    ``value`` only by round-half-even, so ``1e23`` prints ``9.999999999999999e+22`` (Python's repr,
+    and the server's ``$toString``, accept it and print ``1e+23``)."""
+    exact = decimal.Decimal(value)
+    with decimal.localcontext() as ctx:
+        ctx.prec = 800
+        below = decimal.Decimal(math.nextafter(value, -math.inf))
+        above = math.nextafter(value, math.inf)  # past the largest double: 2^1024, one step on
+        low = (exact + below) / 2
+        high = exact + (exact - below) / 2 if math.isinf(above) else (exact + decimal.Decimal(above)) / 2
+        for count in range(1, 18):
+            nearest = decimal.Decimal(f"{value:.{count - 1}e}")
+            step = decimal.Decimal(1).scaleb(nearest.adjusted() - count + 1)
+            inside = [c for c in (nearest, nearest - step, nearest + step) if low < c < high]
+            if inside:
+                return min(inside, key=lambda c: abs(c - exact))
+    return decimal.Decimal(repr(value))
 
 
 def _no_negative_zero(decimal: Any) -> Any:
@@ -359,7 +502,15 @@ def _to_numeric(value: Typed, params: list[int]) -> Typed:
         e = {"$trim": {"input": e}}
     elif value.type not in NUMERIC:
         e = {"$cond": [{"$eq": [{"$type": e}, "string"]}, {"$trim": {"input": e}}, e]}
-    converted: Any = e if value.type == SqlType.DECIMAL else {"$toDecimal": e}
+    converted: Any
+    if value.type == SqlType.DECIMAL:
+        converted = e
+    elif value.type == SqlType.FLOAT:
+        converted = double_numeric(e)
+    elif numeric.DOUBLE in numeric.kinds(value) or value.type not in NUMERIC:
+        converted = numeric.per_kind(Typed(e, value.type), {numeric.DOUBLE: double_numeric}, _to_decimal)
+    else:
+        converted = {"$toDecimal": e}
     if scale is None:
         return Typed(converted, SqlType.DECIMAL, scale=numeric.scale_of(value))
     rounded = numeric.round_half_away_decimal(converted, scale)
@@ -375,6 +526,34 @@ def _to_numeric(value: Typed, params: list[int]) -> Typed:
         },
     )
     return Typed(checked, SqlType.DECIMAL, scale=scale)
+
+
+def _to_decimal(x: Any) -> Any:
+    return {"$toDecimal": x}
+
+
+def double_numeric(x: Any) -> Any:
+    """``CAST(double AS NUMERIC)`` as PostgreSQL 15's ``float8_numeric``: the double printed with
+    ``%.15g`` and read back, so the value has 15 significant digits and the display scale of that
+    text (``-0.5``, not ``-0.500000000000000``; ``1e20`` scale 0, ``1e-7`` scale 7; NaN and
+    ±Infinity stay, -0 is 0). ``$toDecimal`` of a double rounds it to 15 significant digits, as
+    MongoDB documents (``2.5`` → ``2.50000000000000``); the trailing zeros of that coefficient are
+    dropped here, through its text, since they are the display scale: a carry may leave 16 digits
+    (``1.000000000000000E-7``) whose last is a zero too."""
+    parts = {"$split": [{"$toString": {"$toDecimal": "$$x"}}, "E"]}
+    mantissa = {"$arrayElemAt": ["$$p", 0]}
+    trimmed = {"$rtrim": {"input": {"$rtrim": {"input": mantissa, "chars": "0"}}, "chars": "."}}
+    shortest = {"$cond": [{"$eq": [{"$indexOfCP": [mantissa, "."]}, -1]}, mantissa, trimmed]}
+    text = {"$cond": [
+        {"$eq": [{"$size": "$$p"}, 1]}, shortest, {"$concat": [shortest, "E", {"$arrayElemAt": ["$$p", 1]}]}
+    ]}  # fmt: skip
+    number = {"$toDecimal": {"$let": {"vars": {"p": parts}, "in": text}}}
+    # Not $add 0 against -0: that would pad 1E+300 to 34 digits (the sum takes exponent 0).
+    body = {"$switch": {"branches": [
+        {"case": {"$eq": [{"$ifNull": ["$$x", None]}, None]}, "then": None},
+        {"case": {"$eq": ["$$x", 0]}, "then": numeric.ZERO},
+    ], "default": number}}  # fmt: skip
+    return {"$let": {"vars": {"x": x}, "in": body}}
 
 
 def _to_float(value: Typed) -> Typed:

@@ -18,11 +18,19 @@ from leaf_dagster.sql.values import SqlType
 
 class FieldTypes(Mapping[str, SqlType]):
     """One collection's declared types by dotted path. ``int4``: the paths declared ``integer``
-    (int32), where SqlType.INT alone stands for integer or bigint (``bigint`` is int64)."""
+    (int4), ``int8`` those declared ``bigint`` (int8: an int32 stored there is a bigint too, so
+    ``n * 1000000000`` does not overflow as int4), where SqlType.INT alone stands for integer or
+    bigint per value."""
 
-    def __init__(self, types: Mapping[str, SqlType], int4: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        types: Mapping[str, SqlType],
+        int4: frozenset[str] = frozenset(),
+        int8: frozenset[str] = frozenset(),
+    ) -> None:
         self._types = dict(types)
         self.int4 = frozenset(int4)
+        self.int8 = frozenset(int8)
 
     def __getitem__(self, path: str) -> SqlType:
         return self._types[path]
@@ -34,7 +42,7 @@ class FieldTypes(Mapping[str, SqlType]):
         return len(self._types)
 
     def __repr__(self) -> str:
-        return f"FieldTypes({self._types!r}, int4={sorted(self.int4)!r})"
+        return f"FieldTypes({self._types!r}, int4={sorted(self.int4)!r}, int8={sorted(self.int8)!r})"
 
 
 Catalog = Mapping[str, Mapping[str, SqlType]]
@@ -62,13 +70,14 @@ TYPE_NAMES: dict[str, SqlType] = {
     "date": SqlType.DAY,
 }
 INT4_NAMES = frozenset({"integer", "int", "int4"})
+INT8_NAMES = frozenset({"bigint", "int8"})
 
 
 def as_catalog(types: Mapping[str, Mapping[str, SqlType | str]] | None) -> Catalog:
     """A checked, read-only catalog; type names such as ``'text'`` are accepted too.
 
-    A field given as SqlType.INT is integer or bigint (per value); ``'integer'`` is int32 and
-    ``'bigint'`` int64, as PostgreSQL's columns of those types.
+    A field given as SqlType.INT is integer or bigint (per value); ``'integer'`` is int4 and
+    ``'bigint'`` int8, as PostgreSQL's columns of those types, whatever BSON width a value has.
     """
     if not types:
         return EMPTY
@@ -76,6 +85,7 @@ def as_catalog(types: Mapping[str, Mapping[str, SqlType | str]] | None) -> Catal
     for collection, fields in types.items():
         typed: dict[str, SqlType] = {}
         int4 = set(getattr(fields, "int4", ()))
+        int8 = set(getattr(fields, "int8", ()))
         for path, kind in fields.items():
             if isinstance(kind, SqlType):
                 typed[path] = kind
@@ -83,10 +93,12 @@ def as_catalog(types: Mapping[str, Mapping[str, SqlType | str]] | None) -> Catal
                 typed[path] = TYPE_NAMES[kind.lower()]
                 if kind.lower() in INT4_NAMES:
                     int4.add(path)
+                if kind.lower() in INT8_NAMES:
+                    int8.add(path)
             else:
                 known = ", ".join(TYPE_NAMES)
                 raise LeafSQLError(
                     f"catalog: unknown type {kind!r} for {collection}.{path} (use one of {known})"
                 )
-        out[collection] = FieldTypes(typed, frozenset(int4))
+        out[collection] = FieldTypes(typed, frozenset(int4), frozenset(int8))
     return MappingProxyType(out)

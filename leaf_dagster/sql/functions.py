@@ -343,6 +343,8 @@ def _binary_math(op: Callable[[Any, Any], Any], a: Typed, b: Typed, rule: str) -
 
 
 def _sign(tr: Translator, node: exp.Expr) -> Typed:
+    """PostgreSQL has sign(numeric) and sign(double precision), which an integer resolves to: the
+    sign of an integer or a double is a double (``SIGN(4) / 2`` is 0.5), of a numeric a numeric."""
     value = tr.translate(node.this)
 
     def sign(x: Any) -> Any:

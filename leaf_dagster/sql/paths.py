@@ -92,7 +92,8 @@ def resolve(
         if relation.collection is not None and declared == SqlType.ANY:
             origin = Origin(relation.collection, inside)
         int4 = declared == SqlType.INT and inside in getattr(relation.types, "int4", ())
-        return Typed(f"${dotted}", declared, path=dotted, origin=origin, int32=int4)
+        int8 = declared == SqlType.INT and inside in getattr(relation.types, "int8", ())
+        return Typed(f"${dotted}", declared, path=dotted, origin=origin, int32=int4, int64=int8)
     # ``tags[0]``: the element type of the array, probed over the elements (``probes``).
     one_index = len(rest) > 1 and all(isinstance(s, str) for s in rest[:-1]) and not isinstance(rest[-1], str)
     array = ".".join(rest[:-1]) if one_index else ""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
+from leaf_dagster.sql import numeric
 from leaf_dagster.sql.casts import to_text
 from leaf_dagster.sql.errors import runtime_error
 from leaf_dagster.sql.literals import argument, is_unknown
@@ -130,10 +131,12 @@ def _length(tr: Translator, node: exp.Expr) -> Typed:
     value = tr.translate(node.this)
     if value.type not in (SqlType.TEXT, SqlType.ANY, SqlType.NULL):
         raise tr.error(f"LENGTH does not apply to {value.type.value}", node)
-    if value.is_const and isinstance(
-        value.value, str | None
-    ):  # folded as PostgreSQL folds it (2147483647 + LENGTH('ab') fails at plan time)
-        return replace(const(None if value.value is None else len(value.value), SqlType.INT), int32=True)
+    # length() is an integer (int4); of a constant it folds, as PostgreSQL folds it at plan time, so
+    # 2147483647 + LENGTH('abc') fails at compile time as it does there (also under WHERE FALSE).
+    if value.is_const and isinstance(value.value, str):
+        return numeric.integer_const(len(value.value), True)
+    if value.is_null_const:
+        return replace(const(None, SqlType.INT), int32=True)
     return Typed(null_if_any_null([value], {"$strLenCP": value.expr}), SqlType.INT, int32=True)
 
 

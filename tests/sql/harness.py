@@ -376,22 +376,34 @@ def diff(q: Query, expected: Result, got_rows: list[dict[str, Any]]) -> str | No
 
 
 def _sample(exp_rows: list[list[Any]], got: list[list[Any]], oracle: str = "DuckDB") -> str:
-    """The first rows found only on one side (greedy multiset matching)."""
+    """The first rows found only on one side (greedy multiset matching, identical rows first: an
+    ``Exact(0)`` of scale 0 also matches -0.3 once rounded, which must not take the 0 from it)."""
     unmatched = list(got)
     only_expected: list[list[Any]] = []
-    for e in exp_rows:
-        for j, g in enumerate(unmatched):
-            if rows_same(e, g):
-                del unmatched[j]
-                break
-        else:
-            only_expected.append(e)
+    for same_row in (_identical_rows, rows_same):
+        left, only_expected = only_expected if same_row is rows_same else exp_rows, []
+        for e in left:
+            for j, g in enumerate(unmatched):
+                if same_row(e, g):
+                    del unmatched[j]
+                    break
+            else:
+                only_expected.append(e)
     parts = []
     if only_expected:
         parts.append(f"; expected ({oracle}) only: {_fmt(only_expected[0])} (+{len(only_expected) - 1} more)")
     if unmatched:
         parts.append(f"; got (Mongo) only: {_fmt(unmatched[0])} (+{len(unmatched) - 1} more)")
     return "".join(parts)
+
+
+def _identical_rows(e: list[Any], g: list[Any]) -> bool:
+    def identical(x: Any, y: Any) -> bool:
+        if isinstance(x, Exact):
+            return isinstance(y, int | Decimal) and not isinstance(y, bool) and x.value == y
+        return same(x, y)
+
+    return len(e) == len(g) and all(identical(x, y) for x, y in zip(e, g, strict=True))
 
 
 # ------------------------------------------------------------------------------------- loading

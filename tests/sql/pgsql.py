@@ -433,6 +433,8 @@ class Exact:
         exponent = self.value.as_tuple().exponent
         if not isinstance(exponent, int) or not got.is_finite():
             return got == self.value
+        if got == self.value:  # exact comparison, also beyond the quantize's 200 digits (1e300)
+            return True
         with localcontext() as ctx:
             ctx.prec = 200
             try:
