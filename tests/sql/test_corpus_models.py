@@ -20,9 +20,10 @@ import pytest
 from pymongo import MongoClient
 
 from leaf_dagster.connection import Document
+from leaf_dagster.sql.values import SqlType
 from tests.sql import corpus_models_data
 from tests.sql.corpus import expected_kind, outcome
-from tests.sql.corpus_models_queries import CASES, INT32_DOUBLE
+from tests.sql.corpus_models_queries import CASES
 from tests.sql.corpus_realistic_queries import Case
 from tests.sql.harness import Env
 from tests.sql.pg import PostgresServer
@@ -30,10 +31,7 @@ from tests.sql.pg import PostgresServer
 DDL_CATALOG = corpus_models_data.ddl_catalog()
 
 # Known wrong answers with the catalog, by id (without it: each case's own ``xfail``).
-CATALOG_XFAIL: Mapping[str, str] = {
-    "u_credits_half": INT32_DOUBLE,
-    "e_duration_seconds_round": INT32_DOUBLE,
-}
+CATALOG_XFAIL: Mapping[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +57,13 @@ def test_corpus_is_well_formed() -> None:
 
 
 def test_the_catalog_comes_from_the_ddl() -> None:
-    assert str(DDL_CATALOG["orders"]["totals.totalAmount"]) != ""
     assert set(DDL_CATALOG) == set(corpus_models_data.SCHEMAS)
+    # DOUBLE is double precision (a whole double stored as int32 divides as a double); DECIMAL is
+    # a number typed per value; BIGINT and INTEGER are integers.
+    assert DDL_CATALOG["users"]["credits"] == SqlType.FLOAT
+    assert DDL_CATALOG["events"]["metadata.durationMs"] == SqlType.FLOAT
+    assert DDL_CATALOG["orders"]["totals.totalAmount"] == SqlType.NUMBER
+    assert DDL_CATALOG["users"]["account.loginCount"] == SqlType.INT
 
 
 @pytest.mark.parametrize("case", _params(catalog=False))
