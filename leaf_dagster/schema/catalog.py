@@ -12,7 +12,8 @@ from leaf_dagster.sql.values import SqlType
 # per value. The validator accepts int64 values in an INTEGER field and doubles and integers in a
 # DECIMAL one (the parser reads DECIMAL, NUMERIC, DOUBLE and FLOAT as one kind), so INTEGER is
 # "integer or bigint" and DECIMAL "any number", typed per value, unlike a hand-written "integer" or
-# "numeric" (``sql.catalog.TYPE_NAMES``).
+# "numeric" (``sql.catalog.TYPE_NAMES``). DOUBLE and FLOAT are double precision: every value,
+# an int32 or a Decimal128 included, computes as a double (PostgreSQL's column converts it).
 SQL_TYPES: dict[str, SqlType | str] = {
     "string": "text",
     "text": "text",
@@ -40,6 +41,8 @@ def sql_catalog(schemas: Iterable[DocumentSchema]) -> Catalog:
             sql_type: SqlType | str | None = (
                 "text"
                 if isinstance(kind, EnumType)
+                else "double precision"
+                if isinstance(kind, ScalarType) and kind.binary
                 else SQL_TYPES.get(kind.kind)
                 if isinstance(kind, ScalarType)
                 else None

@@ -35,6 +35,10 @@ class ScalarType:
     max_length: int | None = None
     precision: int | None = None
     scale: int | None = None
+    # DOUBLE/FLOAT: the "decimal" kind (any number is valid) declared as double precision, which
+    # the SQL catalog keeps apart from DECIMAL/NUMERIC (a whole double stored as int32 divides as a
+    # double, as in PostgreSQL's double precision column).
+    binary: bool = False
 
 
 @dataclass(frozen=True)

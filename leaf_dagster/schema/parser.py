@@ -421,7 +421,7 @@ class _Parser:
                             scale_token, f"DECIMAL scale {scale} exceeds its precision {precision}"
                         )
                 self.expect_op(")", "after the precision")
-            return ScalarType("decimal", precision=precision, scale=scale)
+            return ScalarType("decimal", precision=precision, scale=scale, binary=word in ("DOUBLE", "FLOAT"))
         if word == "ENUM":
             self.advance()
             self.expect_op("(", "after ENUM")

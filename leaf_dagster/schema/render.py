@@ -64,10 +64,11 @@ def render_type(ftype: FieldType, depth: int = 0) -> str:
         if ftype.kind == "string" and ftype.max_length is not None:
             return f"VARCHAR({ftype.max_length})"
         if ftype.kind == "decimal":
+            name = "DOUBLE" if ftype.binary else "DECIMAL"
             if ftype.precision is None:
-                return "DECIMAL"
+                return name
             scale = f",{ftype.scale}" if ftype.scale is not None else ""
-            return f"DECIMAL({ftype.precision}{scale})"
+            return f"{name}({ftype.precision}{scale})"
         return _SCALAR_NAMES[ftype.kind]
     if isinstance(ftype, EnumType):
         return "ENUM(" + ", ".join(render_literal(v) for v in ftype.values) + ")"

@@ -123,8 +123,19 @@ CONSTRUCTS: tuple[Construct, ...] = (
         "`[INNER|LEFT|CROSS] JOIN … ON`, `JOIN UNNEST(array) AS x ON true`",
         "SELECT o.a, u.b FROM t o LEFT JOIN u ON u._id = o.uid",
         "`$lookup` (`localField`/`foreignField` on one equality), `$unwind`; eager aggregation",
-        "RIGHT/FULL JOIN, USING and LATERAL are refused",
+        "RIGHT/FULL JOIN, LATERAL and USING other than as below are refused",
         (exp.Join, exp.Unnest),
+    ),
+    Construct(
+        "`JOIN … USING (k)`",
+        "SELECT k, COUNT(*) FROM t a LEFT JOIN u b USING (k) GROUP BY k",
+        "the join `ON a.k = b.k`; an unqualified `k` is `a.k` (PostgreSQL's merged column in an INNER "
+        "or LEFT join)",
+        "as the first join of a SELECT without `*` and without an output alias named like `k`; "
+        "otherwise refused",
+        (),
+        (),
+        "SELECT * FROM t a JOIN u b USING (k)",
     ),
     Construct(
         "`UNION [ALL]`, `INTERSECT [ALL]`, `EXCEPT [ALL]`",
@@ -326,6 +337,16 @@ CONSTRUCTS: tuple[Construct, ...] = (
         (exp.RegexpLike, exp.RegexpILike, exp.SimilarTo, exp.RegexpReplace),
         ("REGEXP_MATCH", "REGEXP_MATCHES"),
         "SELECT REGEXP_MATCHES(s, 'a', 'g') FROM t",
+    ),
+    Construct(
+        "`SUBSTRING(s FROM 'pattern')` (a POSIX regular expression)",
+        "SELECT SUBSTRING(s FROM '^ORD-([0-9]{4})') FROM t",
+        "`$regexFind`: the text of the first group, else the whole match; NULL without a match",
+        "`SUBSTRING(s FROM pattern FOR escape)` (a SQL regular expression) and patterns whose match may "
+        "differ in PCRE are refused, as for `REGEXP_MATCH`",
+        (),
+        (),
+        "SELECT SUBSTRING(s FROM '%#\"a#\"%' FOR '#') FROM t",
     ),
     Construct(
         "`ARRAY[…]`, `ARRAY_LENGTH(a, 1)`, `CARDINALITY`",

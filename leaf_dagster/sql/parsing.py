@@ -127,7 +127,53 @@ def _parse(sql: str, statement: bool) -> Parsed:
             interval = exp.Interval(this=literal.copy())
             interval.meta.update(cast.meta)
             cast.replace(interval)
+    for join in list(tree.find_all(exp.Join)):
+        if join.args.get("using"):
+            _using_as_on(join)
     return Parsed(tree, source)
+
+
+def _using_as_on(join: exp.Join) -> None:
+    """``a JOIN b USING (k)`` as ``a JOIN b ON a.k = b.k``, with every unqualified ``k`` of the SELECT
+    read as ``a.k``: PostgreSQL's merged column, ``COALESCE(a.k, b.k)``, is ``a.k`` in an INNER or
+    LEFT join. Only the first join of a SELECT whose relations have names, without ``*`` and without
+    an output alias named like a USING column; any other USING stays, and is refused (``sources``)."""
+    select = join.parent
+    if not isinstance(select, exp.Select) or (select.args.get("joins") or [None])[0] is not join:
+        return
+    using = join.args["using"]
+    from_ = select.args.get("from_")
+    left, right = (from_.this if from_ else None), join.this
+    if (
+        (join.args.get("side") or "").upper() not in ("", "LEFT")
+        or (join.args.get("kind") or "").upper() not in ("", "INNER", "OUTER")
+        or join.args.get("on") is not None
+        or not all(isinstance(k, exp.Identifier) for k in using)
+        or not all(isinstance(r, exp.Table | exp.Subquery) and r.alias_or_name for r in (left, right))
+    ):
+        return
+    names = {k.name for k in using}
+    for item in select.expressions:
+        if isinstance(item, exp.Star) or (isinstance(item, exp.Column) and item.is_star):
+            return
+        shadows = isinstance(item, exp.Alias) and item.alias in names
+        if shadows and not (isinstance(item.this, exp.Column) and item.this.name == item.alias):
+            return
+    assert isinstance(left, exp.Table | exp.Subquery) and isinstance(right, exp.Table | exp.Subquery)
+    for column in list(select.find_all(exp.Column)):
+        if not column.table and column.name in names and column.find_ancestor(exp.Select) is select:
+            column.set("table", exp.to_identifier(left.alias_or_name))
+    pairs = []
+    for key in using:
+        pair = exp.EQ(
+            this=exp.column(key.copy(), table=left.alias_or_name),
+            expression=exp.column(key.copy(), table=right.alias_or_name),
+        )
+        for node in pair.walk():
+            node.meta.update(key.meta)
+        pairs.append(pair)
+    join.set("using", None)
+    join.set("on", exp.and_(*pairs) if len(pairs) > 1 else pairs[0])
 
 
 def _has_clauses(select: exp.Select) -> bool:

@@ -231,6 +231,26 @@ def _regexp_match(tr: Translator, node: exp.Expr) -> Typed:
     return Typed(null_if_any_null([text], let({"s": text.expr}, body)), SqlType.ARRAY)
 
 
+def substring_regex(tr: Translator, node: exp.Expr) -> Typed:
+    """``SUBSTRING(s FROM pattern)`` with a text pattern: the part of the first match that the first
+    parenthesized group took (NULL if it took none), the whole match without groups, else NULL."""
+    text = _subject(tr, node.this, "SUBSTRING")
+    pattern = _pattern_text(tr, node.args["start"], "SUBSTRING")
+    if pattern is None or text.is_null_const:
+        return const(None, SqlType.TEXT)
+    found = _translated(tr, node.args["start"], pattern, icase=False, what="SUBSTRING")
+    if found.ambiguous_extent is not None:
+        raise tr.error(
+            f"SUBSTRING with {found.ambiguous_extent} is not supported: PostgreSQL and MongoDB may "
+            "match different text",
+            node.args["start"],
+        )
+    hit = {"$regexFind": {"input": "$$s", "regex": found.pcre}}
+    part = {"$arrayElemAt": ["$$m.captures", 0]} if found.groups else "$$m.match"
+    body = let({"m": hit}, {"$cond": [{"$eq": ["$$m", None]}, None, part]})
+    return Typed(null_if_any_null([text], let({"s": text.expr}, body)), SqlType.TEXT)
+
+
 def _regexp_matches(tr: Translator, node: exp.Expr) -> Typed:
     raise tr.error(
         "REGEXP_MATCHES is not supported: it returns a set of rows (a row without a match disappears); "

@@ -53,6 +53,10 @@ _SERVER: dict[re.Pattern[str], Callable[[re.Match[str]], str]] = {
     re.compile(r"Failed to parse number '(?P<value>[^']*)' in \$convert"): lambda m: (
         f'invalid input syntax for type numeric: "{m.group("value")}"'
     ),
+    # $toDate / $dateFromString of a text field that holds no date (CAST(birthDate AS DATE)).
+    re.compile(r"Error parsing date string '(?P<value>[^']*)'"): lambda m: (
+        f'invalid input syntax for type timestamp: "{m.group("value")}"'
+    ),
 }
 
 

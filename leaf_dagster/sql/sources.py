@@ -177,7 +177,12 @@ def _join(
     ):
         raise ctx.source.error(f"{side or kind or 'this'} JOIN is not supported", join, "JOIN")
     if join.args.get("using"):
-        raise ctx.source.error("JOIN ... USING is not supported: write the ON condition", join, "USING")
+        raise ctx.source.error(
+            "JOIN ... USING is supported as the first INNER or LEFT join of a SELECT without * (and "
+            "without an output alias named like its column): write the ON condition",
+            join,
+            "USING",
+        )
     item = join.this
     alias = _alias(item, ctx)
     if alias in taken:

@@ -16,6 +16,7 @@ from leaf_dagster.sql import numeric
 from leaf_dagster.sql.casts import to_text
 from leaf_dagster.sql.errors import runtime_error
 from leaf_dagster.sql.literals import argument, is_unknown
+from leaf_dagster.sql.regex_functions import substring_regex
 from leaf_dagster.sql.values import SqlType, Typed, const, let, null_if_any_null
 
 if TYPE_CHECKING:
@@ -142,10 +143,13 @@ def _length(tr: Translator, node: exp.Expr) -> Typed:
 
 def _substring(tr: Translator, node: exp.Expr) -> Typed:
     text = tr.translate(node.this)
+    start_arg = node.args.get("start")
+    if node.args.get("length") is None and start_arg is not None and is_unknown(tr.translate(start_arg)):
+        # PostgreSQL reads SUBSTRING(s FROM '2') as substring(text, text): a regular expression.
+        return substring_regex(tr, node)
     for part in ("start", "length"):
         arg = node.args.get(part)
         if arg is not None and is_unknown(tr.translate(arg)):
-            # PostgreSQL reads SUBSTRING(s FROM '2') as substring(text, text): a regular expression.
             raise tr.error(
                 "SUBSTRING with a quoted pattern (a regular expression) is not supported: write the position as a number",
                 node,

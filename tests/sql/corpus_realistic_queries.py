@@ -1220,7 +1220,6 @@ JOINS = [
     C(
         "join_using",
         "SELECT COUNT(*) FROM orders o JOIN (SELECT _id AS customerId FROM users) u USING (customerId)",
-        refused="USING",
     ),
     C(
         "join_full_outer",

@@ -10,7 +10,7 @@ UNSUPPORTED = [
     # (sql, words expected in the message, line, column)
     ("SELECT t.a FROM t RIGHT JOIN u ON t.id = u.id", "RIGHT JOIN", 1, 25),
     ("SELECT t.a FROM t\nFULL JOIN u ON t.id = u.id", "FULL JOIN", 2, 6),
-    ("SELECT t.a FROM t JOIN u USING (id)", "USING", 1, 26),
+    ("SELECT * FROM t JOIN u USING (id)", "USING", 1, 24),
     ("WITH RECURSIVE x AS (SELECT a FROM t) SELECT a FROM x", "RECURSIVE", 1, 6),
     ("SELECT a FROM (SELECT a FROM t)", "needs an alias", 1, 16),
     ("SELECT a FROM t JOIN u ON t.id = u.id", "ambiguous: qualify it", 1, 8),
