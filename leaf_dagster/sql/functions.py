@@ -274,7 +274,12 @@ def _math(op: str) -> Callable[[Translator, exp.Expr], Typed]:
         if value.is_null_const:  # a NULL constant folds, as PostgreSQL folds strict functions of it
             return const(None, value.type)
         if value.is_const:
-            return const(abs(value.value), value.type)
+            v, int4 = value.value, numeric.is_int4(value)
+            if isinstance(v, int) and not isinstance(v, bool):  # abs(bigint) stays bigint
+                if abs(v) not in (numeric.INT32_RANGE if int4 else numeric.INT64_RANGE):
+                    raise tr.error("integer out of range" if int4 else "bigint out of range", node)
+                return numeric.integer_const(abs(v), int4)
+            return const(abs(v), value.type)
         type_ = SqlType.NUMBER if value.type == SqlType.ANY else value.type
         return Typed({op: value.expr}, type_, scale=value.scale, int32=value.int32, int64=value.int64,
                      origin=derived("same", value))  # fmt: skip
