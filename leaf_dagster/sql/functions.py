@@ -229,17 +229,6 @@ def _math(op: str) -> Callable[[Translator, exp.Expr], Typed]:
             raise tr.error(f"{node.sql_name()} does not apply to {value.type.value}", node)
         if value.is_null_const:  # a NULL constant folds, as PostgreSQL folds strict functions of it
             return const(None, value.type)
-        if op == "$abs" and value.is_const and isinstance(value.value, int | float | Decimal):
-            # folded, as PostgreSQL folds it at plan time: ABS(2147483647) * 9007199254740993 is
-            # "bigint out of range" also where no row is read
-            v = value.value
-            if isinstance(v, bool) or not isinstance(v, int):
-                return const(abs(v), value.type)
-            try:
-                int4 = numeric.is_int4(value)
-                return numeric.integer_const(numeric.checked_integer(abs(v), int4), int4)
-            except numeric.NumericError as exc:
-                raise tr.error(str(exc), node) from None
         if op == "$abs":  # abs(bigint) is bigint, also of an int32 stored in a bigint column
             return Typed({op: value.expr}, value.type, int32=value.int32, int64=value.int64)
         return Typed({op: value.expr}, value.type)

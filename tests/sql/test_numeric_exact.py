@@ -322,8 +322,8 @@ def test_a_whole_double_divides_as_double_precision(doubles_db: tuple[PgDatabase
 
 
 def test_length_is_an_integer_folded_on_constants(fuzz_db: tuple[PgDatabase, Database[Any]]) -> None:
-    """length() is int4; of a constant PostgreSQL folds it (and abs) at plan time, so an overflow is
-    an error even where no row is read."""
+    """length() is int4; of a constant PostgreSQL folds it at plan time, so its overflow is an error
+    even where no row is read."""
     pg, db = fuzz_db
     queries = [
         "SELECT CASE WHEN b THEN 2147483647 + LENGTH('2024-09-02') END AS a FROM t WHERE FALSE",
@@ -333,12 +333,6 @@ def test_length_is_an_integer_folded_on_constants(fuzz_db: tuple[PgDatabase, Dat
         "SELECT _id FROM t WHERE LENGTH(s) = '3000000000'",
         "SELECT _id, COALESCE(LENGTH(s), '40') AS a FROM t ORDER BY _id",
         "SELECT SUM(LENGTH(s)) / 7 AS a, LENGTH('héllo') AS b, LENGTH(CAST(NULL AS TEXT)) AS c FROM t",
-        # ABS of a constant folds too
-        "SELECT _id, (ABS(2147483647) * 9007199254740993) * big AS a FROM t WHERE FALSE",
-        "SELECT ABS(-5) / 2 AS a, ABS(-2.5) AS b, ABS(CAST(-2.5 AS DOUBLE PRECISION)) AS c FROM t",
-        "SELECT ABS(-3000000000) / 7 AS d, SUM(ABS(-3000000000)) / 7 AS e FROM t",
-        "SELECT ABS(-2147483648) AS a FROM t WHERE FALSE",
-        "SELECT ABS(CAST(-2147483648 AS INT)) AS a FROM t WHERE FALSE",
     ]
     assert_all_agree(pg, db, queries)
     assert_all_agree(pg, db, queries, catalog=data.catalog())
