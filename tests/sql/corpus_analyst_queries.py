@@ -41,9 +41,8 @@ ARRAY_ELEMENT_INT32 = (
     "so a whole double stored as int32 divides as an integer"
 )
 BIGINT_INT32 = (
-    "numeric-sum (catalog.py/numeric.py): a bigint field holding int32 values (int32 and int64 mixed) "
-    "overflows as int4 (loginCount * 1000000000: 'integer out of range'); the catalog maps bigint to the "
-    "per-value integer type, so declaring bigint does not help"
+    "no catalog: a bigint field holding int32 values (int32 and int64 mixed) overflows as int4 per value "
+    "(loginCount * 1000000000: 'integer out of range'); with the schemas as catalog (bigint) it agrees"
 )
 UNTYPED_TS_DIFF = (
     "no catalog: ts - ts of fields of unknown type outside an interval context fails on the server with "

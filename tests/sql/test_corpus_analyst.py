@@ -20,7 +20,7 @@ from pymongo import MongoClient
 from leaf_dagster.connection import Document
 from tests.sql import corpus_analyst_data
 from tests.sql.corpus import expected_kind, outcome, schema_catalog
-from tests.sql.corpus_analyst_queries import ARRAY_ELEMENT_INT32, BIGINT_INT32, CASES
+from tests.sql.corpus_analyst_queries import ARRAY_ELEMENT_INT32, CASES
 from tests.sql.corpus_realistic_queries import Case
 from tests.sql.harness import Env
 from tests.sql.pg import PostgresServer
@@ -30,7 +30,6 @@ SCHEMA_CATALOG = schema_catalog(corpus_analyst_data.SCHEMAS)
 # Known wrong answers with the catalog, by id (without it: each case's own ``xfail``).
 CATALOG_XFAIL: Mapping[str, str] = {
     "q_unit_price_half": ARRAY_ELEMENT_INT32,
-    "ed_int_overflow": BIGINT_INT32,
 }
 
 
