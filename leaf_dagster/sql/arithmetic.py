@@ -103,9 +103,7 @@ def _binary(
         _check_numeric(tr, node, a, b)
         type_ = numeric.result_type(a, b)
         if a.is_null_const or b.is_null_const:
-            # a typed NULL: COALESCE(i + NULL::int, '30') reads '30' as an integer; NULL::bigint + 1
-            # is a bigint NULL, beside which LEAST(…, 2147483647) + 1 is bigint arithmetic
-            return replace(const(None, type_), int64=_bigint(type_, a, b))
+            return _typed_null(a, b)  # COALESCE(i + NULL::int, '30') reads '30' as an integer
         if a.is_const and b.is_const:
             try:
                 if isinstance(a.value, int) and isinstance(b.value, int) and type_ == SqlType.INT:
@@ -138,6 +136,17 @@ def _bigint(type_: SqlType, *args: Typed) -> bool:
     )
 
 
+def _typed_null(a: Typed, b: Typed) -> Typed:
+    """The NULL of an operation on a NULL constant, of the operation's type: bigint when either
+    integer is one (``CAST(NULL AS BIGINT) / 30`` is a NULL bigint), integer when both are int4."""
+    type_ = numeric.result_type(a, b)
+    if type_ != SqlType.INT:
+        return const(None, type_)
+    wide = any(v.int64 or numeric.kinds(v) == {numeric.INT64} for v in (a, b))
+    narrow = all(v.int32 or numeric.is_int4(v) for v in (a, b))
+    return replace(const(None, type_), int64=wide, int32=narrow and not wide)
+
+
 def _no_dates(result: Any, *args: Typed) -> Any:
     """MongoDB adds numbers to dates (as milliseconds) and subtracts dates; SQL does neither.
 
@@ -159,8 +168,7 @@ def _div(tr: Translator, node: exp.Expr) -> Typed:
     a, b = _operands(tr, node)
     _check_numeric(tr, node, a, b)
     if a.is_null_const or b.is_null_const:
-        type_ = numeric.result_type(a, b)
-        return replace(const(None, type_), int64=_bigint(type_, a, b))
+        return _typed_null(a, b)
     if b.is_const and b.value == 0 and a.is_const:
         raise tr.error("division by zero", node)
     if a.is_const and b.is_const:

@@ -314,8 +314,16 @@ def resolve(
             # (COMPARED_KINDS), since whole doubles are stored as int32.
             probes.check_kind(source, lambda kind: _kind_check(text, kind, COMPARED_KINDS))
         return per_value(text, subject, kinds=COMPARED_KINDS)
-    for source in sources:  # PostgreSQL reads the literal when it types the query, rows or not
+    # Beside several members, the literal takes their common type (CASE WHEN b THEN i * 0.1 ELSE
+    # -big END is numeric, so '1.25' reads there), not each member's.
+    common = derived("common", *dynamic) if len(dynamic) > 1 else None
+    for source in [common] if common is not None else sources:
+        # PostgreSQL reads the literal when it types the query, rows or not
         probes.check_kind(source, lambda kind: _kind_check(text, kind))
+    if common is not None and all(isinstance(source, Origin) for source in sources):
+        # Fields only: their common type where they hold one; text where none holds a value.
+        kind_of = probes.kind_variable(common)
+        return replace(per_value(text, subject, kind_of, every_row=True), origin=sources[0])
     if not all(isinstance(source, Origin) for source in sources):
         # An expression's type is its derived type in every row (COALESCE(i, d) is a double where
         # i is an int32), computed once at the head; the value's own where the fields hold none.
@@ -462,7 +470,8 @@ def resolve_all(
     probed = active() is not None and all(settle(v.origin) for v in dynamic)
 
     def checked(v: Typed) -> bool:
-        return probed and isinstance(settle(v.origin), Derived)
+        # Several members: the literal was checked against their common type (``resolve``).
+        return probed and (isinstance(settle(v.origin), Derived) or len(dynamic) > 1)
 
     return [r if r.is_const or r.type in STATIC or is_unknown(v) or checked(v) else _failing(r, bad, texts[0])
             for v, r in zip(values, resolved, strict=True)]  # fmt: skip

@@ -64,12 +64,12 @@ def test_deeper_than_the_server_allows_is_a_positioned_error(sql: str) -> None:
 def test_a_pipeline_beyond_16_mib_is_refused_at_compile_time() -> None:
     # Found by the fuzzer: the server would answer "aggregate command document too large". (Its
     # first example, with INITCAP(s), is text throughout now: a text value fixes the literals' type;
-    # the quoted literals here are still read per value, six columns of them: three fit since the
-    # COALESCE of two fields takes its type from the probes once, at the head.)
+    # the quoted literals here are still read per value, twelve columns of them: six fit since a
+    # literal beside several members takes their common type, computed once at the head.)
     column = (
         "COALESCE(NULLIF(CASE WHEN FALSE THEN 'abc' ELSE COALESCE(sd, NULLIF(s, doc.x), '1') END, sd), '7') "
         "BETWEEN sd AND doc.y"
     )
-    sql = "SELECT " + ", ".join(f"{column} AS a{i}" for i in range(6)) + " FROM t"
+    sql = "SELECT " + ", ".join(f"{column} AS a{i}" for i in range(12)) + " FROM t"
     with pytest.raises(LeafSQLError, match="16 MiB"):
         compile_sql(sql)

@@ -99,3 +99,30 @@ def test_the_fuzzers_findings(fn_db: tuple[PgDatabase, Database[Any]]) -> None:
             f"SELECT _id FROM {COLLECTION} WHERE CASE WHEN k = 4 THEN '1.25' ELSE ABS(30 / i) * 0.1 END IS NULL",
         ],
     )
+
+
+MEMBERS = ["i", "big", "d", "n", "i * 0.1", "-big", "ABS(d)", "FLOOR(i)", "ROUND(n, 1)"]
+
+
+def common_type_queries() -> list[str]:
+    out = []
+    for (a, b), lit in itertools.product(
+        itertools.permutations(MEMBERS, 2), ["'1.25'", "'3000000000'", "'7'"]
+    ):
+        out += [
+            f"SELECT _id, COALESCE({a}, {b}, {lit}) AS v FROM {COLLECTION} ORDER BY _id",
+            f"SELECT _id, CASE WHEN k = 1 THEN {a} WHEN k = 2 THEN {b} ELSE {lit} END AS v FROM {COLLECTION}"
+            " ORDER BY _id",
+            f"SELECT DISTINCT GREATEST({a}, {b}, {lit}) AS v FROM {COLLECTION}",
+        ]
+    return out
+
+
+def test_a_literal_beside_several_members_takes_their_common_type(
+    fn_db: tuple[PgDatabase, Database[Any]],
+) -> None:
+    """``CASE WHEN … THEN i * 0.1 WHEN … THEN -big ELSE '1.25' END`` is numeric: the literal is read
+    as the members' common type (PostgreSQL's select_common_type), not as each member's."""
+    pg, db = fn_db
+    queries = common_type_queries()
+    assert_all_agree(pg, db, random.Random(3004).sample(queries, 250))

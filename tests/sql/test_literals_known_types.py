@@ -43,7 +43,7 @@ def known_db(
 
 INTEGERS = ["CAST(NULL AS INT)", "CAST(d AS INT)", "LENGTH(s)", "-CAST(i AS INT)", "CAST(i AS INT) * 2",
             "CASE WHEN b THEN 1 ELSE 2 END", "COALESCE(CAST(i AS INT), 5)", "CAST(big AS BIGINT)",
-            "CAST(NULL AS BIGINT)"]  # fmt: skip
+            "CAST(NULL AS BIGINT)", "CAST(NULL AS INT) * 2", "LEAST(CAST(NULL AS BIGINT) / 30, 2147483647)"]  # fmt: skip
 AGGREGATES = ["MIN(CAST(d AS INT))", "MAX(LENGTH(s))", "SUM(CAST(i AS INT))", "SUM(30)",
               "SUM(LENGTH(s)) FILTER (WHERE b)", "MAX(CAST(big AS BIGINT))"]  # fmt: skip
 LITERALS = ["'3000000000'", "'1e10'", "'0.5'", "'7'", "'abc'"]
@@ -117,7 +117,9 @@ def constant_queries() -> list[str]:
         out.append(f"SELECT CASE WHEN b THEN {x} END AS v FROM {COLLECTION} WHERE k > 99")
         out.append(f"SELECT SUM({x}) AS v FROM {COLLECTION} WHERE k > 99")
     # Folded where exact, and nothing else changes: these answer.
-    for x in ["CASE WHEN 'a' = 'a' THEN 3 END * i", "LENGTH('ab') + i", "CASE WHEN 1 > 2 THEN 9 END + i"]:
+    answered = ["CASE WHEN 'a' = 'a' THEN 3 END * i", "LENGTH('ab') + i", "CASE WHEN 1 > 2 THEN 9 END + i",
+                "LEAST(CAST(NULL AS BIGINT) / 30, 2147483647) + LENGTH(s)"]  # fmt: skip
+    for x in answered:
         out.append(f"SELECT _id, {x} AS v FROM {COLLECTION} ORDER BY _id")
     return out
 

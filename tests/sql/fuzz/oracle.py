@@ -43,16 +43,6 @@ KNOWN_CLASSES: dict[str, str] = {
     # non-integer reads as double precision (whole doubles are stored as int32), where PostgreSQL's
     # integer column refuses it.
     "answers-error/invalid-input": "MIN(x * big) < '1e10': compared as double, PostgreSQL's bigint refuses it",
-    # Met by the extended grammar (issue 11's constructs) in the in-suite seeds, still open in item 1:
-    "answers-error/untyped-literal": (
-        "a CASE/COALESCE of quoted literals only is text in PostgreSQL, which then refuses comparing it or a "
-        "set operation with a number; we read the literals"
-    ),
-    "catalog/answers-error/untyped-literal": "the same with the catalog (no field involved)",
-    "server-error/untyped-literal": (
-        "a quoted literal beside a NULL field of unknown type read at run time as another branch's type "
-        '(value "3000000000" is out of range for type integer) where PostgreSQL types it from that branch'
-    ),
     # SQL's open evaluation order (PostgreSQL's manual, 4.2.14): an operand whose value does not matter
     # may or may not be evaluated; ours skips it, PostgreSQL raises in it. The subexpression raises on
     # both sides when computed alone (the oracle checks), so no overflow check is missing.
