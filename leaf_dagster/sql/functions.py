@@ -12,6 +12,7 @@ from sqlglot import exp
 
 from leaf_dagster.sql import date_functions, dates, json, numeric, regex_functions, timezones, to_char
 from leaf_dagster.sql.casts import round_constant, round_value
+from leaf_dagster.sql.errors import runtime_error
 from leaf_dagster.sql.literals import is_unknown, origin_of, resolve, resolve_all
 from leaf_dagster.sql.probes import derived
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const, is_null, let, null_if_any_null, to_bson
@@ -316,9 +317,36 @@ def _numeric_fn(op: str) -> Callable[[Translator, exp.Expr], Typed]:
             return fractional(args[0], lambda x: {op: x})
         if op == "$log":  # LOG(base, x): numeric only
             return _binary_math(lambda b, x: {"$log": [x, b]}, args[0], args[1], "scaled")
-        return _binary_math(lambda a, b: {op: [a, b]}, args[0], args[1], "power")
+        return _binary_math(_power, args[0], args[1], "power")
 
     return handle
+
+
+def _power(base: Any, exponent: Any) -> Any:
+    """``$pow`` with PostgreSQL's errors, and a negative base's integral power computed from its
+    absolute value (the embedded server's ``$pow`` of a negative Decimal128 is NaN)."""
+    negative = {"$lt": ["$$pb", 0]}  # a NULL base is below 0 too: its every branch gives NULL
+    fractional = {"$ne": ["$$pe", {"$trunc": "$$pe"}]}
+    odd = {"$ne": [{"$mod": ["$$pe", 2]}, 0]}
+    complex_result = "a negative number raised to a non-integer power yields a complex result"
+    branches = [
+        # x^0 is 1 (the embedded server's Decimal128 0^0 is NaN), of the base's type: x * 0 + 1
+        {
+            "case": {"$and": [{"$eq": ["$$pe", 0]}, {"$not": [is_null("$$pb")]}]},
+            "then": {"$add": [{"$multiply": ["$$pb", 0]}, 1]},
+        },
+        {"case": {"$and": [negative, fractional]}, "then": runtime_error(complex_result, "$$pb")},
+        {
+            "case": {"$and": [{"$eq": ["$$pb", 0]}, {"$lt": ["$$pe", 0]}]},
+            "then": runtime_error("zero raised to a negative power is undefined", "$$pb"),
+        },
+        {
+            "case": negative,
+            "then": {"$multiply": [{"$pow": [{"$abs": "$$pb"}, "$$pe"]}, {"$cond": [odd, -1, 1]}]},
+        },
+    ]
+    body = {"$switch": {"branches": branches, "default": {"$pow": ["$$pb", "$$pe"]}}}
+    return let({"pb": base, "pe": exponent}, body)
 
 
 def _binary_math(op: Callable[[Any, Any], Any], a: Typed, b: Typed, rule: str) -> Typed:
