@@ -41,6 +41,12 @@ UNKNOWN_COLUMN = (
     "every field a collection may hold"
 )
 
+TEXT_VS_DATE = (
+    "without a catalog a field's type is unknown (a text field may hold dates in other documents), so "
+    "text >= DATE '…' compares where PostgreSQL says 'operator does not exist: text >= date'; "
+    "rejected like PostgreSQL with the DDL catalog"
+)
+
 
 TIME = [
     C(
@@ -1847,6 +1853,67 @@ EDGES = [
         """
         SELECT agent, EXTRACT(EPOCH FROM SUM(closedAt - openedAt)) / 3600 AS hours FROM tickets
         WHERE agent IS NOT NULL GROUP BY agent ORDER BY agent""",
+    ),
+    E(
+        "e_text_date_vs_typed_date",
+        """
+        SELECT COUNT(*) AS n FROM customers WHERE signupDay >= DATE '2024-01-01'""",
+        xfail=TEXT_VS_DATE,
+    ),
+    C(
+        "e_trunc_month_text_date",
+        """
+        SELECT DATE_TRUNC('month', CAST(signupDay AS DATE)) AS m, COUNT(*) AS n FROM customers GROUP BY 1 ORDER BY 1 NULLS FIRST""",
+    ),
+    C(
+        "e_to_char_text_date",
+        """
+        SELECT TO_CHAR(CAST(signupDay AS DATE), 'YYYY-MM') AS m, COUNT(*) AS n FROM customers GROUP BY 1 ORDER BY 1 NULLS FIRST""",
+    ),
+    C(
+        "e_text_date_minus_ts_date",
+        """
+        SELECT _id, CAST(signupDay AS DATE) - CAST(registeredAt AS DATE) AS d FROM customers ORDER BY _id LIMIT 15""",
+    ),
+    C(
+        "e_dow_text_date",
+        """
+        SELECT EXTRACT(DOW FROM CAST(signupDay AS DATE)) AS d, COUNT(*) AS n FROM customers GROUP BY 1 ORDER BY 1 NULLS FIRST""",
+    ),
+    C(
+        "e_between_text_date_cast",
+        """
+        SELECT _id FROM customers WHERE CAST(signupDay AS DATE) BETWEEN '2024-01-01' AND '2024-03-31' ORDER BY _id""",
+    ),
+    C(
+        "e_text_ts_plus_interval",
+        """
+        SELECT _id, CAST(signupDay AS TIMESTAMP) + INTERVAL '12 hours' AS t FROM customers ORDER BY _id LIMIT 10""",
+    ),
+    C(
+        "e_yesterday",
+        """
+        SELECT COUNT(*) AS n FROM orders WHERE placedAt::date = CURRENT_DATE - 1""",
+    ),
+    C(
+        "e_date_plus_30_vs_literal",
+        """
+        SELECT _id, placedAt::date + 30 > '2024-11-15' AS late FROM orders ORDER BY _id LIMIT 10""",
+    ),
+    C(
+        "e_array_agg_distinct",
+        """
+        SELECT tier, ARRAY_AGG(DISTINCT LOWER(tier)) AS t FROM customers GROUP BY tier ORDER BY tier NULLS LAST""",
+    ),
+    C(
+        "e_items_first_sku",
+        """
+        SELECT _id, ARRAY_LENGTH(items, 1) AS n, items[1].sku AS first_sku FROM orders ORDER BY _id LIMIT 10""",
+    ),
+    C(
+        "e_any_array_constant",
+        """
+        SELECT _id FROM orders WHERE 5 = ANY(ARRAY[1, 5]) AND _id < 3 ORDER BY _id""",
     ),
 ]
 
