@@ -61,7 +61,20 @@ _SERVER: dict[re.Pattern[str], Callable[[re.Match[str]], str]] = {
 
 
 class SqlRuntimeError(OperationFailure):
-    """An error PostgreSQL raises while running the query, raised by the server (see the module)."""
+    """An error PostgreSQL raises while running the query, raised by the server (see the module).
+
+    Its text is PostgreSQL's message alone (``OperationFailure`` would append the server's whole
+    reply, ``, full error: {…}``, to it); ``details`` still holds the reply.
+    """
+
+    def __init__(
+        self, message: str, code: int | None = None, details: Mapping[str, Any] | None = None
+    ) -> None:
+        super().__init__(message, code, details)
+        self.sql_message = message
+
+    def __str__(self) -> str:
+        return self.sql_message
 
 
 def sql_runtime_error(exc: OperationFailure) -> OperationFailure:

@@ -17,7 +17,7 @@ from leaf_dagster.sql.casts import to_text
 from leaf_dagster.sql.errors import runtime_error
 from leaf_dagster.sql.literals import argument, is_unknown
 from leaf_dagster.sql.regex_functions import substring_regex
-from leaf_dagster.sql.values import SqlType, Typed, const, let, null_if_any_null
+from leaf_dagster.sql.values import SqlType, Typed, const, is_null, let, null_if_any_null
 
 if TYPE_CHECKING:
     from leaf_dagster.sql.expressions import Translator
@@ -213,9 +213,7 @@ def output_text(value: Typed) -> Typed:
     if value.type == SqlType.BOOL:
         if value.is_const:
             return const(None if value.value is None else "t" if value.value else "f", SqlType.TEXT)
-        return Typed(
-            {"$cond": [{"$eq": [value.expr, None]}, None, {"$cond": [value.expr, "t", "f"]}]}, SqlType.TEXT
-        )
+        return Typed({"$cond": [is_null(value.expr), None, {"$cond": [value.expr, "t", "f"]}]}, SqlType.TEXT)
     if value.type != SqlType.ANY:
         return to_text(value)
     flag = {"$cond": ["$$o", "t", "f"]}

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp
 
+from leaf_dagster.sql.errors import PLANTED_MARK
 from leaf_dagster.sql.narrowing import KEY, filtered
 from leaf_dagster.sql.predicates import and_, or_
 from leaf_dagster.sql.probes import probing
@@ -123,7 +124,7 @@ def subquery_value(tr: Translator, node: exp.Expr) -> Typed:
     column = _one_column(tr, plan, node)
     name = _lookup(tr, node, "scalar", plan, bindings, [{"$limit": 2}])
     first = let({"row": {"$arrayElemAt": [f"${name}", 0]}}, f"$$row.{column}")
-    value = {"$cond": [{"$gt": [_size(name), 1]}, {"$toDouble": TOO_MANY_ROWS}, first]}
+    value = {"$cond": [{"$gt": [_size(name), 1]}, {"$toDouble": PLANTED_MARK + TOO_MANY_ROWS}, first]}
     return Typed(value, SqlType.ANY)
 
 
