@@ -24,7 +24,13 @@ from tests.sql.harness import loaded_both
 from tests.sql.pg import PostgresServer
 from tests.sql.pgsql import PgDatabase
 
-SCHEMA: dict[str, ColType] = {"_id": "INTEGER", "i": "INTEGER", "big": "BIGINT", "f": "DOUBLE", "n": "DECIMAL"}
+SCHEMA: dict[str, ColType] = {
+    "_id": "INTEGER",
+    "i": "INTEGER",
+    "big": "BIGINT",
+    "f": "DOUBLE",
+    "n": "DECIMAL",
+}
 
 
 def documents() -> list[Document]:
