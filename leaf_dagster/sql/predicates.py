@@ -418,6 +418,9 @@ class Conditions:
             return self._match_compare(OPS[type(node)], a, b, want, node)
         if isinstance(node, exp.Is):
             value = self.tr.translate(node.this)
+            if value.numeric_path is not None and isinstance(node.expression, exp.Null):
+                positive = want != bool(node.args.get("negate"))
+                return {value.numeric_path: None} if positive else {value.numeric_path: {"$ne": None}}
             if value.path is None:
                 return None
             positive = want != bool(node.args.get("negate"))

@@ -97,7 +97,7 @@ EXPRESSIONS = [
 ]  # fmt: skip
 CONDITIONS = [
     "x = 0.1", "x = 0.3", "x = 100", "x = '100.0'", "x > '2.50'", "x >= 2.5", "x < 0", "x <= 0.1", "x <> 100",
-    "x IN (0.1, 100, 2.5, 7)", "x IN (0.3)", "x BETWEEN 0 AND 2.5", "NOT (x = 0.1)", "NOT x > 2.5", "x IS NULL",
+    "x IN (0.1, 100, 2.5, 7)", "x IN (0.3)", "x BETWEEN 0 AND 2.5", "NOT (x = 0.1)", "NOT x > 2.5", "x IS NULL", "x IS NOT NULL",
     "x > 1e300", "x = 123456789012345.6", "x < -1000000000000",
 ]  # fmt: skip
 
