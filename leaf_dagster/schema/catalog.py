@@ -11,15 +11,17 @@ from leaf_dagster.sql.values import SqlType
 # The declared kinds with one SQL type (``sql.catalog.TYPE_NAMES``); OBJECTID and MIXED stay typed
 # per value. The validator accepts int64 values in an INTEGER field and doubles and integers in a
 # DECIMAL one (the parser reads DECIMAL, NUMERIC, DOUBLE and FLOAT as one kind), so INTEGER is
-# "integer or bigint" and DECIMAL "any number", typed per value, unlike a hand-written "integer" or
-# "numeric" (``sql.catalog.TYPE_NAMES``). DOUBLE and FLOAT are double precision: every value,
-# an int32 or a Decimal128 included, computes as a double (PostgreSQL's column converts it).
+# "integer or bigint" per value, unlike a hand-written "integer" (``sql.catalog.TYPE_NAMES``).
+# DECIMAL/NUMERIC is numeric: each value reads as PostgreSQL's numeric column would hold it, an
+# int32 or a double included (``sql.paths.numeric_read``), so 100 stored as int32 divides as
+# numeric. DOUBLE and FLOAT are double precision: every value, an int32 or a Decimal128
+# included, computes as a double (PostgreSQL's column converts it).
 SQL_TYPES: dict[str, SqlType | str] = {
     "string": "text",
     "text": "text",
     "int": SqlType.INT,
     "long": "bigint",
-    "decimal": SqlType.NUMBER,
+    "decimal": "numeric",
     "bool": "boolean",
     "date": "timestamp",  # a BSON date holds a time of day: PostgreSQL's timestamp
     "timestamp": "timestamp",

@@ -23,6 +23,7 @@ refused; a result computed on the server that needs more is rounded to 34 digits
 from __future__ import annotations
 
 import decimal
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -850,6 +851,33 @@ def match_filter(path: str, op: str, value: decimal.Decimal) -> dict[str, Any]:
             {path: {op: exact, "$type": [INT32, INT64, DECIMAL]}},
         ]
     }
+
+
+def numeric_field_filter(path: str, op: str, value: decimal.Decimal, doubles: Any) -> dict[str, Any]:
+    """A query filter for ``path op <numeric constant>`` on a field read as numeric per value
+    (``paths.numeric_read``): integers and Decimal128 values compare exactly by a query operator; a
+    double by its ``float8_numeric`` (``doubles``, an ``$expr`` condition), after a range that
+    holds every double whose 15-digit rounding can satisfy an ``=`` or ``<`` (NaN sorts above
+    everything in PostgreSQL, so ``>`` and ``<>`` keep every double)."""
+    from bson import Decimal128
+
+    clauses: list[dict[str, Any]] = []
+    try:
+        exact = Decimal128(value)
+    except (decimal.InvalidOperation, ValueError, TypeError):
+        exact = None
+    if exact is not None:
+        clauses.append({path: {op: exact, "$type": [INT32, INT64, DECIMAL]}})
+    near: dict[str, Any] = {"$type": DOUBLE}
+    f = float(value) if value.is_finite() else math.nan
+    if f == 0 or 1e-280 < abs(f) < 1e300:
+        margin = abs(f) * 1e-13
+        if op == "$eq":
+            near.update({"$gte": f - margin, "$lte": f + margin})
+        elif op in ("$lt", "$lte"):
+            near["$lte"] = f + margin
+    clauses.append({"$and": [{path: near}, {"$expr": doubles}]})
+    return clauses[0] if len(clauses) == 1 else {"$or": clauses}
 
 
 # -- standard deviation and variance --------------------------------------------------------------

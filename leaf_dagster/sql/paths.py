@@ -93,12 +93,30 @@ def resolve(
             origin = Origin(relation.collection, inside)
         int4 = declared == SqlType.INT and inside in getattr(relation.types, "int4", ())
         int8 = declared == SqlType.INT and inside in getattr(relation.types, "int8", ())
+        if declared == SqlType.DECIMAL:
+            return Typed(numeric_read(f"${dotted}"), declared, origin=origin, numeric_path=dotted)
         return Typed(f"${dotted}", declared, path=dotted, origin=origin, int32=int4, int64=int8)
     # ``tags[0]``: the element type of the array, probed over the elements (``probes``).
     one_index = len(rest) > 1 and all(isinstance(s, str) for s in rest[:-1]) and not isinstance(rest[-1], str)
     array = ".".join(rest[:-1]) if one_index else ""
     origin = Origin(relation.collection, array, element=True) if array and relation.collection else None
     return Typed(_path(current, run) if run else current, SqlType.ANY, origin=origin)
+
+
+def numeric_read(x: Any) -> Any:
+    """A field declared numeric as PostgreSQL's numeric column holds it, whatever BSON number type
+    a value is stored as (the DDL's DECIMAL accepts any number; Node drivers store 100 as int32):
+    a Decimal128 as is, an int32/int64 exactly, a double as ``float8_numeric`` (what PostgreSQL
+    stores when a double is inserted into a numeric column). Anything else stays as it is."""
+    from leaf_dagster.sql.casts import double_numeric
+
+    integer = {"$in": [{"$type": "$$n"}, ["int", "long"]]}
+    double = {"$eq": [{"$type": "$$n"}, "double"]}
+    branches = [
+        {"case": integer, "then": {"$toDecimal": "$$n"}},
+        {"case": double, "then": double_numeric("$$n")},
+    ]
+    return let({"n": x}, {"$switch": {"branches": branches, "default": "$$n"}})
 
 
 def element(array: Any, idx: Typed) -> Any:

@@ -418,6 +418,9 @@ class Conditions:
             return self._match_compare(OPS[type(node)], a, b, want, node)
         if isinstance(node, exp.Is):
             value = self.tr.translate(node.this)
+            if value.numeric_path is not None and isinstance(node.expression, exp.Null):
+                positive = want != bool(node.args.get("negate"))
+                return {value.numeric_path: None} if positive else {value.numeric_path: {"$ne": None}}
             if value.path is None:
                 return None
             positive = want != bool(node.args.get("negate"))
@@ -468,6 +471,8 @@ class Conditions:
     ) -> dict[str, Any] | None:
         """``elements``: ``a`` is an array whose elements are compared (``b = ANY(a)``)."""
         written, symbol = (a, b), SYMBOLS[op]
+        if not elements and (a.numeric_path is not None or b.numeric_path is not None):
+            return self._match_numeric(op, a, b, want, node)
         if a.path is None:
             a, b, op = b, a, MIRROR[op]
         if a.path is None or not b.is_const:
@@ -500,6 +505,27 @@ class Conditions:
             return {a.path: {"$nin": [*values, None]}}
         ors = [{a.path: {op: v}} for v in values]
         return ors[0] if len(ors) == 1 else {"$or": ors}
+
+    def _match_numeric(
+        self, op: str, a: Typed, b: Typed, want: bool, node: exp.Expr | None
+    ) -> dict[str, Any] | None:
+        """``numeric field op constant`` (``paths.numeric_read``): integers and Decimal128 values by
+        a query operator on the field; a double by its ``float8_numeric``, in ``$expr``."""
+        if a.numeric_path is None:
+            a, b, op = b, a, MIRROR[op]
+        if a.numeric_path is None or not b.is_const:
+            return None
+        if not b.untyped:
+            comparable(a, b, self.failure(node), SYMBOLS[op])
+        b = resolve(b, [a], self.failure(node))
+        if b.value is None:
+            return NEVER
+        if isinstance(b.value, bool) or not isinstance(b.value, int | Decimal):
+            return None
+        doubles = self.compare(op, a, b, want, node)
+        return numeric.numeric_field_filter(
+            a.numeric_path, op if want else NEGATE[op], Decimal(b.value), doubles
+        )
 
     def _match_unknown(self, op: str, path: str, text: str, scalars: bool = False) -> dict[str, Any]:
         """``field op 'text'`` for a field typed only per value: each BSON type with its reading.
@@ -539,6 +565,12 @@ class Conditions:
             return None
         value = self.tr.translate(node.this)
         items = self._in_items(node)
+        if value.numeric_path is not None and want and all(i.is_const for i in items):
+            eqs = [self._match_numeric("$eq", value, item, True, node) for item in items]
+            if any(e is None for e in eqs):
+                return None
+            ors = [e for e in eqs if e is not NEVER and e is not None]
+            return {"$or": _spliced("$or", ors)} if ors else NEVER
         if value.path is None or not all(i.is_const for i in items):
             return None
         if not all(i.value is None or isinstance(i.value, SCALARS) or _is_datetime(i.value) for i in items):

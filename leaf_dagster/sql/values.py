@@ -65,6 +65,9 @@ class Typed:
     int32: bool = False  # an INT known to be PostgreSQL's integer (int4), not bigint: CAST(… AS INT)
     int64: bool = False  # an INT known to be bigint (int64 on every row): CAST(… AS BIGINT), even of NULL
     origin: Any = None  # a plain field of a collection (``probes.Origin``): its type can be probed
+    # a catalog's numeric field, read per value as numeric (``paths.numeric_read``): its document
+    # path, for query operators that match each BSON type's reading of a constant
+    numeric_path: str | None = None
 
     @property
     def is_const(self) -> bool:

@@ -16,6 +16,7 @@ import pytest
 from pymongo.database import Database
 from rich.console import Console
 
+from leaf_dagster.cli.sql_cmd import load_catalog
 from leaf_dagster.connection import ENV_URI, Document
 from leaf_dagster.dagster import MongoResource
 from leaf_dagster.rollups import load_rollup_file
@@ -110,7 +111,9 @@ def _assert_engagement_is_the_seed_query(db: Database[Document]) -> None:
     assert {d["day"] for d in docs.values()} == {day}
     assert set(docs) == {u["_id"] for u in db.users.find({"account.status": "active"})}
     params = {"partition_start": day, "partition_end": day + dt.timedelta(days=1)}
-    for row in run_sql(db, spec.sql, params=params):
+    # With the code location's catalog, as the rollup compiles it (AVG of a DECIMAL field is numeric).
+    catalog = load_catalog(str(ROLLUPS.parent / "schemas"))
+    for row in run_sql(db, spec.sql, params=params, catalog=catalog):
         doc = docs[row["user_id"]]
         # The target stores numeric as Decimal128; run_sql returns it as decimal.Decimal.
         assert {k: python_value(doc[k]) for k in row if k != "departments"} == {

@@ -59,10 +59,10 @@ def test_corpus_is_well_formed() -> None:
 def test_the_catalog_comes_from_the_ddl() -> None:
     assert set(DDL_CATALOG) == set(corpus_models_data.SCHEMAS)
     # DOUBLE is double precision (a whole double stored as int32 divides as a double); DECIMAL is
-    # a number typed per value; BIGINT and INTEGER are integers.
+    # numeric, each value read as numeric (paths.numeric_read); BIGINT and INTEGER are integers.
     assert DDL_CATALOG["users"]["credits"] == SqlType.FLOAT
     assert DDL_CATALOG["events"]["metadata.durationMs"] == SqlType.FLOAT
-    assert DDL_CATALOG["orders"]["totals.totalAmount"] == SqlType.NUMBER
+    assert DDL_CATALOG["orders"]["totals.totalAmount"] == SqlType.DECIMAL
     assert DDL_CATALOG["users"]["account.loginCount"] == SqlType.INT
 
 

@@ -21,6 +21,7 @@ from pymongo.database import Database
 from leaf_dagster.connection import Document
 from leaf_dagster.sql import compile_sql, run_sql
 from leaf_dagster.sql.catalog import as_catalog
+from leaf_dagster.sql.paths import numeric_read
 from leaf_dagster.sql.runner import SqlRuntimeError
 from leaf_dagster.sql.values import SqlType
 from tests.sql.duck import ColType
@@ -238,13 +239,14 @@ def test_catalog_types_are_exact() -> None:
     fields = as_catalog(TYPED_CATALOG)[TYPED]
     assert dict(fields) == {"i": SqlType.INT, "big": SqlType.INT, "f": SqlType.FLOAT, "d": SqlType.DECIMAL}
     assert getattr(fields, "int4", None) == frozenset({"i"})
-    # numeric beside a quoted literal reads it as numeric, with no per-row type test
+    # numeric beside a quoted literal reads it as numeric, with no per-row type test of the literal
+    # (the field reads each stored value as numeric: paths.numeric_read)
     [stage] = compile_sql("SELECT LEAST(d, '0.1') AS l FROM c", catalog=TYPED_CATALOG).pipeline
-    assert stage == {"$project": {"_id": 0, "l": {"$min": ["$d", Decimal128("0.1")]}}}
+    assert stage == {"$project": {"_id": 0, "l": {"$min": [numeric_read("$d"), Decimal128("0.1")]}}}
     # SUM(integer) is bigint with no per-row conversion; SUM(numeric) keeps only its digits check
     group = compile_sql("SELECT SUM(i) AS s, SUM(d) AS t FROM c", catalog=TYPED_CATALOG).pipeline[0]["$group"]
     assert group["a0"] == {"$sum": "$i"}
-    assert {"$sum": "$d"} in group.values()
+    assert {"$sum": numeric_read("$d")} in group.values()
 
 
 # -- array literals cast to an array type ---------------------------------------------------------
