@@ -367,9 +367,14 @@ def handwritten_orders(db: Database[Document], end: dt.datetime, doubles: bool =
                     "customerId": "$_id.customerId",
                     "day": "$_id.day",
                     "orders": {"$toLong": "$orders"},
-                    # every order of the day cancelled: the SQL's SUM of integer zeros, a bigint
+                    # every order of the day cancelled: the SQL's SUM of zeros, numeric (the catalog
+                    # reads the DDL's DECIMAL total as numeric, so the CASE is numeric)
                     "total_spent": {
-                        "$cond": [{"$eq": [{"$type": "$total_spent"}, "int"]}, Int64(0), "$total_spent"]
+                        "$cond": [
+                            {"$eq": [{"$type": "$total_spent"}, "int"]},
+                            Int64(0) if doubles else Decimal128("0"),
+                            "$total_spent",
+                        ]
                     },
                     "cancelled_orders": {"$toLong": "$cancelled_orders"},
                     # AVG of numeric, as PostgreSQL rounds it: 16 decimals for an average between 1

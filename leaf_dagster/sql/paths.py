@@ -116,7 +116,12 @@ def numeric_read(x: Any) -> Any:
         {"case": integer, "then": {"$toDecimal": "$$n"}},
         {"case": double, "then": double_numeric("$$n")},
     ]
-    return let({"n": x}, {"$switch": {"branches": branches, "default": "$$n"}})
+    converted = let({"n": x}, {"$switch": {"branches": branches, "default": "$$n"}})
+    if not (isinstance(x, str) and x.startswith("$") and not x.startswith("$$")):
+        return converted
+    # A field path: a Decimal128 (what a DECIMAL field usually holds) is tested first, with no
+    # $let, as each operator costs per row on the embedded server.
+    return {"$cond": [{"$eq": [{"$type": x}, "decimal"]}, x, converted]}
 
 
 def element(array: Any, idx: Typed) -> Any:
