@@ -16,6 +16,7 @@ from sqlglot import exp
 
 from leaf_dagster.sql import dates, numeric
 from leaf_dagster.sql.errors import runtime_error
+from leaf_dagster.sql.literals import is_unknown, resolve
 from leaf_dagster.sql.predicates import readings
 from leaf_dagster.sql.probes import derived
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, const
@@ -25,7 +26,21 @@ if TYPE_CHECKING:
 
 
 def _operands(tr: Translator, node: exp.Expr) -> tuple[Typed, Typed]:
-    return _as_number(tr.translate(node.this)), _as_number(tr.translate(node.expression))
+    a, b = tr.translate(node.this), tr.translate(node.expression)
+
+    def fail(message: str) -> Exception:
+        return tr.error(message, node)
+
+    # Beside an operand of a known number type, a quoted literal takes that type, as in PostgreSQL
+    # ('1.25' * 0.3 is numeric, '1.25' + 1 invalid input for integer); otherwise it is a number.
+    if is_unknown(a) and not is_unknown(b) and b.type in _KNOWN_NUMBERS:
+        a = resolve(a, [b], fail)
+    elif is_unknown(b) and not is_unknown(a) and a.type in _KNOWN_NUMBERS:
+        b = resolve(b, [a], fail)
+    return _as_number(a), _as_number(b)
+
+
+_KNOWN_NUMBERS = (SqlType.INT, SqlType.FLOAT, SqlType.DECIMAL)
 
 
 def _as_number(value: Typed) -> Typed:

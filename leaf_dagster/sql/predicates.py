@@ -308,7 +308,11 @@ class Conditions:
             return in_subquery_truth(self.tr, node, want)
         raw = self.tr.translate(node.this)
         fail = self.failure(node)
-        items = [resolve(i, [raw], fail) for i in self._in_items(node)]
+        members = self._in_items(node)
+        # PostgreSQL types the list's quoted literals by the common type of the value and every
+        # other item (i IN (big, '3000000000') reads it as a bigint): the widest known member first.
+        known = sorted([raw, *(i for i in members if not is_unknown(i))], key=_width_rank)
+        items = [resolve(i, known, fail) for i in members]
         value = resolve(raw, items, fail)
         if value.is_null_const:
             return False
@@ -706,3 +710,14 @@ def _only_quoted_results(node: exp.Expr) -> bool:
         elif not isinstance(item, exp.Null):
             return False
     return seen and node is not None and not isinstance(node, exp.Literal)
+
+
+def _width_rank(value: Typed) -> int:
+    """Where a member ranks in PostgreSQL's common type of numbers: double, numeric, bigint, integer."""
+    if value.type == SqlType.FLOAT:
+        return 0
+    if value.type == SqlType.DECIMAL:
+        return 1
+    if value.type == SqlType.INT and (value.int64 or numeric.kinds(value) == frozenset({numeric.INT64})):
+        return 2
+    return 3

@@ -53,6 +53,8 @@ _SERVER: dict[re.Pattern[str], Callable[[re.Match[str]], str]] = {
     re.compile(r"Failed to parse number '(?P<value>[^']*)' in \$convert"): lambda m: (
         f'invalid input syntax for type numeric: "{m.group("value")}"'
     ),
+    # $toInt / $toLong of a value past the type's range (CAST(big AS INTEGER) of 3000000000).
+    re.compile(r"Conversion would overflow target type"): lambda m: "integer out of range",
     # $toDate / $dateFromString of a text field that holds no date (CAST(birthDate AS DATE)).
     re.compile(r"Error parsing date string '(?P<value>[^']*)'"): lambda m: (
         f'invalid input syntax for type timestamp: "{m.group("value")}"'

@@ -46,13 +46,21 @@ def compile_union(
             raise ctx.source.error(f"each {word} branch must list its columns (not *)", node.expression, "*")
         if len(left.columns) != len(plan.columns):
             raise ctx.source.error(f"each {word} query must have the same number of columns", node, word)
-        typed = [*_literal_columns(plan, left, ctx, node), *_text_columns(plan, left, word, after=True)]
+        typed = [
+            *_literal_columns(plan, left, ctx, node),
+            *_text_columns(plan, left, word, after=True),
+            *_double_columns(plan, left),
+        ]
         return replace(plan, stages=[*plan.stages, *typed])
 
     # The right branch runs in a $unionWith pipeline: its probes run once at that pipeline's head.
     right, right_stages = with_probes(ctx.names, right_branch)
     right_stages = run_once(right.collection, right_stages)
-    typed = [*_literal_columns(left, right, ctx, node), *_text_columns(left, right, word, after=False)]
+    typed = [
+        *_literal_columns(left, right, ctx, node),
+        *_text_columns(left, right, word, after=False),
+        *_double_columns(left, right),
+    ]
     left = replace(left, stages=[*left.stages, *typed])
     outputs = _matched_types(node, ctx, word, left, right)
     renamed: dict[str, Any] = {} if "_id" in left.columns else {"_id": 0}
@@ -132,6 +140,20 @@ def _text_columns(plan: Plan, other: Plan, word: str, after: bool) -> list[dict[
         value = Typed(f"${mine}", SqlType.ANY, origin=column.origin)
         checked[mine] = as_text(value, message).expr
     return [{"$set": checked}] if checked else []
+
+
+def _double_columns(plan: Plan, other: Plan) -> list[dict[str, Any]]:
+    """``plan``'s number columns where ``other``'s is double precision, as doubles: PostgreSQL's
+    common type of a number and a double is double, so numeric 0.05 and the double 0.05 are one row
+    (MongoDB compares a Decimal128 with a double exactly, and they differ)."""
+    doubles: dict[str, Any] = {}
+    for mine, theirs in zip(plan.columns, other.columns, strict=True):
+        column, peer = plan.outputs.get(mine), other.outputs.get(theirs)
+        if column is None or peer is None or column.untyped or peer.untyped:
+            continue
+        if peer.type == SqlType.FLOAT and column.type in (SqlType.INT, SqlType.DECIMAL, SqlType.NUMBER):
+            doubles[mine] = {"$toDouble": f"${mine}"}
+    return [{"$set": doubles}] if doubles else []
 
 
 _SIDE = f"{HELPER_PREFIX}side"

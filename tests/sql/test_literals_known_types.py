@@ -127,3 +127,46 @@ def constant_queries() -> list[str]:
 def test_constant_expressions_fold_as_in_postgresql(known_db: tuple[PgDatabase, Database[Any]]) -> None:
     pg, db = known_db
     assert_all_agree(pg, db, constant_queries())
+
+
+KNOWN_NUMBERS = ["0.3", "2", "3000000000", "CAST(2.5 AS DOUBLE PRECISION)", "CAST(i AS INT)",
+                 "CAST(big AS BIGINT)", "CAST(n AS NUMERIC)", "COUNT(*)"]  # fmt: skip
+NUMBER_LITERALS = ["'1.25'", "'7'", "'-2'", "'3000000000'", "'1e3'", "'abc'"]
+
+
+def known_number_queries() -> list[str]:
+    """A quoted literal beside a number of a known type takes it ('1.25' / 0.3 is numeric, '1.25'
+    + 1 fails as integer input); an IN list's literals take the common type of all its members."""
+    out = []
+    for x, lit in itertools.product(KNOWN_NUMBERS, NUMBER_LITERALS):
+        grouped = "" if "COUNT" not in x else " GROUP BY k"
+        for op in ("+", "*", "/"):
+            out.append(f"SELECT {lit} {op} {x} AS v FROM {COLLECTION}{grouped} ORDER BY 1")
+            out.append(f"SELECT {x} {op} {lit} AS v FROM {COLLECTION}{grouped} ORDER BY 1")
+    for lit in NUMBER_LITERALS:
+        out.append(f"SELECT _id, i IN (big, 4000000000, {lit}) AS v FROM {COLLECTION} ORDER BY _id")
+        out.append(f"SELECT _id, CAST(i AS INT) IN (0.5, {lit}) AS v FROM {COLLECTION} ORDER BY _id")
+        out.append(f"SELECT _id FROM {COLLECTION} WHERE CAST(big AS BIGINT) IN (1, {lit}) ORDER BY _id")
+    return out
+
+
+def test_a_literal_beside_a_known_number_takes_its_type(known_db: tuple[PgDatabase, Database[Any]]) -> None:
+    pg, db = known_db
+    assert_all_agree(pg, db, known_number_queries())
+
+
+def test_a_set_operation_of_a_double_and_a_number_compares_doubles(
+    known_db: tuple[PgDatabase, Database[Any]],
+) -> None:
+    pg, db = known_db
+    double = "CAST(0.5 AS DOUBLE PRECISION) / 10"
+    numbers = ["0.05", "CAST(n AS NUMERIC) / 10", "i * 0.01", "CAST(i AS INT)", "d"]
+    queries = [
+        f"SELECT {double} AS v FROM {COLLECTION} {op} SELECT {x} FROM {COLLECTION} ORDER BY 1"
+        for x in numbers
+        for op in ("INTERSECT", "INTERSECT ALL", "EXCEPT", "UNION")
+    ]
+    queries += [
+        f"SELECT {x} AS v FROM {COLLECTION} INTERSECT SELECT {double} FROM {COLLECTION}" for x in numbers
+    ]
+    assert_all_agree(pg, db, queries)

@@ -140,6 +140,14 @@ def test_constant_rounding() -> None:
     assert project["$project"]["b"] == {"$literal": Decimal128("-3")}
 
 
+def test_a_quoted_literal_beside_a_number_constant_takes_its_type(t: Database[Document]) -> None:
+    # PostgreSQL 15: unknown op numeric is numeric, unknown op integer reads the text as an integer.
+    [row] = run_sql(t, "SELECT '1.25' / 0.3 AS q, '1.25' * 0.3 AS p, '2' + 1 AS s FROM t LIMIT 1")
+    assert row == {"q": Decimal("4.1666666666666667"), "p": Decimal("0.375"), "s": 3}
+    with pytest.raises(LeafSQLError, match=r'invalid input syntax for type integer: "1\.25"'):
+        run_sql(t, "SELECT '1.25' + 1 AS v FROM t")
+
+
 @pytest.mark.parametrize(
     ("sql", "message"),
     [
@@ -259,6 +267,7 @@ def test_case_of_integer_and_numeric_is_numeric(t: Database[Document]) -> None:
         ("SELECT n * 100000000000000000 AS v FROM t", "bigint out of range"),
         ("SELECT n / (n - n) AS v FROM t", "division by zero"),
         ("SELECT x / (n - n) AS v FROM t", "division by zero"),
+        ("SELECT CAST(b AS INTEGER) AS v FROM t", "integer out of range"),
     ],
 )
 def test_runtime_errors_carry_postgresql_message(t: Database[Document], sql: str, message: str) -> None:
