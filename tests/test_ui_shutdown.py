@@ -61,6 +61,15 @@ def port_free(port: int) -> bool:
     return True
 
 
+def _default_signals() -> None:
+    """SIGINT and SIGTERM as a shell leaves them for the job it starts. Ignored dispositions are
+    inherited, and this process may ignore SIGTERM: Dagster's ``capture_interrupts`` maps SIGTERM to
+    SIGINT's handler, which is SIG_IGN when pytest runs as a background job; a ``make`` started
+    ignoring SIGTERM keeps ignoring it and never passes it on."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def _start(target: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
     # its own session: as a shell starts a background job; SIGINT goes to its group like Ctrl-C
     return subprocess.Popen(
@@ -70,6 +79,7 @@ def _start(target: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=_default_signals,
     )
 
 
@@ -144,6 +154,7 @@ def test_make_server_stops_the_server(how: signal.Signals, tmp_path: Path) -> No
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=_default_signals,
         cwd=tmp_path,
     )
     _wait_until(lambda: ping(f"mongodb://127.0.0.1:{port}/"), process, 120)
