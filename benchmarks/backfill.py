@@ -62,7 +62,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from bson import Decimal128, Int64, ObjectId
+from bson import Decimal128, ObjectId
 from pymongo import MongoClient, monitoring
 from pymongo.database import Database
 from pymongo.write_concern import WriteConcern
@@ -345,9 +345,12 @@ def handwritten_orders(db: Database[Document], end: dt.datetime, doubles: bool =
     watermark = newest["createdAt"] if newest else None
     cancelled = {"$eq": ["$status", "cancelled"]}
     average = {"$divide": ["$total", "$orders"]}
+    # The catalog reads the DDL's DECIMAL total as numeric: a double as its 15-digit decimal.
+    as_numeric = [{"$set": {"total": {"$toDecimal": "$total"}}}] if doubles else []
     db.orders.aggregate(
         [
             {"$match": window},
+            *as_numeric,
             {
                 "$group": {
                     "_id": {
@@ -372,14 +375,14 @@ def handwritten_orders(db: Database[Document], end: dt.datetime, doubles: bool =
                     "total_spent": {
                         "$cond": [
                             {"$eq": [{"$type": "$total_spent"}, "int"]},
-                            Int64(0) if doubles else Decimal128("0"),
+                            Decimal128("0"),
                             "$total_spent",
                         ]
                     },
                     "cancelled_orders": {"$toLong": "$cancelled_orders"},
                     # AVG of numeric, as PostgreSQL rounds it: 16 decimals for an average between 1
                     # and 9999 (select_div_scale), which every average of these totals is
-                    "avg_order_value": average if doubles else {"$round": [average, 16]},
+                    "avg_order_value": {"$round": [average, 16]},
                     "largest_order": 1,
                     META: _stamp(["orders"], "$_id.day", "day", {"watermark": {"$literal": watermark}}),
                 }
