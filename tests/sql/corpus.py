@@ -12,7 +12,8 @@ The kinds:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -120,3 +121,43 @@ def _fields(schema: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 
 def schema_catalog(schemas: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, str]]:
     return {name: _fields(schema) for name, schema in schemas.items()}
+
+
+def report(
+    name: str,
+    cases: Sequence[Case],
+    loaded: Callable[[Any, Any], AbstractContextManager[Env]],
+    catalog: Any = None,
+    want: Callable[[Case, bool], str] | None = None,
+) -> None:  # pragma: no cover - a report for people
+    """A corpus run for people: ``python -m tests.sql.test_corpus_<name> [id prefix] [--catalog]``
+    prints each case's outcome (``--catalog`` compiles with ``catalog``), then the totals."""
+    import dataclasses
+    import sys
+    from collections import Counter
+
+    from pymongo import MongoClient
+
+    from tests.sql.harness import mongo_uri
+    from tests.sql.pg import PostgresServer
+
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    with_catalog = "--catalog" in sys.argv and catalog is not None
+    prefix = args[0] if args else ""
+    with (
+        mongo_uri(name) as uri,
+        PostgresServer() as pg_server,
+        MongoClient[dict[str, Any]](uri) as client,
+        loaded(client, pg_server) as env,
+    ):
+        totals: Counter[str] = Counter()
+        for case in (c for c in cases if c.id.startswith(prefix)):
+            run = dataclasses.replace(case, catalog=catalog) if with_catalog else case
+            kind, detail = outcome(env, run)
+            totals[kind] += 1
+            expected = want(case, with_catalog) if want is not None else expected_kind(case)
+            flag = "" if kind == expected else "  <-- unexpected"
+            print(f"{kind:12} {case.id}{flag}")
+            if kind != "agree":
+                print(f"             {detail[:600]}")
+        print(dict(totals))

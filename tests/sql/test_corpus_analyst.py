@@ -19,7 +19,7 @@ from pymongo import MongoClient
 
 from leaf_dagster.connection import Document
 from tests.sql import corpus_analyst_data
-from tests.sql.corpus import expected_kind, outcome, schema_catalog
+from tests.sql.corpus import expected_kind, outcome, report, schema_catalog
 from tests.sql.corpus_analyst_queries import ARRAY_ELEMENT_INT32, CASES
 from tests.sql.corpus_realistic_queries import Case
 from tests.sql.harness import Env
@@ -70,29 +70,7 @@ def test_analyst_query_with_the_schemas_as_catalog(analyst_env: Env, case: Case)
 
 
 def main() -> None:  # pragma: no cover - a report for people
-    import sys
-
-    from tests.sql.harness import mongo_uri
-
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    catalog = "--catalog" in sys.argv
-    prefix = args[0] if args else ""
-    with (
-        mongo_uri("analyst") as uri,
-        PostgresServer() as pg_server,
-        MongoClient[Document](uri) as client,
-        corpus_analyst_data.loaded(client, pg_server) as env,
-    ):
-        totals: Counter[str] = Counter()
-        for case in (c for c in CASES if c.id.startswith(prefix)):
-            run = dataclasses.replace(case, catalog=SCHEMA_CATALOG) if catalog else case
-            kind, detail = outcome(env, run)
-            totals[kind] += 1
-            flag = "" if kind == expected_kind(case) else "  <-- unexpected"
-            print(f"{kind:12} {case.id}{flag}")
-            if kind != "agree":
-                print(f"             {detail[:600]}")
-        print(dict(totals))
+    report("analyst", CASES, corpus_analyst_data.loaded, SCHEMA_CATALOG)
 
 
 if __name__ == "__main__":

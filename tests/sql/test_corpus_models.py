@@ -22,7 +22,7 @@ from pymongo import MongoClient
 from leaf_dagster.connection import Document
 from leaf_dagster.sql.values import SqlType
 from tests.sql import corpus_models_data
-from tests.sql.corpus import expected_kind, outcome
+from tests.sql.corpus import expected_kind, outcome, report
 from tests.sql.corpus_models_queries import CASES
 from tests.sql.corpus_realistic_queries import Case
 from tests.sql.harness import Env
@@ -81,29 +81,7 @@ def test_model_query_with_the_ddl_catalog(models_env: Env, case: Case) -> None:
 
 
 def main() -> None:  # pragma: no cover - a report for people
-    import sys
-
-    from tests.sql.harness import mongo_uri
-
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    catalog = "--catalog" in sys.argv
-    prefix = args[0] if args else ""
-    with (
-        mongo_uri("models") as uri,
-        PostgresServer() as pg_server,
-        MongoClient[Document](uri) as client,
-        corpus_models_data.loaded(client, pg_server) as env,
-    ):
-        totals: Counter[str] = Counter()
-        for case in (c for c in CASES if c.id.startswith(prefix)):
-            run = dataclasses.replace(case, catalog=DDL_CATALOG) if catalog else case
-            kind, detail = outcome(env, run)
-            totals[kind] += 1
-            flag = "" if kind == expected_kind(case) else "  <-- unexpected"
-            print(f"{kind:12} {case.id}{flag}")
-            if kind != "agree":
-                print(f"             {detail[:600]}")
-        print(dict(totals))
+    report("models", CASES, corpus_models_data.loaded, DDL_CATALOG)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from pymongo import MongoClient
 
 from leaf_dagster.connection import Document
 from tests.sql import corpus_realistic_data
-from tests.sql.corpus import expected_kind, outcome, schema_catalog
+from tests.sql.corpus import expected_kind, outcome, report, schema_catalog
 from tests.sql.corpus_realistic_queries import CASES, NULLS, NUMBERS, Case
 from tests.sql.harness import Env
 from tests.sql.pg import PostgresServer
@@ -89,27 +89,7 @@ def test_realistic_query_with_the_schemas_as_catalog(corpus_env: Env, case: Case
 
 
 def main() -> None:  # pragma: no cover - a report for people
-    """``python -m tests.sql.test_corpus_realistic [id prefix]``."""
-    import sys
-
-    from tests.sql.harness import mongo_uri
-
-    with (
-        mongo_uri("corpus") as uri,
-        PostgresServer() as pg_server,
-        MongoClient[Document](uri) as client,
-        corpus_realistic_data.loaded(client, pg_server) as env,
-    ):
-        totals: Counter[str] = Counter()
-        prefix = sys.argv[1] if len(sys.argv) > 1 else ""
-        for case in (c for c in CASES if c.id.startswith(prefix)):
-            kind, detail = outcome(env, case)
-            totals[kind] += 1
-            flag = "" if kind == expected_kind(case) else "  <-- unexpected"
-            print(f"{kind:12} {case.id}{flag}")
-            if kind != "agree":
-                print(f"             {detail[:400]}")
-        print(dict(totals))
+    report("corpus", CASES, corpus_realistic_data.loaded)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from pymongo import MongoClient
 from leaf_dagster.connection import Document
 from leaf_dagster.sql.values import SqlType
 from tests.sql import corpus_reports_data
-from tests.sql.corpus import expected_kind, outcome
+from tests.sql.corpus import expected_kind, outcome, report
 from tests.sql.corpus_realistic_queries import Case
 from tests.sql.corpus_reports_queries import CASES, UNKNOWN_COLUMN
 from tests.sql.harness import Env
@@ -86,30 +86,11 @@ def test_report_query_with_the_ddl_catalog(reports_env: Env, case: Case) -> None
 
 
 def main() -> None:  # pragma: no cover - a report for people
-    import sys
+    report("reports", CASES, corpus_reports_data.loaded, DDL_CATALOG, want=_wanted)
 
-    from tests.sql.harness import mongo_uri
 
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    catalog = "--catalog" in sys.argv
-    prefix = args[0] if args else ""
-    with (
-        mongo_uri("reports") as uri,
-        PostgresServer() as pg_server,
-        MongoClient[Document](uri) as client,
-        corpus_reports_data.loaded(client, pg_server) as env,
-    ):
-        totals: Counter[str] = Counter()
-        for case in (c for c in CASES if c.id.startswith(prefix)):
-            run = dataclasses.replace(case, catalog=DDL_CATALOG) if catalog else case
-            kind, detail = outcome(env, run)
-            totals[kind] += 1
-            want = "refused" if case.id in NO_CATALOG_REFUSED and not catalog else expected_kind(case)
-            flag = "" if kind == want else "  <-- unexpected"
-            print(f"{kind:12} {case.id}{flag}")
-            if kind != "agree":
-                print(f"             {detail[:600]}")
-        print(dict(totals))
+def _wanted(case: Case, catalog: bool) -> str:
+    return "refused" if case.id in NO_CATALOG_REFUSED and not catalog else expected_kind(case)
 
 
 if __name__ == "__main__":
