@@ -161,3 +161,16 @@ def report(
             if kind != "agree":
                 print(f"             {detail[:600]}")
         print(dict(totals))
+
+
+def params(cases: Sequence[Case], catalog_xfail: Mapping[str, str], catalog: bool) -> list[Any]:
+    """A corpus's cases as pytest parameters, each a strict xfail where it is a known wrong answer:
+    its own ``xfail`` without the catalog, ``catalog_xfail[id]`` with it."""
+    import pytest
+
+    out = []
+    for case in cases:
+        reason = catalog_xfail.get(case.id) if catalog else case.xfail
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        out.append(pytest.param(case, id=case.id, marks=marks))
+    return out

@@ -12,14 +12,13 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from typing import Any
 
 import pytest
 from pymongo import MongoClient
 
 from leaf_dagster.connection import Document
 from tests.sql import corpus_analyst_data
-from tests.sql.corpus import expected_kind, outcome, report, schema_catalog
+from tests.sql.corpus import expected_kind, outcome, params, report, schema_catalog
 from tests.sql.corpus_analyst_queries import ARRAY_ELEMENT_INT32, CASES
 from tests.sql.corpus_realistic_queries import Case
 from tests.sql.harness import Env
@@ -39,15 +38,6 @@ def analyst_env(mongo_client: MongoClient[Document], pg_server: PostgresServer) 
         yield env
 
 
-def _params(catalog: bool) -> list[Any]:
-    out = []
-    for case in CASES:
-        reason = CATALOG_XFAIL.get(case.id) if catalog else case.xfail
-        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-        out.append(pytest.param(case, id=case.id, marks=marks))
-    return out
-
-
 def test_corpus_is_well_formed() -> None:
     ids = Counter(c.id for c in CASES)
     assert [i for i, n in ids.items() if n > 1] == []
@@ -55,7 +45,7 @@ def test_corpus_is_well_formed() -> None:
     assert set(CATALOG_XFAIL) <= set(ids)
 
 
-@pytest.mark.parametrize("case", _params(catalog=False))
+@pytest.mark.parametrize("case", params(CASES, CATALOG_XFAIL, catalog=False))
 def test_analyst_query(analyst_env: Env, case: Case) -> None:
     kind, detail = outcome(analyst_env, case)
     assert kind == expected_kind(case), f"{case.id} [{kind}]: {case.query.sql}\n{detail}"
@@ -63,7 +53,7 @@ def test_analyst_query(analyst_env: Env, case: Case) -> None:
         assert case.refused.lower() in detail.lower(), detail
 
 
-@pytest.mark.parametrize("case", _params(catalog=True))
+@pytest.mark.parametrize("case", params(CASES, CATALOG_XFAIL, catalog=True))
 def test_analyst_query_with_the_schemas_as_catalog(analyst_env: Env, case: Case) -> None:
     kind, detail = outcome(analyst_env, dataclasses.replace(case, catalog=SCHEMA_CATALOG))
     assert kind == expected_kind(case), f"{case.id} [{kind}]: {case.query.sql}\n{detail}"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from typing import Any
 
 import pytest
 from pymongo import MongoClient
@@ -22,7 +21,7 @@ from pymongo import MongoClient
 from leaf_dagster.connection import Document
 from leaf_dagster.sql.values import SqlType
 from tests.sql import corpus_models_data
-from tests.sql.corpus import expected_kind, outcome, report
+from tests.sql.corpus import expected_kind, outcome, params, report
 from tests.sql.corpus_models_queries import CASES
 from tests.sql.corpus_realistic_queries import Case
 from tests.sql.harness import Env
@@ -38,15 +37,6 @@ CATALOG_XFAIL: Mapping[str, str] = {}
 def models_env(mongo_client: MongoClient[Document], pg_server: PostgresServer) -> Iterator[Env]:
     with corpus_models_data.loaded(mongo_client, pg_server) as env:
         yield env
-
-
-def _params(catalog: bool) -> list[Any]:
-    out = []
-    for case in CASES:
-        reason = CATALOG_XFAIL.get(case.id) if catalog else case.xfail
-        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-        out.append(pytest.param(case, id=case.id, marks=marks))
-    return out
 
 
 def test_corpus_is_well_formed() -> None:
@@ -66,7 +56,7 @@ def test_the_catalog_comes_from_the_ddl() -> None:
     assert DDL_CATALOG["users"]["account.loginCount"] == SqlType.INT
 
 
-@pytest.mark.parametrize("case", _params(catalog=False))
+@pytest.mark.parametrize("case", params(CASES, CATALOG_XFAIL, catalog=False))
 def test_model_query(models_env: Env, case: Case) -> None:
     kind, detail = outcome(models_env, case)
     assert kind == expected_kind(case), f"{case.id} [{kind}]: {case.query.sql}\n{detail}"
@@ -74,7 +64,7 @@ def test_model_query(models_env: Env, case: Case) -> None:
         assert case.refused.lower() in detail.lower(), detail
 
 
-@pytest.mark.parametrize("case", _params(catalog=True))
+@pytest.mark.parametrize("case", params(CASES, CATALOG_XFAIL, catalog=True))
 def test_model_query_with_the_ddl_catalog(models_env: Env, case: Case) -> None:
     kind, detail = outcome(models_env, dataclasses.replace(case, catalog=DDL_CATALOG))
     assert kind == expected_kind(case), f"{case.id} [{kind}]: {case.query.sql}\n{detail}"

@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from typing import Any
 
 import pytest
 from pymongo import MongoClient
@@ -23,7 +22,7 @@ from pymongo import MongoClient
 from leaf_dagster.connection import Document
 from leaf_dagster.sql.values import SqlType
 from tests.sql import corpus_reports_data
-from tests.sql.corpus import expected_kind, outcome, report
+from tests.sql.corpus import expected_kind, outcome, params, report
 from tests.sql.corpus_realistic_queries import Case
 from tests.sql.corpus_reports_queries import CASES, UNKNOWN_COLUMN
 from tests.sql.harness import Env
@@ -46,15 +45,6 @@ def reports_env(mongo_client: MongoClient[Document], pg_server: PostgresServer) 
         yield env
 
 
-def _params(catalog: bool) -> list[Any]:
-    out = []
-    for case in CASES:
-        reason = CATALOG_XFAIL.get(case.id) if catalog else case.xfail
-        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-        out.append(pytest.param(case, id=case.id, marks=marks))
-    return out
-
-
 def test_corpus_is_well_formed() -> None:
     ids = Counter(c.id for c in CASES)
     assert [i for i, n in ids.items() if n > 1] == []
@@ -69,7 +59,7 @@ def test_the_catalog_comes_from_the_ddl() -> None:
     assert DDL_CATALOG["customers"]["profile.location.city"] == SqlType.TEXT
 
 
-@pytest.mark.parametrize("case", _params(catalog=False))
+@pytest.mark.parametrize("case", params(CASES, CATALOG_XFAIL, catalog=False))
 def test_report_query(reports_env: Env, case: Case) -> None:
     kind, detail = outcome(reports_env, case)
     word = NO_CATALOG_REFUSED.get(case.id) or case.refused
@@ -79,7 +69,7 @@ def test_report_query(reports_env: Env, case: Case) -> None:
         assert word.lower() in detail.lower(), detail
 
 
-@pytest.mark.parametrize("case", _params(catalog=True))
+@pytest.mark.parametrize("case", params(CASES, CATALOG_XFAIL, catalog=True))
 def test_report_query_with_the_ddl_catalog(reports_env: Env, case: Case) -> None:
     kind, detail = outcome(reports_env, dataclasses.replace(case, catalog=DDL_CATALOG))
     assert kind == expected_kind(case), f"{case.id} [{kind}]: {case.query.sql}\n{detail}"
