@@ -28,6 +28,7 @@ from leaf_dagster.sql.ordered_aggregates import (
     percentile,
     sorted_values,
 )
+from leaf_dagster.sql.paths import nullness
 from leaf_dagster.sql.values import NUMERIC, SqlType, Typed, is_null, let
 
 if TYPE_CHECKING:
@@ -88,15 +89,18 @@ class Accumulators:
             self.pending_checks.append(arg)
             return Typed(None, type_)  # a first pass only collects; see ``finish``
         checked = numeric.sum_checked(total, arg, doubles)
+        if numeric.kinds(arg) & numeric.INTEGERS or "other" in numeric.kinds(arg):
+            # the server's $sum of int32 values may stay int32: SUM(integer) is bigint
+            checked = numeric.bigint(checked)
         if arg.non_null or (arg.path is not None and arg.path in self.non_null_paths):
-            return Typed(numeric.bigint(checked), type_, scale=scale)
+            return Typed(checked, type_, scale=scale)
         # NULL when no value was seen (``$sum`` of nothing is 0): an accumulator of the same argument
         # that is NULL or 0 exactly then tells (a count, $max, $min); else a $max is added.
         seen = self._seen(arg)
         if seen is None:
             self.pending_checks.append(arg)
             return Typed(None, type_)
-        return Typed({"$cond": [seen, None, numeric.bigint(checked)]}, type_, scale=scale)
+        return Typed({"$cond": [seen, None, checked]}, type_, scale=scale)
 
     def _doubles(self, arg: Typed) -> Any:
         """A test true for a group whose Decimal128 sum of ``arg`` holds doubles: from AVG's count
@@ -120,7 +124,13 @@ class Accumulators:
             if count is not None:
                 return {"$eq": [f"${count}", 0]}
         # NULL exactly when no value was seen ($avg: no number; the mark: see ``double_mark``)
-        for spec in ({"$max": expr}, {"$min": expr}, {"$avg": expr}, {"$max": numeric.double_mark(arg)}):
+        for spec in (
+            {"$max": nullness(expr)},
+            {"$max": expr},
+            {"$min": expr},
+            {"$avg": expr},
+            {"$max": numeric.double_mark(arg)},
+        ):
             found = self._by_key.get(self._key(spec))
             if found is not None:
                 return {"$eq": [{"$ifNull": [f"${found}", None]}, None]}
@@ -128,7 +138,7 @@ class Accumulators:
 
     @staticmethod
     def _count_spec(expr: Any) -> dict[str, Any]:
-        return {"$sum": {"$cond": [is_null(expr), 0, 1]}}
+        return {"$sum": {"$cond": [is_null(nullness(expr)), 0, 1]}}
 
     @staticmethod
     def _key(spec: Any) -> str:
@@ -187,7 +197,7 @@ class Accumulators:
             if self._doubles(arg) is False:
                 self.add({"$max": numeric.double_mark(arg)}, None)
             elif self._seen(arg) is None:
-                self.add({"$max": arg.expr}, None)
+                self.add({"$max": nullness(arg.expr)}, None)
         self.pending_checks.clear()
 
     def add(self, spec: Any, seed: Any) -> str:
@@ -267,11 +277,7 @@ class Accumulators:
                 )
             return self._distinct(node, arg, pre, order[0] if order else None)
         if isinstance(node, exp.Count):
-            counted = (
-                {"$sum": 1}
-                if arg.is_const and arg.value is not None
-                else {"$sum": {"$cond": [is_null(x), 0, 1]}}
-            )
+            counted = {"$sum": 1} if arg.is_const and arg.value is not None else self._count_spec(x)
             return self._count(self.add(counted, 0))
         if isinstance(node, exp.Sum | exp.Avg) and arg.type == SqlType.INTERVAL:
             # An interval is held as milliseconds: their SUM/AVG is an interval again (never output).

@@ -751,7 +751,7 @@ def average_of(
 ) -> Any:
     """Numeric ``t / c`` for AVG (``c`` a row count, at least 1) as PostgreSQL computes it.
 
-    Fast path: when ``2 < |q| < 10000`` for the server's quotient ``q`` (Decimal128 rounding is
+    Fast path: when ``2 < q < 10000`` for the server's quotient ``q`` (Decimal128 rounding is
     monotone and both bounds are exact, so the exact quotient lies there too), its base-10000 weight
     is 0 and its first digit at least 2. select_div_scale's ``qweight`` (``wn - wd - [fn <= fd]``)
     can differ from the quotient's weight only when the operands' first digits are equal and the
@@ -773,19 +773,23 @@ def average_of(
     )
     if t_scale is not None and t_scale > MIN_SIG_DIGITS:
         return general  # fewer than 14 digits past the scale: no fast path
+    # Positive quotients only (averages of amounts): one sign less to test and round per group;
+    # a negative one takes the general path.
     tests: list[Any] = [
-        {"$gt": ["$$m", decimal_literal(decimal.Decimal(FAST_LOW))]},
-        {"$lt": ["$$m", decimal_literal(decimal.Decimal(FAST_HIGH))]},
+        {"$gt": ["$$q", decimal_literal(decimal.Decimal(FAST_LOW))]},
+        {"$lt": ["$$q", decimal_literal(decimal.Decimal(FAST_HIGH))]},
         {"$lt": [c, FAST_COUNT]},
     ]
     scale = MIN_SIG_DIGITS if t_scale is None else min(max(MIN_SIG_DIGITS, t_scale), MAX_SCALE)
     if t_scale is None:
         # an integer's text has the same length as its Decimal128's
         tests.append({"$lte": [{"$strLenCP": {"$toString": t}}, FAST_TEXT]})
-    fast = {"$cond": [{"$and": tests}, round_half_away_decimal("$$q", scale, bound=True), general]}
-    # Plain $let: t and c are bound variables (NULL, never missing), and so are q and m.
+    half = decimal_literal(decimal.Decimal(5).scaleb(-scale - 1))
+    rounded = {"$trunc": [{"$add": ["$$q", half]}, scale]}  # half away from zero, as q > 0
+    fast = {"$cond": [{"$and": tests}, rounded, general]}
+    # Plain $let: t and c are bound variables (NULL, never missing), and so is q.
     quotient = {"$divide": [{"$toDecimal": t}, c]}
-    return {"$let": {"vars": {"q": quotient}, "in": {"$let": {"vars": {"m": {"$abs": "$$q"}}, "in": fast}}}}
+    return {"$let": {"vars": {"q": quotient}, "in": fast}}
 
 
 def avg_type(value: Typed) -> SqlType:

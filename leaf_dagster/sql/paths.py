@@ -117,11 +117,40 @@ def numeric_read(x: Any) -> Any:
         {"case": double, "then": double_numeric("$$n")},
     ]
     converted = let({"n": x}, {"$switch": {"branches": branches, "default": "$$n"}})
-    if not (isinstance(x, str) and x.startswith("$") and not x.startswith("$$")):
+    if not _is_field_path(x):
         return converted
     # A field path: a Decimal128 (what a DECIMAL field usually holds) is tested first, with no
     # $let, as each operator costs per row on the embedded server.
     return {"$cond": [{"$eq": [{"$type": x}, "decimal"]}, x, converted]}
+
+
+def nullness(expr: Any) -> Any:
+    """An expression that is NULL (or missing) exactly when ``expr`` is, and cheaper per row: a
+    numeric reading of a value is NULL only when the value is, and a ``$switch``/``$cond`` is NULL
+    when the branch it takes is. For accumulators that only tell whether a value was seen."""
+    if isinstance(expr, dict) and len(expr) == 1:
+        ((op, arg),) = expr.items()
+        if op == "$cond" and isinstance(arg, list) and len(arg) == 3:
+            read = arg[1]
+            if _is_field_path(read) and expr == numeric_read(read):
+                return read
+            return {"$cond": [arg[0], nullness(arg[1]), nullness(arg[2])]}
+        if op == "$let" and isinstance(arg, dict) and set(arg.get("vars", {})) == {"n"}:
+            bound = arg["vars"]["n"]
+            value = bound["$ifNull"][0] if isinstance(bound, dict) and "$ifNull" in bound else None
+            if value is not None and not _is_field_path(value) and expr == numeric_read(value):
+                return nullness(value)
+        if op == "$switch" and isinstance(arg, dict):
+            branches = [{"case": b["case"], "then": nullness(b["then"])} for b in arg["branches"]]
+            mapped: dict[str, Any] = {"branches": branches}
+            if "default" in arg:  # no default: a row no case takes fails, as before
+                mapped["default"] = nullness(arg["default"])
+            return {"$switch": mapped}
+    return expr
+
+
+def _is_field_path(x: Any) -> bool:
+    return isinstance(x, str) and x.startswith("$") and not x.startswith("$$")
 
 
 def element(array: Any, idx: Typed) -> Any:

@@ -241,12 +241,17 @@ class Conditions:
         folded = fold_comparison(op, a, b)
         if folded is not None:  # PostgreSQL folds an immutable comparison of constants at plan time
             return folded
+        compared = numeric.compare(op, a, b)
+        if compared is None:
+            plain = _false_on_null(op, a, b)
+            if plain is not None:
+                return plain
         # NULL sorts below every value in $expr comparisons, so "x > constant" is already false for
         # NULL; only the other directions need an explicit check.
         low = b if op in ("$gt", "$gte") else a if op in ("$lt", "$lte") else None
         exempt = low is not None and low.non_null
         checks = [not_null(x.expr) for x in (a, b) if not x.non_null and not exempt]
-        return and_([*checks, numeric.compare(op, a, b) or {op: [a.expr, b.expr]}])
+        return and_([*checks, compared or {op: [a.expr, b.expr]}])
 
     def typed_pair(self, a: Typed, b: Typed, node: exp.Expr | None, op: str = "$eq") -> tuple[Typed, Typed]:
         """Both operands, an untyped literal taking the type of the other (PostgreSQL's rule).
@@ -630,6 +635,23 @@ _BOOLEAN_WORDS = {
     "no": False,
     "off": False,
 }
+
+
+def _false_on_null(op: str, a: Typed, b: Typed) -> Any | None:
+    """``{op: [a, b]}`` in a form already false when a side is NULL, with no NULL check of its own
+    (two operators per row fewer), or None. In ``$expr``, NULL equals no other value and sorts
+    below every value; and a NULL side read as the other side's constant (``$ifNull``) makes an
+    irreflexive comparison (``<>``, ``<``, ``>``) false."""
+    if a.non_null and b.non_null:
+        return {op: [a.expr, b.expr]}
+    if op == "$eq" and (a.non_null or b.non_null):
+        return {op: [a.expr, b.expr]}
+    if op in ("$ne", "$lt", "$gt"):
+        if b.is_const and b.non_null and not a.non_null:
+            return {op: [{"$ifNull": [a.expr, b.expr]}, b.expr]}
+        if a.is_const and a.non_null and not b.non_null:
+            return {op: [a.expr, {"$ifNull": [b.expr, a.expr]}]}
+    return None
 
 
 def readings(value: Typed) -> list[tuple[str, Any]]:
