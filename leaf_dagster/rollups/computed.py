@@ -142,11 +142,14 @@ def computed_pipeline(
     if key_stages == [{"$unset": "_id"}] and stages and _drops_id(stages[-1]):
         key_stages = []  # the SQL's last $project already leaves _id out: one stage less per document
     stages += key_stages
-    stages.append(
-        _metadata_stage(
-            spec, run_id=run_id, computed_at=computed_at, watermark=watermark, window=window, fence=fence
-        )
+    stamps = _metadata_stage(
+        spec, run_id=run_id, computed_at=computed_at, watermark=watermark, window=window, fence=fence
     )
+    folded = _folded_into_project(stages[-1], stamps["$set"], spec.metadata_field) if stages else None
+    if folded is not None:
+        stages[-1] = folded  # one stage less per document
+    else:
+        stages.append(stamps)
     stages.append(
         {
             "$merge": {
@@ -158,6 +161,62 @@ def computed_pipeline(
         }
     )
     return stages
+
+
+def _folded_into_project(stage: Document, stamps: Document, meta: str) -> Document | None:
+    """The SQL's last ``$project`` with the metadata stamps as more of its fields, or None when
+    that would change them: a stamp reads the ``$project``'s output (``$day``), so each reference
+    becomes the expression the column is computed from, when that is a field path or an array
+    element of one (anything costlier would be computed twice)."""
+    project = stage.get("$project") if len(stage) == 1 else None
+    if not isinstance(project, dict) or all(value in (0, False) for value in project.values()):
+        return None
+    if any(key == meta or key.startswith(f"{meta}.") for key in project):
+        return None
+    try:
+        fields = {key: _read_through(value, project) for key, value in stamps.items()}
+    except _Unfoldable:
+        return None
+    return {"$project": {**project, **fields}}
+
+
+class _Unfoldable(Exception):
+    pass
+
+
+def _read_through(expr: Any, project: Document) -> Any:
+    """``expr``, to be computed after ``project``, computed beside it instead."""
+    if isinstance(expr, str) and expr.startswith("$$"):
+        if expr.split(".")[0] in ("$$ROOT", "$$CURRENT"):
+            raise _Unfoldable
+        return expr
+    if isinstance(expr, str) and expr.startswith("$"):
+        column = expr[1:]
+        source = project.get(column)
+        if source in (1, True):
+            return expr
+        if "." not in column and _cheap(source):
+            return source
+        raise _Unfoldable
+    if isinstance(expr, dict):
+        if "$literal" in expr:
+            return expr
+        return {key: _read_through(value, project) for key, value in expr.items()}
+    if isinstance(expr, list):
+        return [_read_through(value, project) for value in expr]
+    return expr
+
+
+def _cheap(source: Any) -> bool:
+    def path(x: Any) -> bool:
+        return isinstance(x, str) and x.startswith("$") and not x.startswith("$$")
+
+    if path(source):
+        return True
+    element = source.get("$arrayElemAt") if isinstance(source, dict) and len(source) == 1 else None
+    return (
+        isinstance(element, list) and len(element) == 2 and path(element[0]) and isinstance(element[1], int)
+    )
 
 
 def _drops_id(stage: Document) -> bool:
