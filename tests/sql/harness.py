@@ -376,19 +376,19 @@ def diff(q: Query, expected: Result, got_rows: list[dict[str, Any]]) -> str | No
 
 
 def _sample(exp_rows: list[list[Any]], got: list[list[Any]], oracle: str = "DuckDB") -> str:
-    """The first rows found only on one side (greedy multiset matching, identical rows first: an
-    ``Exact(0)`` of scale 0 also matches -0.3 once rounded, which must not take the 0 from it)."""
+    """The first rows found only on one side: identical rows paired first (an ``Exact(0)`` of scale
+    0 also matches -0.3 once rounded, which must not take the 0 from it), then a maximum matching
+    of the rest within the tolerance. Greedy pairing could give a row a partner that another row
+    needs (doubles near 3.4e9 are within 1e-9 relative of neighbours 3 apart)."""
     unmatched = list(got)
-    only_expected: list[list[Any]] = []
-    for same_row in (_identical_rows, rows_same):
-        left, only_expected = only_expected if same_row is rows_same else exp_rows, []
-        for e in left:
-            for j, g in enumerate(unmatched):
-                if same_row(e, g):
-                    del unmatched[j]
-                    break
-            else:
-                only_expected.append(e)
+    left: list[list[Any]] = []
+    for e in exp_rows:
+        j = next((j for j, g in enumerate(unmatched) if _identical_rows(e, g)), None)
+        if j is None:
+            left.append(e)
+        else:
+            del unmatched[j]
+    only_expected, unmatched = _unpaired(left, unmatched)
     parts = []
     if only_expected:
         parts.append(f"; expected ({oracle}) only: {_fmt(only_expected[0])} (+{len(only_expected) - 1} more)")
@@ -397,10 +397,43 @@ def _sample(exp_rows: list[list[Any]], got: list[list[Any]], oracle: str = "Duck
     return "".join(parts)
 
 
+def _unpaired(
+    expected: list[list[Any]], got: list[list[Any]], limit: int = 400
+) -> tuple[list[list[Any]], list[list[Any]]]:
+    """The rows of each side left without a partner by a maximum matching within the tolerance
+    (augmenting paths; greedy beyond ``limit`` rows, where a failure is reported either way)."""
+    partners = [[j for j, g in enumerate(got) if rows_same(e, g)] for e in expected]
+    owner: dict[int, int] = {}  # got row -> expected row
+    for i in range(len(expected)):
+        if len(expected) > limit:
+            j = next((j for j in partners[i] if j not in owner), None)
+            if j is not None:
+                owner[j] = i
+            continue
+        _augment(i, partners, owner, set())
+    paired = set(owner.values())
+    return [e for i, e in enumerate(expected) if i not in paired], [
+        g for j, g in enumerate(got) if j not in owner
+    ]
+
+
+def _augment(i: int, partners: list[list[int]], owner: dict[int, int], visited: set[int]) -> bool:
+    for j in partners[i]:
+        if j in visited:
+            continue
+        visited.add(j)
+        if j not in owner or _augment(owner[j], partners, owner, visited):
+            owner[j] = i
+            return True
+    return False
+
+
 def _identical_rows(e: list[Any], g: list[Any]) -> bool:
     def identical(x: Any, y: Any) -> bool:
         if isinstance(x, Exact):
             return isinstance(y, int | Decimal) and not isinstance(y, bool) and x.value == y
+        if isinstance(x, float) and isinstance(y, float):
+            return x == y  # bit for bit, not within the tolerance
         return same(x, y)
 
     return len(e) == len(g) and all(identical(x, y) for x, y in zip(e, g, strict=True))
