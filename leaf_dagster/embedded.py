@@ -141,11 +141,16 @@ class EmbeddedServer:
             f"{EXECUTABLE} did not answer ping within {self.startup_timeout:.0f}s; log tail:\n{self._log_tail()}"
         )
 
-    def stop(self, timeout: float = 20.0) -> None:
-        """Terminate, wait, and kill only this PID if it hangs."""
+    def stop(self, timeout: float = 20.0, *, interrupted: bool = False) -> None:
+        """Terminate, wait, and kill only this PID if it hangs.
+
+        ``interrupted``: a Ctrl-C stopped the caller. The server is in the caller's process group, so
+        it got the same SIGINT and is stopping already; a second signal during its stop re-enters it
+        and can hang it (README: embedded-server gaps), so it is signalled only if it is not."""
         proc, self.process = self.process, None
         if proc is not None and proc.poll() is None:
-            proc.terminate()
+            if not (interrupted and self._stopping(proc)):
+                proc.terminate()
             try:
                 proc.wait(timeout)
             except subprocess.TimeoutExpired:
@@ -154,6 +159,17 @@ class EmbeddedServer:
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
+
+    def _stopping(self, proc: subprocess.Popen[bytes], within: float = 1.0) -> bool:
+        """Whether the server exits, or stops listening (its stop closes the socket first), within
+        ``within`` seconds. One still starting is stopping only if it exits."""
+        listening = _listening(self.host, self.port)
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            if proc.poll() is not None or (listening and not _listening(self.host, self.port)):
+                return True
+            time.sleep(0.05)
+        return False
 
     def kill(self) -> None:
         """SIGKILL the server, as a crash would; the data directory stays for a restart."""
@@ -247,11 +263,25 @@ class EmbeddedServer:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.stop()
+        self.stop(interrupted=exc_type is not None and issubclass(exc_type, KeyboardInterrupt))
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, sent to this process alone (``make`` passes it on to its child only)."""
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+    raise _Terminated
+
+
+def _listening(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        try:
+            sock.connect((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -272,10 +302,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"embedded server ready: export LEAF_MONGODB_URI='{server.uri}'  (Ctrl-C stops it)", flush=True)
         while server.process is not None and server.process.poll() is None:
             time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
+    except _Terminated:
         server.stop()
+    except KeyboardInterrupt:  # Ctrl-C: the server, in this process group, got it too
+        server.stop(interrupted=True)
+    finally:
+        server.stop()  # no-op once stopped
     return 0
 
 

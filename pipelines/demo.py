@@ -157,11 +157,15 @@ def mongodb(uri: str | None = None) -> Iterator[str]:
         yield server.uri
         return
     server.start()
+    interrupted = False
     try:
         server.mark_as_ours()
         yield server.uri
+    except KeyboardInterrupt:  # Ctrl-C, which the server (in this process group) got too
+        interrupted = True
+        raise
     finally:
-        server.stop()
+        server.stop(interrupted=interrupted)
 
 
 def in_dependency_order(specs: list[RollupSpec]) -> list[RollupSpec]:

@@ -35,8 +35,8 @@ QUIET_WARNINGS = (
 )
 
 
-class _Stop(Exception):
-    """A stop signal arrived (SIGINT or SIGTERM)."""
+class _Stop(KeyboardInterrupt):
+    """A stop signal arrived (SIGINT or SIGTERM): the embedded server may have got it too."""
 
 
 def main(argv: list[str] | None = None) -> int:
