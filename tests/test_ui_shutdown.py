@@ -145,9 +145,16 @@ def test_make_ui_stops_every_child(
 
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_make_server_stops_the_server(how: signal.Signals, tmp_path: Path) -> None:
+    process, port = _make_server(tmp_path, tmp_path / "data")
+    _wait_until(lambda: ping(f"mongodb://127.0.0.1:{port}/"), process, 120)
+    _stop_and_check(process, how, port)
+
+
+def _make_server(cwd: Path, data: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """``make server`` on a free port, started as a shell starts a background job."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != ENV_URI}
-    env["LEAF_PORT"], env["LEAF_DATA"] = str(port), str(tmp_path / "data")
+    env["LEAF_PORT"], env["LEAF_DATA"] = str(port), str(data)
     process = subprocess.Popen(
         ["make", "-s", "server", f"--directory={ROOT}"],
         env=env,
@@ -155,10 +162,9 @@ def test_make_server_stops_the_server(how: signal.Signals, tmp_path: Path) -> No
         stderr=subprocess.DEVNULL,
         start_new_session=True,
         preexec_fn=_default_signals,
-        cwd=tmp_path,
+        cwd=cwd,
     )
-    _wait_until(lambda: ping(f"mongodb://127.0.0.1:{port}/"), process, 120)
-    _stop_and_check(process, how, port)
+    return process, port
 
 
 def test_a_server_stopping_on_ctrl_c_gets_no_second_signal(tmp_path: Path) -> None:
@@ -182,19 +188,8 @@ def test_a_server_stopping_on_ctrl_c_gets_no_second_signal(tmp_path: Path) -> No
 def test_ctrl_c_while_the_server_is_still_starting_stops_it(tmp_path: Path) -> None:
     """``make server`` stops within 10 s on a Ctrl-C at any moment of its start: before the server
     answers, as it first answers (the wrapper then writes its identity marker), and just after."""
-    env = {k: v for k, v in os.environ.items() if k != ENV_URI}
     for n, after_first_answer in enumerate([None, 0.0, 0.05, 0.2]):
-        port = free_port()
-        env["LEAF_PORT"], env["LEAF_DATA"] = str(port), str(tmp_path / f"data{n}")
-        process = subprocess.Popen(
-            ["make", "-s", "server", f"--directory={ROOT}"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-            preexec_fn=_default_signals,
-            cwd=tmp_path,
-        )
+        process, port = _make_server(tmp_path, tmp_path / f"data{n}")
         if after_first_answer is None:  # still starting: wait until the wrapper has started it
             _wait_until(lambda p=process: len(descendants(p.pid)) >= 2, process, 120)
         else:

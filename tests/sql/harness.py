@@ -486,6 +486,18 @@ def scratch_database(prefix: str, uri: str | None = None) -> Iterator[Database[D
             client.drop_database(name)
 
 
+def store_doubles_as_numeric(pg: PgDatabase, table: str, column: str, docs: list[Doc]) -> None:
+    """What PostgreSQL's numeric ``column`` holds for a double inserted into it: CAST(double AS
+    numeric) (float8_numeric), not its shortest text as the JSON loader reads it (0.30000000000000004
+    is stored as 0.3)."""
+    for doc in docs:
+        if isinstance(doc.get(column), float):
+            pg.conn.execute(
+                f"UPDATE {table} SET {column} = CAST(CAST(%s AS double precision) AS numeric) WHERE _id = %s",
+                [doc[column], doc["_id"]],
+            )
+
+
 @contextmanager
 def loaded_both(
     pg_server: Any, client: Any, prefix: str, schemas: Mapping[str, Any], data: Mapping[str, list[Doc]]

@@ -33,7 +33,7 @@ from leaf_dagster.sql import compile_sql
 from leaf_dagster.sql.paths import nullness, numeric_read
 from tests.sql.duck import ColType
 from tests.sql.fuzz.oracle import assert_all_agree
-from tests.sql.harness import loaded_both
+from tests.sql.harness import loaded_both, store_doubles_as_numeric
 from tests.sql.pg import PostgresServer
 from tests.sql.pgsql import PgDatabase
 
@@ -87,12 +87,7 @@ def sales_db(
 ) -> Iterator[tuple[PgDatabase, Database[Any]]]:
     docs = rows()
     with loaded_both(pg_server, mongo_client, "leaf_null_checks", {"sales": SCHEMA}, {"sales": docs}) as pair:
-        for doc in docs:  # a double in a numeric column is float8_numeric of it
-            if isinstance(doc.get("x"), float):
-                pair[0].conn.execute(
-                    "UPDATE sales SET x = CAST(CAST(%s AS double precision) AS numeric) WHERE _id = %s",
-                    [doc["x"], doc["_id"]],
-                )
+        store_doubles_as_numeric(pair[0], "sales", "x", docs)
         yield pair
 
 

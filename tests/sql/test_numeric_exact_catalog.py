@@ -26,7 +26,7 @@ from leaf_dagster.sql.catalog import as_catalog
 from leaf_dagster.sql.values import SqlType
 from tests.sql.duck import ColType
 from tests.sql.fuzz.oracle import assert_all_agree
-from tests.sql.harness import loaded_both
+from tests.sql.harness import loaded_both, store_doubles_as_numeric
 from tests.sql.pg import PostgresServer
 from tests.sql.pgsql import PgDatabase
 
@@ -73,14 +73,7 @@ def amounts_db(
 ) -> Iterator[tuple[PgDatabase, Database[Any]]]:
     docs = rows()
     with loaded_both(pg_server, mongo_client, "leaf_decimal", {"amounts": SCHEMA}, {"amounts": docs}) as pair:
-        # A double inserted into a numeric column is CAST(double AS numeric) (float8_numeric), not
-        # its shortest text as the JSON loader reads it: 0.30000000000000004 is stored as 0.3.
-        for doc in docs:
-            if isinstance(doc.get("x"), float):
-                pair[0].conn.execute(
-                    "UPDATE amounts SET x = CAST(CAST(%s AS double precision) AS numeric) WHERE _id = %s",
-                    [doc["x"], doc["_id"]],
-                )
+        store_doubles_as_numeric(pair[0], "amounts", "x", docs)
         yield pair
 
 
