@@ -24,7 +24,7 @@ from sqlglot import exp
 
 from leaf_dagster.sql import LeafSQLError, run_sql
 from leaf_dagster.sql.runner import SqlRuntimeError
-from tests.sql.corpus_realistic_queries import Case
+from tests.sql.corpus_case import Case
 from tests.sql.harness import Env, Result, diff, norm, rows_same
 from tests.sql.pgsql import run_pg
 

@@ -12,23 +12,10 @@ with a one-line error. ``xfail=`` names a known wrong answer's class.
 
 from __future__ import annotations
 
-import textwrap
-from collections.abc import Mapping
-from typing import Any
-
 from tests.sql.corpus_analyst_data import NOW
-from tests.sql.corpus_realistic_queries import Case
-from tests.sql.harness import Query
+from tests.sql.corpus_case import Case, builders
 
-
-def C(id: str, sql: str, *, params: Mapping[str, Any] | None = None, **kw: Any) -> Case:
-    unordered = kw.pop("unordered", {})
-    text = textwrap.dedent(sql).strip()
-    return Case(Query(id=id, sql=text, params=params, now=NOW, unordered=unordered), **kw)
-
-
-def E(id: str, sql: str, **kw: Any) -> Case:
-    return C(id, sql, error=True, **kw)
+C, E = builders(NOW)
 
 
 # Known wrong answers and run-time refusals, each a class (the README's "Independent corpora").

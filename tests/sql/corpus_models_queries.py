@@ -12,24 +12,12 @@ construct. ``xfail=``: a known wrong answer, with its reason.
 
 from __future__ import annotations
 
-import textwrap
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
+from tests.sql.corpus_case import Case, builders
 from tests.sql.corpus_models_data import NOW
-from tests.sql.corpus_realistic_queries import Case
-from tests.sql.harness import Query
 
-
-def C(id: str, sql: str, *, params: Mapping[str, Any] | None = None, **kw: Any) -> Case:
-    unordered = kw.pop("unordered", {})
-    text = textwrap.dedent(sql).strip()
-    return Case(Query(id=id, sql=text, params=params, now=NOW, unordered=unordered), **kw)
-
-
-def E(id: str, sql: str, **kw: Any) -> Case:
-    return C(id, sql, error=True, **kw)
+C, E = builders(NOW)
 
 
 # Known wrong answers and crashes (strict xfail), each a class the corpus found.

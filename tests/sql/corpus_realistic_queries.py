@@ -12,37 +12,10 @@ one-line error, never an answer or a traceback. ``xfail=`` is a known wrong answ
 
 from __future__ import annotations
 
-import textwrap
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
-
+from tests.sql.corpus_case import Case, builders
 from tests.sql.corpus_realistic_data import NOW
-from tests.sql.harness import Query
 
-
-@dataclass(frozen=True)
-class Case:
-    query: Query
-    refused: str | None = None  # a word of the expected LeafSQLError
-    error: bool = False  # PostgreSQL rejects it: so must we
-    xfail: str | None = None
-    catalog: Mapping[str, Mapping[str, str]] | None = None
-    unordered: Mapping[str, str | None] = field(default_factory=dict)
-
-    @property
-    def id(self) -> str:
-        return self.query.id
-
-
-def C(id: str, sql: str, *, params: Mapping[str, Any] | None = None, **kw: Any) -> Case:
-    unordered = kw.pop("unordered", {})
-    text = textwrap.dedent(sql).strip()
-    return Case(Query(id=id, sql=text, params=params, now=NOW, unordered=unordered), **kw)
-
-
-def E(id: str, sql: str, **kw: Any) -> Case:
-    return C(id, sql, error=True, **kw)
+C, E = builders(NOW)
 
 
 # Known wrong answers, each a class owned elsewhere or inherent to documents without a schema.

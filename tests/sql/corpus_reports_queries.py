@@ -15,23 +15,10 @@ it and so must we. ``refused=``: we refuse with a ``LeafSQLError`` naming the co
 
 from __future__ import annotations
 
-import textwrap
-from collections.abc import Mapping
-from typing import Any
-
-from tests.sql.corpus_realistic_queries import Case
+from tests.sql.corpus_case import Case, builders
 from tests.sql.corpus_reports_data import NOW
-from tests.sql.harness import Query
 
-
-def C(id: str, sql: str, *, params: Mapping[str, Any] | None = None, **kw: Any) -> Case:
-    unordered = kw.pop("unordered", {})
-    text = textwrap.dedent(sql).strip()
-    return Case(Query(id=id, sql=text, params=params, now=NOW, unordered=unordered), **kw)
-
-
-def E(id: str, sql: str, **kw: Any) -> Case:
-    return C(id, sql, error=True, **kw)
+C, E = builders(NOW)
 
 
 # Known wrong answers (strict xfail), each a class the corpus found.

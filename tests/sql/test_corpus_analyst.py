@@ -20,7 +20,7 @@ from leaf_dagster.connection import Document
 from tests.sql import corpus_analyst_data
 from tests.sql.corpus import expected_kind, outcome, params, report, schema_catalog
 from tests.sql.corpus_analyst_queries import ARRAY_ELEMENT_INT32, CASES
-from tests.sql.corpus_realistic_queries import Case
+from tests.sql.corpus_case import Case
 from tests.sql.harness import Env
 from tests.sql.pg import PostgresServer
 

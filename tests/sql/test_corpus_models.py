@@ -22,8 +22,8 @@ from leaf_dagster.connection import Document
 from leaf_dagster.sql.values import SqlType
 from tests.sql import corpus_models_data
 from tests.sql.corpus import expected_kind, outcome, params, report
+from tests.sql.corpus_case import Case
 from tests.sql.corpus_models_queries import CASES
-from tests.sql.corpus_realistic_queries import Case
 from tests.sql.harness import Env
 from tests.sql.pg import PostgresServer
 

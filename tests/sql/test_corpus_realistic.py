@@ -25,7 +25,8 @@ from pymongo import MongoClient
 from leaf_dagster.connection import Document
 from tests.sql import corpus_realistic_data
 from tests.sql.corpus import expected_kind, outcome, report, schema_catalog
-from tests.sql.corpus_realistic_queries import CASES, NULLS, NUMBERS, Case
+from tests.sql.corpus_case import Case
+from tests.sql.corpus_realistic_queries import CASES, NULLS, NUMBERS
 from tests.sql.harness import Env
 from tests.sql.pg import PostgresServer
 
